@@ -1,0 +1,302 @@
+//! The admin's settings: institution profile, units and categories.
+
+use super::{Ctx, Error, Result};
+use crate::domain::appeal::{CategoryId, UnitId};
+use crate::domain::field::{FieldErrors, optional_text, required_text};
+use crate::domain::institution::{Category, Institution, Unit};
+use crate::domain::lang::Names;
+use crate::domain::tax_id::TaxId;
+use crate::domain::user::{Role, User};
+use crate::store::SettingsReads;
+
+/// The profile form, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileForm {
+    /// Name in Kazakh.
+    pub name_kk: String,
+    /// Name in Russian.
+    pub name_ru: String,
+    /// Name in English.
+    pub name_en: String,
+    /// BIN (optional).
+    pub bin: String,
+    /// Address.
+    pub address: String,
+    /// Director's full name.
+    pub director_name: String,
+}
+
+/// A name in three languages, as typed (units and categories).
+#[derive(Debug, Clone, Default)]
+pub struct NamesForm {
+    /// Kazakh.
+    pub kk: String,
+    /// Russian.
+    pub ru: String,
+    /// English.
+    pub en: String,
+    /// Whether it is offered on the appeal form.
+    pub active: bool,
+}
+
+/// The first configuration of an empty store (`init` and `demo`).
+#[derive(Debug, Clone)]
+pub struct SetupForm {
+    /// Profile.
+    pub profile: ProfileForm,
+    /// Units.
+    pub units: Vec<NamesForm>,
+    /// Categories.
+    pub categories: Vec<NamesForm>,
+}
+
+fn names(kk: &str, ru: &str, en: &str) -> NamesForm {
+    NamesForm {
+        kk: kk.into(),
+        ru: ru.into(),
+        en: en.into(),
+        active: true,
+    }
+}
+
+impl SetupForm {
+    /// A believable small institution: the Karasu district children's creativity centre.
+    pub fn sample() -> Self {
+        Self {
+            profile: ProfileForm {
+                name_kk: "Қостанай облысы әкімдігі білім басқармасының «Қарасу ауданының балалар шығармашылығы орталығы» КММ".into(),
+                name_ru: "КГУ «Центр детского творчества Карасуского района» управления образования акимата Костанайской области".into(),
+                name_en: "Karasu District Children's Creativity Centre, Kostanay Region".into(),
+                bin: "150340001236".into(),
+                address: "Қостанай облысы, Қарасу ауданы, Қарасу ауылы, Абай көшесі, 12".into(),
+                director_name: "Серікова Гүлнар Бекқызы".into(),
+            },
+            units: vec![
+                names("Әдістемелік бөлім", "Методический отдел", "Methodology unit"),
+                names("Үйірмелер бөлімі", "Отдел кружковой работы", "Clubs and studios unit"),
+            ],
+            categories: vec![
+                names("Үйірмеге қабылдау", "Запись в кружки", "Enrolment in clubs"),
+                names("Іс-шаралар мен байқаулар", "Мероприятия и конкурсы", "Events and contests"),
+                names("Ақылы қызметтер", "Платные услуги", "Paid services"),
+                names("Қызметкерлердің әрекеттері", "Действия сотрудников", "Conduct of staff"),
+                names("Басқа", "Другое", "Other"),
+            ],
+        }
+    }
+}
+
+fn require_admin(user: &User) -> Result<()> {
+    if user.roles().has(Role::Admin) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+fn parse_profile(form: &ProfileForm) -> Result<Institution> {
+    let mut errors = FieldErrors::default();
+    let kk = errors.take("name_kk", required_text(&form.name_kk, 400));
+    let ru = errors.take("name_ru", required_text(&form.name_ru, 400));
+    let en = errors.take("name_en", optional_text(&form.name_en, 400));
+    let bin = if form.bin.trim().is_empty() {
+        Some(None)
+    } else {
+        errors.take(
+            "bin",
+            TaxId::parse(&form.bin).map(Some).map_err(|e| e.key()),
+        )
+    };
+    let address = errors.take("address", optional_text(&form.address, 400));
+    let director_name = errors.take("director_name", optional_text(&form.director_name, 200));
+    match (kk, ru, en, bin, address, director_name) {
+        (Some(kk), Some(ru), Some(en), Some(bin), Some(address), Some(director_name)) => {
+            Ok(Institution {
+                names: Names { kk, ru, en },
+                bin,
+                address,
+                director_name,
+            })
+        }
+        _ => Err(Error::Invalid(errors)),
+    }
+}
+
+fn parse_names(form: &NamesForm) -> Result<Names> {
+    let mut errors = FieldErrors::default();
+    let kk = errors.take("kk", required_text(&form.kk, 200));
+    let ru = errors.take("ru", required_text(&form.ru, 200));
+    let en = errors.take("en", optional_text(&form.en, 200));
+    match (kk, ru, en) {
+        (Some(kk), Some(ru), Some(en)) => Ok(Names { kk, ru, en }),
+        _ => Err(Error::Invalid(errors)),
+    }
+}
+
+/// Fills an empty store's profile, units and categories; does nothing if a profile exists.
+pub fn setup_if_empty(ctx: &Ctx, form: &SetupForm) -> Result<bool> {
+    let profile = parse_profile(&form.profile)?;
+    let units: Vec<Names> = form.units.iter().map(parse_names).collect::<Result<_>>()?;
+    let categories: Vec<Names> = form
+        .categories
+        .iter()
+        .map(parse_names)
+        .collect::<Result<_>>()?;
+    ctx.store.write(|tx| {
+        if !tx.institution()?.names.kk.is_empty() {
+            return Ok(false);
+        }
+        tx.put_institution(&profile)?;
+        for names in &units {
+            let id = UnitId(u32::try_from(tx.next_in_sequence("unit")?).unwrap_or(u32::MAX));
+            tx.put_unit(&Unit {
+                id,
+                names: names.clone(),
+                active: true,
+            })?;
+        }
+        for names in &categories {
+            let id =
+                CategoryId(u32::try_from(tx.next_in_sequence("category")?).unwrap_or(u32::MAX));
+            tx.put_category(&Category {
+                id,
+                names: names.clone(),
+                active: true,
+            })?;
+        }
+        Ok(true)
+    })
+}
+
+/// The profile form filled with the stored profile.
+pub fn profile_form(ctx: &Ctx) -> Result<ProfileForm> {
+    let institution = ctx.store.read(|tx| tx.institution())?;
+    Ok(ProfileForm {
+        name_kk: institution.names.kk,
+        name_ru: institution.names.ru,
+        name_en: institution.names.en,
+        bin: institution.bin.map(|b| b.to_string()).unwrap_or_default(),
+        address: institution.address,
+        director_name: institution.director_name,
+    })
+}
+
+/// Replaces the profile.
+pub fn update_profile(ctx: &Ctx, admin: &User, form: &ProfileForm) -> Result<()> {
+    require_admin(admin)?;
+    let profile = parse_profile(form)?;
+    ctx.store.write(|tx| tx.put_institution(&profile))?;
+    Ok(())
+}
+
+/// Adds a unit (`id` = None) or renames/hides one.
+pub fn save_unit(ctx: &Ctx, admin: &User, id: Option<UnitId>, form: &NamesForm) -> Result<UnitId> {
+    require_admin(admin)?;
+    let names = parse_names(form)?;
+    ctx.store.write(|tx| {
+        let id = match id {
+            Some(id) => {
+                tx.unit(id)?.ok_or(Error::NotFound)?;
+                id
+            }
+            None => UnitId(u32::try_from(tx.next_in_sequence("unit")?).unwrap_or(u32::MAX)),
+        };
+        tx.put_unit(&Unit {
+            id,
+            names: names.clone(),
+            active: form.active,
+        })?;
+        Ok(id)
+    })
+}
+
+/// Adds a category (`id` = None) or renames/hides one.
+pub fn save_category(
+    ctx: &Ctx,
+    admin: &User,
+    id: Option<CategoryId>,
+    form: &NamesForm,
+) -> Result<CategoryId> {
+    require_admin(admin)?;
+    let names = parse_names(form)?;
+    ctx.store.write(|tx| {
+        let id = match id {
+            Some(id) => {
+                tx.category(id)?.ok_or(Error::NotFound)?;
+                id
+            }
+            None => CategoryId(u32::try_from(tx.next_in_sequence("category")?).unwrap_or(u32::MAX)),
+        };
+        tx.put_category(&Category {
+            id,
+            names: names.clone(),
+            active: form.active,
+        })?;
+        Ok(id)
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::service::auth::{self, StaffForm};
+    use crate::service::testing::ctx_at;
+    use crate::store::UserReads;
+
+    fn admin(ctx: &Ctx) -> User {
+        let id = auth::create_staff(
+            ctx,
+            None,
+            &StaffForm {
+                login: "admin".into(),
+                full_name: "Admin Person".into(),
+                roles: vec![Role::Admin],
+                password: "a long password".into(),
+            },
+        )
+        .unwrap();
+        ctx.store.read(|tx| tx.user(id)).unwrap().unwrap()
+    }
+
+    #[test]
+    fn setup_happens_once() {
+        let ctx = ctx_at("2026-03-02T05:00:00Z");
+        assert!(setup_if_empty(&ctx, &SetupForm::sample()).unwrap());
+        assert!(!setup_if_empty(&ctx, &SetupForm::sample()).unwrap());
+        assert_eq!(ctx.store.read(|tx| tx.units()).unwrap().len(), 2);
+        assert_eq!(ctx.store.read(|tx| tx.categories()).unwrap().len(), 5);
+    }
+
+    #[test]
+    fn the_admin_edits_the_profile_and_a_bad_bin_is_refused() {
+        let ctx = ctx_at("2026-03-02T05:00:00Z");
+        let admin = admin(&ctx);
+        let mut form = SetupForm::sample().profile;
+        form.director_name = "Ахметов Ержан".into();
+        update_profile(&ctx, &admin, &form).unwrap();
+        assert_eq!(profile_form(&ctx).unwrap().director_name, "Ахметов Ержан");
+        form.bin = "150340001237".into();
+        let Err(Error::Invalid(errors)) = update_profile(&ctx, &admin, &form) else {
+            panic!("expected refusal");
+        };
+        assert_eq!(errors.for_field("bin"), Some("error.taxid.check"));
+    }
+
+    #[test]
+    fn units_are_added_renamed_and_hidden() {
+        let ctx = ctx_at("2026-03-02T05:00:00Z");
+        let admin = admin(&ctx);
+        let id = save_unit(&ctx, &admin, None, &names("Бөлім", "Отдел", "Unit")).unwrap();
+        let mut hidden = names("Бөлім 2", "Отдел 2", "");
+        hidden.active = false;
+        save_unit(&ctx, &admin, Some(id), &hidden).unwrap();
+        let unit = ctx.store.read(|tx| tx.unit(id)).unwrap().unwrap();
+        assert_eq!(unit.names.kk, "Бөлім 2");
+        assert!(!unit.active);
+        assert!(matches!(
+            save_unit(&ctx, &admin, Some(UnitId(99)), &names("a", "b", "")),
+            Err(Error::NotFound)
+        ));
+    }
+}

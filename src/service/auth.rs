@@ -1,0 +1,541 @@
+//! Accounts and sign-in: applicant registration, staff creation, passwords, sessions.
+//!
+//! Passwords are hashed with Argon2id; session tokens are random, and only their SHA-256 is
+//! stored. A wrong name and a wrong password give the same answer.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use jiff::Timestamp;
+use sha2::{Digest, Sha256};
+
+use super::{Ctx, Error, Result, new_token};
+use crate::domain::field::{
+    Email, FieldErrors, FullName, Login, NewPassword, Phone, optional_text,
+};
+use crate::domain::lang::Lang;
+use crate::domain::tax_id::{ApplicantKind, TaxId};
+use crate::domain::user::{Account, Role, Roles, User, UserId};
+use crate::store::{Credentials, Session, SessionReads, UserReads, login_key_for};
+
+/// What an applicant types on the registration form.
+#[derive(Debug, Clone, Default)]
+pub struct RegistrationForm {
+    /// `individual` or `legal`.
+    pub kind: String,
+    /// IIN or BIN.
+    pub tax_id: String,
+    /// Full name or organisation name.
+    pub full_name: String,
+    /// Phone.
+    pub phone: String,
+    /// E-mail.
+    pub email: String,
+    /// Postal address.
+    pub address: String,
+    /// Password.
+    pub password: String,
+    /// Password again.
+    pub password_again: String,
+}
+
+/// A new staff account.
+#[derive(Debug, Clone)]
+pub struct StaffForm {
+    /// Sign-in name.
+    pub login: String,
+    /// Full name.
+    pub full_name: String,
+    /// Roles.
+    pub roles: Vec<Role>,
+    /// Initial password.
+    pub password: String,
+}
+
+/// A signed-in browser: who, and the token its forms carry.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The user.
+    pub user: User,
+    /// The session's CSRF token.
+    pub csrf_token: String,
+}
+
+/// Argon2id hash of a password.
+pub fn hash_password(password: &str) -> Result<String> {
+    let mut salt_bytes = [0u8; 16];
+    getrandom::fill(&mut salt_bytes)
+        .map_err(|e| Error::Store(crate::store::Error::Database(format!("random salt: {e}"))))?;
+    let salt = SaltString::encode_b64(&salt_bytes)
+        .map_err(|e| Error::Store(crate::store::Error::Database(format!("salt: {e}"))))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| {
+            Error::Store(crate::store::Error::Database(format!(
+                "password hashing: {e}"
+            )))
+        })
+}
+
+fn password_matches(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Registers an applicant; refuses field by field, and a taken IIN/BIN.
+pub fn register_applicant(ctx: &Ctx, form: &RegistrationForm, lang: Lang) -> Result<UserId> {
+    let mut errors = FieldErrors::default();
+    let kind = errors.take(
+        "kind",
+        ApplicantKind::from_code(&form.kind).ok_or("error.required"),
+    );
+    let tax_id = errors.take("tax_id", TaxId::parse(&form.tax_id).map_err(|e| e.key()));
+    let full_name = errors.take("full_name", FullName::parse(&form.full_name));
+    let phone = errors.take("phone", Phone::parse(&form.phone));
+    let email = errors.take("email", Email::parse(&form.email));
+    let address = errors.take("address", optional_text(&form.address, 300));
+    let password = errors.take("password", NewPassword::parse(&form.password));
+    if password.is_some() && form.password != form.password_again {
+        errors.add("password_again", "error.password_mismatch");
+    }
+    let (
+        Some(kind),
+        Some(tax_id),
+        Some(full_name),
+        Some(phone),
+        Some(email),
+        Some(address),
+        Some(password),
+    ) = (kind, tax_id, full_name, phone, email, address, password)
+    else {
+        return Err(Error::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let account = Account::Applicant { kind, tax_id };
+    if ctx
+        .store
+        .read(|tx| tx.user_id_by_login(&login_key_for(&account)))?
+        .is_some()
+    {
+        let mut taken = FieldErrors::default();
+        taken.add("tax_id", "error.taxid.taken");
+        return Err(Error::Invalid(taken));
+    }
+    let password_hash = hash_password(password.expose())?;
+    let now = ctx.now();
+    ctx.store.write(|tx| {
+        let id = UserId(tx.next_in_sequence("user")?);
+        let user = User {
+            id,
+            account: account.clone(),
+            full_name: full_name.clone(),
+            phone: Some(phone.clone()),
+            email: Some(email.clone()),
+            address: address.clone(),
+            lang,
+            terms_accepted_at: None,
+            created_at: now,
+            must_change_password: false,
+            active: true,
+        };
+        tx.insert_user(
+            &user,
+            &Credentials {
+                password_hash: password_hash.clone(),
+            },
+        )
+        .map_err(|err| match err {
+            crate::store::Error::Duplicate(_) => {
+                let mut taken = FieldErrors::default();
+                taken.add("tax_id", "error.taxid.taken");
+                Error::Invalid(taken)
+            }
+            other => Error::Store(other),
+        })?;
+        Ok(id)
+    })
+}
+
+/// Creates a staff account (admin only, or the installer through the CLI).
+pub fn create_staff(ctx: &Ctx, by: Option<&User>, form: &StaffForm) -> Result<UserId> {
+    if let Some(admin) = by {
+        if !admin.roles().has(Role::Admin) {
+            return Err(Error::Forbidden);
+        }
+    }
+    let mut errors = FieldErrors::default();
+    let login = errors.take("login", Login::parse(&form.login));
+    let full_name = errors.take("full_name", FullName::parse(&form.full_name));
+    let password = errors.take("password", NewPassword::parse(&form.password));
+    if form.roles.is_empty() {
+        errors.add("roles", "error.required");
+    }
+    let (Some(login), Some(full_name), Some(password)) = (login, full_name, password) else {
+        return Err(Error::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let password_hash = hash_password(password.expose())?;
+    let now = ctx.now();
+    ctx.store.write(|tx| {
+        let id = UserId(tx.next_in_sequence("user")?);
+        let user = User {
+            id,
+            account: Account::Staff {
+                login: login.clone(),
+                roles: Roles::of(&form.roles),
+            },
+            full_name: full_name.clone(),
+            phone: None,
+            email: None,
+            address: String::new(),
+            lang: Lang::Kk,
+            terms_accepted_at: None,
+            created_at: now,
+            must_change_password: false,
+            active: true,
+        };
+        tx.insert_user(
+            &user,
+            &Credentials {
+                password_hash: password_hash.clone(),
+            },
+        )
+        .map_err(|err| match err {
+            crate::store::Error::Duplicate(_) => {
+                let mut taken = FieldErrors::default();
+                taken.add("login", "error.login_taken");
+                Error::Invalid(taken)
+            }
+            other => Error::Store(other),
+        })?;
+        Ok(id)
+    })
+}
+
+/// Creates the first admin with a random one-time password, if the store has no staff yet.
+/// Returns the login and password to print once.
+pub fn ensure_first_admin(ctx: &Ctx) -> Result<Option<(String, String)>> {
+    let has_staff = ctx
+        .store
+        .read(|tx| Ok::<_, Error>(!tx.staff()?.is_empty()))?;
+    if has_staff {
+        return Ok(None);
+    }
+    let password = new_token()[..20].to_owned();
+    let id = create_staff(
+        ctx,
+        None,
+        &StaffForm {
+            login: "admin".into(),
+            full_name: "Administrator".into(),
+            roles: vec![Role::Admin],
+            password: password.clone(),
+        },
+    )?;
+    ctx.store.write(|tx| {
+        if let Some(mut user) = tx.user(id)? {
+            user.must_change_password = true;
+            tx.update_user(&user)?;
+        }
+        Ok::<_, Error>(())
+    })?;
+    Ok(Some(("admin".into(), password)))
+}
+
+fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Checks a sign-in name (IIN/BIN or staff login) and password; returns a new session token.
+pub fn sign_in(
+    ctx: &Ctx,
+    name: &str,
+    password: &str,
+    address: &str,
+    device: &str,
+) -> Result<(String, User)> {
+    let name = name.trim();
+    let key = match TaxId::parse(name) {
+        Ok(tax_id) => format!("taxid:{tax_id}"),
+        Err(_) => format!("login:{}", name.to_lowercase()),
+    };
+    let found = ctx.store.read(|tx| {
+        let Some(id) = tx.user_id_by_login(&key)? else {
+            return Ok::<_, Error>(None);
+        };
+        Ok(tx.user(id)?.zip(tx.credentials(id)?))
+    })?;
+    let Some((user, credentials)) = found else {
+        // Spend the same time as a real check, so timing does not reveal which names exist.
+        let _ = password_matches(password, DUMMY_HASH);
+        return Err(Error::BadCredentials);
+    };
+    if !user.active || !password_matches(password, &credentials.password_hash) {
+        return Err(Error::BadCredentials);
+    }
+    let token = new_token();
+    let now = ctx.now();
+    let session = Session {
+        user: user.id,
+        csrf_token: new_token(),
+        created_at: now,
+        expires_at: now
+            .checked_add(
+                jiff::SignedDuration::try_from(ctx.rules.session_lifetime).unwrap_or_default(),
+            )
+            .unwrap_or(now),
+        address: address.chars().take(64).collect(),
+        device: device.chars().take(120).collect(),
+    };
+    ctx.store
+        .write(|tx| tx.insert_session(&token_hash(&token), &session))?;
+    Ok((token, user))
+}
+
+/// An Argon2id hash of a random string, checked when the name is unknown.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J3Mw0pQkPQmvnA3hQ6pGQ5wm5mYF8bkxkEj3cWb8y4g";
+
+/// The signed-in user behind a session token, if the session is valid now.
+pub fn session(ctx: &Ctx, token: &str) -> Result<Option<SignedIn>> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let hash = token_hash(token);
+    let now: Timestamp = ctx.now();
+    ctx.store.read(|tx| {
+        let Some(session) = tx.session(&hash)? else {
+            return Ok(None);
+        };
+        if session.expires_at <= now {
+            return Ok(None);
+        }
+        Ok(tx
+            .user(session.user)?
+            .filter(|u| u.active)
+            .map(|user| SignedIn {
+                user,
+                csrf_token: session.csrf_token,
+            }))
+    })
+}
+
+/// Ends a session.
+pub fn sign_out(ctx: &Ctx, token: &str) -> Result<()> {
+    let hash = token_hash(token);
+    ctx.store.write(|tx| tx.delete_session(&hash))?;
+    Ok(())
+}
+
+/// Records the applicant's agreement to the terms of use.
+pub fn accept_terms(ctx: &Ctx, user: &User) -> Result<()> {
+    let now = ctx.now();
+    ctx.store.write(|tx| {
+        let mut stored = tx.user(user.id)?.ok_or(Error::NotFound)?;
+        if stored.terms_accepted_at.is_none() {
+            stored.terms_accepted_at = Some(now);
+            tx.update_user(&stored)?;
+        }
+        Ok(())
+    })
+}
+
+/// Remembers a user's language.
+pub fn set_language(ctx: &Ctx, user: &User, lang: Lang) -> Result<()> {
+    ctx.store.write(|tx| {
+        let mut stored = tx.user(user.id)?.ok_or(Error::NotFound)?;
+        if stored.lang != lang {
+            stored.lang = lang;
+            tx.update_user(&stored)?;
+        }
+        Ok(())
+    })
+}
+
+/// Changes a user's own password (also clears the admin's "must change" flag).
+pub fn change_password(
+    ctx: &Ctx,
+    user: &User,
+    current: &str,
+    new: &str,
+    again: &str,
+) -> Result<()> {
+    let mut errors = FieldErrors::default();
+    let credentials = ctx
+        .store
+        .read(|tx| tx.credentials(user.id))?
+        .ok_or(Error::NotFound)?;
+    if !password_matches(current, &credentials.password_hash) {
+        errors.add("current", "error.password_wrong");
+    }
+    let new = errors.take("password", NewPassword::parse(new));
+    if new.is_some() && new.as_ref().map(NewPassword::expose) != Some(again) {
+        errors.add("password_again", "error.password_mismatch");
+    }
+    let Some(new) = new.filter(|_| errors.is_empty()) else {
+        return Err(Error::Invalid(errors));
+    };
+    let password_hash = hash_password(new.expose())?;
+    ctx.store.write(|tx| {
+        tx.set_credentials(
+            user.id,
+            &Credentials {
+                password_hash: password_hash.clone(),
+            },
+        )?;
+        let mut stored = tx.user(user.id)?.ok_or(Error::NotFound)?;
+        stored.must_change_password = false;
+        tx.update_user(&stored)?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::service::testing::ctx_at;
+
+    pub(crate) fn form() -> RegistrationForm {
+        RegistrationForm {
+            kind: "individual".into(),
+            tax_id: "900101300126".into(),
+            full_name: "Айгүл Серікова".into(),
+            phone: "+7 701 234 56 78".into(),
+            email: "aigul@example.kz".into(),
+            address: "Қарасу ауылы".into(),
+            password: "correct horse battery".into(),
+            password_again: "correct horse battery".into(),
+        }
+    }
+
+    #[test]
+    fn the_dummy_hash_is_a_valid_argon2id_hash() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn an_applicant_registers_and_signs_in_with_the_iin() {
+        let ctx = ctx_at("2026-03-02T05:00:00Z");
+        register_applicant(&ctx, &form(), Lang::Kk).unwrap();
+        let (token, user) = sign_in(
+            &ctx,
+            " 900101300126 ",
+            "correct horse battery",
+            "127.0.0.1",
+            "test",
+        )
+        .unwrap();
+        assert!(user.is_applicant());
+        let signed_in = session(&ctx, &token).unwrap().unwrap();
+        assert_eq!(signed_in.user.id, user.id);
+        sign_out(&ctx, &token).unwrap();
+        assert!(session(&ctx, &token).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_wrong_password_or_unknown_name_is_refused_alike() {
+        let ctx = ctx_at("2026-03-02T05:00:00Z");
+        register_applicant(&ctx, &form(), Lang::Kk).unwrap();
+        assert!(matches!(
+            sign_in(&ctx, "900101300126", "wrong password", "", ""),
+            Err(Error::BadCredentials)
+        ));
+        assert!(matches!(
+            sign_in(&ctx, "nobody", "correct horse battery", "", ""),
+            Err(Error::BadCredentials)
+        ));
+    }
+
+    #[test]
+    fn invalid_fields_are_all_reported_together() {
+        let ctx = ctx_at("2026-03-02T05:00:00Z");
+        let mut bad = form();
+        bad.tax_id = "900101300127".into();
+        bad.email = "nope".into();
+        bad.password_again = "something else".into();
+        let Err(Error::Invalid(errors)) = register_applicant(&ctx, &bad, Lang::Kk) else {
+            panic!("expected field errors");
+        };
+        assert_eq!(errors.for_field("tax_id"), Some("error.taxid.check"));
+        assert_eq!(errors.for_field("email"), Some("error.email"));
+        assert_eq!(
+            errors.for_field("password_again"),
+            Some("error.password_mismatch")
+        );
+    }
+
+    #[test]
+    fn the_same_iin_cannot_register_twice() {
+        let ctx = ctx_at("2026-03-02T05:00:00Z");
+        register_applicant(&ctx, &form(), Lang::Kk).unwrap();
+        let Err(Error::Invalid(errors)) = register_applicant(&ctx, &form(), Lang::Kk) else {
+            panic!("expected a refusal");
+        };
+        assert_eq!(errors.for_field("tax_id"), Some("error.taxid.taken"));
+    }
+
+    #[test]
+    fn sessions_expire() {
+        let ctx = ctx_at("2026-03-02T05:00:00Z");
+        register_applicant(&ctx, &form(), Lang::Kk).unwrap();
+        let (token, _) = sign_in(&ctx, "900101300126", "correct horse battery", "", "").unwrap();
+        ctx.clock.set("2026-03-02T17:00:01Z".parse().unwrap());
+        assert!(session(&ctx, &token).unwrap().is_none());
+        assert!(session(&ctx, "not a token").unwrap().is_none());
+    }
+
+    #[test]
+    fn the_first_admin_is_created_once_and_must_change_the_password() {
+        let ctx = ctx_at("2026-03-02T05:00:00Z");
+        let (login, password) = ensure_first_admin(&ctx).unwrap().unwrap();
+        assert!(ensure_first_admin(&ctx).unwrap().is_none());
+        let (_, admin) = sign_in(&ctx, &login, &password, "", "").unwrap();
+        assert!(admin.roles().has(Role::Admin));
+        assert!(admin.must_change_password);
+        change_password(
+            &ctx,
+            &admin,
+            &password,
+            "a new long password",
+            "a new long password",
+        )
+        .unwrap();
+        let (_, admin) = sign_in(&ctx, &login, "a new long password", "", "").unwrap();
+        assert!(!admin.must_change_password);
+    }
+
+    #[test]
+    fn only_an_admin_creates_staff() {
+        let ctx = ctx_at("2026-03-02T05:00:00Z");
+        let clerk_id = create_staff(
+            &ctx,
+            None,
+            &StaffForm {
+                login: "clerk".into(),
+                full_name: "Гүлнар Ахметова".into(),
+                roles: vec![Role::Clerk],
+                password: "a long password".into(),
+            },
+        )
+        .unwrap();
+        let clerk = ctx.store.read(|tx| tx.user(clerk_id)).unwrap().unwrap();
+        let result = create_staff(
+            &ctx,
+            Some(&clerk),
+            &StaffForm {
+                login: "other".into(),
+                full_name: "Other Person".into(),
+                roles: vec![Role::Admin],
+                password: "a long password".into(),
+            },
+        );
+        assert!(matches!(result, Err(Error::Forbidden)));
+    }
+}

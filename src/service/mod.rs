@@ -1,0 +1,168 @@
+//! Use cases: every change of state goes through one function here, used by web and CLI alike.
+//!
+//! Each use case is one store transaction: it reads what it needs, applies the domain rules,
+//! writes the snapshot, its events and indexes, and commits durably before returning. The
+//! service decides who may do what; the web layer only turns results into pages.
+
+pub mod admin;
+pub mod appeals;
+pub mod auth;
+pub mod registry;
+
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::appeal::Refusal;
+use crate::domain::calendar::Calendar;
+use crate::domain::deadline::CountingRule;
+use crate::domain::field::FieldErrors;
+use crate::store::{self, Store};
+
+/// Why a use case did not happen. The web layer maps each variant to one kind of page.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No such thing, or not visible to this user (never reveal which).
+    #[error("not found")]
+    NotFound,
+    /// Signed in, but not allowed.
+    #[error("forbidden")]
+    Forbidden,
+    /// Wrong sign-in name or password (never say which).
+    #[error("wrong credentials")]
+    BadCredentials,
+    /// Form input refused, field by field.
+    #[error("invalid input: {0:?}")]
+    Invalid(FieldErrors),
+    /// The state machine refused the step.
+    #[error("refused: {0}")]
+    Refused(Refusal),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] store::Error),
+}
+
+impl From<FieldErrors> for Error {
+    fn from(errors: FieldErrors) -> Self {
+        Error::Invalid(errors)
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        Error::Refused(refusal)
+    }
+}
+
+/// Result of a use case.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The institution's rules that use cases need from configuration.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// Receipts at or after this local time register the next working day.
+    pub close_of_business: jiff::civil::Time,
+    /// Local time zone.
+    pub time_zone: TimeZone,
+    /// How terms are counted.
+    pub counting_rule: CountingRule,
+    /// Lifetime of a sign-in.
+    pub session_lifetime: std::time::Duration,
+    /// Largest attachment.
+    pub max_attachment_bytes: usize,
+    /// Attachments per form.
+    pub max_attachments: usize,
+}
+
+impl Rules {
+    /// The rules a configuration sets.
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            close_of_business: config.close_of_business,
+            time_zone: config.time_zone.clone(),
+            counting_rule: config.counting_rule,
+            session_lifetime: config.limits.session_lifetime,
+            max_attachment_bytes: config.limits.max_attachment_bytes,
+            max_attachments: config.limits.max_attachments,
+        }
+    }
+}
+
+/// Everything a use case needs: the store, the clock and the rules. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The store.
+    pub store: Store,
+    /// Source of `now`.
+    pub clock: Clock,
+    /// Institution rules.
+    pub rules: Rules,
+}
+
+impl Ctx {
+    /// A context over a store.
+    pub fn new(store: Store, clock: Clock, rules: Rules) -> Self {
+        Self {
+            store,
+            clock,
+            rules,
+        }
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// A local date and time in the institution's zone.
+    pub fn local(&self, at: Timestamp) -> DateTime {
+        at.to_zoned(self.rules.time_zone.clone()).datetime()
+    }
+
+    /// Today in the institution's zone.
+    pub fn today(&self) -> Date {
+        self.local(self.now()).date()
+    }
+
+    /// The working-day calendar (built-in rules; admin edits arrive with the lifecycle work).
+    pub fn calendar(&self) -> Calendar {
+        Calendar::builtin()
+    }
+}
+
+/// 32 random bytes from the operating system, as lowercase hex.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    // The OS generator only fails on a broken system; a zero token would then be refused by
+    // the session lookup's hash anyway, so fall back to aborting the request.
+    if getrandom::fill(&mut bytes).is_err() {
+        panic!("the operating system's random generator failed");
+    }
+    hex(&bytes)
+}
+
+/// Lowercase hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) mod testing {
+    //! A context over an in-memory store at a fixed time, for the service tests.
+    use super::*;
+
+    pub(crate) fn ctx_at(at: &str) -> Ctx {
+        let store = Store::in_memory().unwrap();
+        let clock = Clock::fixed(at.parse().unwrap());
+        Ctx::new(store, clock, Rules::from_config(&Config::default()))
+    }
+}

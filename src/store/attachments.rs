@@ -1,0 +1,111 @@
+//! Attached files: metadata plus the bytes in 1 MiB chunks.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::codec::{Record, encode};
+use super::schema::{ATTACHMENT_CHUNKS, ATTACHMENTS};
+use super::{Result, Tx, WriteTx, decode_guard};
+use crate::domain::appeal::{AppealId, AttachmentId, AttachmentRef};
+use crate::domain::file_type::FileType;
+use crate::domain::user::UserId;
+
+const CHUNK: usize = 1024 * 1024;
+
+/// What is known about a stored file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentMeta {
+    /// Number.
+    pub id: AttachmentId,
+    /// The appeal it belongs to (access follows the appeal).
+    pub appeal: AppealId,
+    /// Who uploaded it.
+    pub uploaded_by: UserId,
+    /// Cleaned file name.
+    pub name: String,
+    /// Type recognised from the content.
+    pub file_type: FileType,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+}
+
+impl Record for AttachmentMeta {
+    const VERSION: u8 = 1;
+    const NAME: &'static str = "attachment";
+}
+
+/// A file about to be stored (already checked and named).
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    /// Cleaned file name.
+    pub name: String,
+    /// Type recognised from the content.
+    pub file_type: FileType,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Reading files.
+pub trait AttachmentReads: Tx {
+    /// A file's metadata.
+    fn attachment(&self, id: AttachmentId) -> Result<Option<AttachmentMeta>> {
+        let Some(table) = self.view(ATTACHMENTS)? else {
+            return Ok(None);
+        };
+        decode_guard(table.get(id.0)?)
+    }
+
+    /// A file's bytes.
+    fn attachment_bytes(&self, id: AttachmentId) -> Result<Vec<u8>> {
+        let Some(table) = self.view(ATTACHMENT_CHUNKS)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for entry in table.range((id.0, 0)..=(id.0, u32::MAX))? {
+            out.extend_from_slice(entry?.1.value());
+        }
+        Ok(out)
+    }
+}
+
+impl<T: Tx> AttachmentReads for T {}
+
+impl WriteTx {
+    /// Stores a file for an appeal and returns the reference the appeal keeps.
+    pub fn insert_attachment(
+        &mut self,
+        appeal: AppealId,
+        uploaded_by: UserId,
+        file: &NewAttachment,
+    ) -> Result<AttachmentRef> {
+        let id = AttachmentId(self.next_in_sequence("attachment")?);
+        let meta = AttachmentMeta {
+            id,
+            appeal,
+            uploaded_by,
+            name: file.name.clone(),
+            file_type: file.file_type,
+            size: file.bytes.len() as u64,
+            sha256: Sha256::digest(&file.bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        };
+        {
+            let mut chunks = self.table(ATTACHMENT_CHUNKS)?;
+            for (n, chunk) in (0u32..).zip(file.bytes.chunks(CHUNK)) {
+                chunks.insert((id.0, n), chunk)?;
+            }
+        }
+        self.table(ATTACHMENTS)?
+            .insert(id.0, encode(&meta)?.as_slice())?;
+        Ok(AttachmentRef {
+            id,
+            name: meta.name,
+            file_type: meta.file_type,
+            size: meta.size,
+        })
+    }
+}

@@ -1,0 +1,80 @@
+//! Schema versions: written on creation, checked and migrated at open.
+//!
+//! Migration `i` (0-based) turns a version `i + 1` file into version `i + 2`; all run in one
+//! write transaction, so a failed upgrade leaves the file as it was.
+
+use redb::ReadableTable;
+
+use super::schema::{META, SCHEMA_VERSION};
+use super::{Error, Result, Store, WriteTx};
+
+/// Upgrade steps, in order. Its length must equal `SCHEMA_VERSION - 1` (checked by a test).
+const MIGRATIONS: &[fn(&mut WriteTx) -> Result<()>] = &[];
+
+const VERSION_KEY: &str = "schema_version";
+
+/// Brings the file to [`SCHEMA_VERSION`], or refuses a newer one.
+pub(super) fn run(store: &Store) -> Result<()> {
+    store.write(|tx| {
+        let found = {
+            let meta = tx.table(META)?;
+            let stored = meta.get(VERSION_KEY)?;
+            stored
+                .map(|v| {
+                    let bytes: [u8; 4] = v.value().try_into().map_err(|_| Error::Corrupt {
+                        record: "meta",
+                        detail: "schema_version is not 4 bytes".into(),
+                    })?;
+                    Ok::<_, Error>(u32::from_le_bytes(bytes))
+                })
+                .transpose()?
+        };
+        match found {
+            None => {}
+            Some(v) if v > SCHEMA_VERSION => {
+                return Err(Error::NewerSchema {
+                    found: v,
+                    supported: SCHEMA_VERSION,
+                });
+            }
+            Some(v) => {
+                for step in MIGRATIONS.iter().skip(v.saturating_sub(1) as usize) {
+                    step(tx)?;
+                }
+            }
+        }
+        tx.table(META)?
+            .insert(VERSION_KEY, SCHEMA_VERSION.to_le_bytes().as_slice())?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::store::FILE_NAME;
+
+    #[test]
+    fn there_is_one_migration_per_version_step() {
+        assert_eq!(MIGRATIONS.len(), SCHEMA_VERSION as usize - 1);
+    }
+
+    #[test]
+    fn a_file_from_a_newer_release_is_refused_with_a_clear_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let store = Store::open(&path).unwrap();
+        store
+            .write(|tx| {
+                tx.table(META)?
+                    .insert(VERSION_KEY, (SCHEMA_VERSION + 1).to_le_bytes().as_slice())?;
+                Ok::<_, Error>(())
+            })
+            .unwrap();
+        drop(store);
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, Error::NewerSchema { .. }));
+        assert!(err.to_string().contains("newer release"), "{err}");
+    }
+}

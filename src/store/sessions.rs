@@ -1,0 +1,59 @@
+//! Sign-in sessions, keyed by the SHA-256 of the token (the token itself is never stored).
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::codec::{Record, encode};
+use super::schema::SESSIONS;
+use super::{Result, Tx, WriteTx, decode_guard};
+use crate::domain::user::UserId;
+
+/// A signed-in browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// Who.
+    pub user: UserId,
+    /// The token every form of this session must carry.
+    pub csrf_token: String,
+    /// When it started.
+    pub created_at: Timestamp,
+    /// When it ends.
+    pub expires_at: Timestamp,
+    /// The browser's address at sign-in.
+    pub address: String,
+    /// The browser's User-Agent at sign-in (shortened).
+    pub device: String,
+}
+
+impl Record for Session {
+    const VERSION: u8 = 1;
+    const NAME: &'static str = "session";
+}
+
+/// Reading sessions.
+pub trait SessionReads: Tx {
+    /// The session whose token hashes to `token_hash`.
+    fn session(&self, token_hash: &[u8; 32]) -> Result<Option<Session>> {
+        let Some(table) = self.view(SESSIONS)? else {
+            return Ok(None);
+        };
+        decode_guard(table.get(token_hash.as_slice())?)
+    }
+}
+
+impl<T: Tx> SessionReads for T {}
+
+impl WriteTx {
+    /// Stores a new session.
+    pub fn insert_session(&mut self, token_hash: &[u8; 32], session: &Session) -> Result<()> {
+        self.table(SESSIONS)?
+            .insert(token_hash.as_slice(), encode(session)?.as_slice())?;
+        Ok(())
+    }
+
+    /// Ends a session.
+    pub fn delete_session(&mut self, token_hash: &[u8; 32]) -> Result<()> {
+        self.table(SESSIONS)?.remove(token_hash.as_slice())?;
+        Ok(())
+    }
+}
