@@ -273,37 +273,7 @@ impl Config {
                 ));
             }
         };
-        let l = &raw.limits;
-        let positive = |key: &'static str, n: u64| {
-            if n == 0 {
-                Err(value(key, "must be greater than 0".into()))
-            } else {
-                Ok(())
-            }
-        };
-        positive("limits.max_connections", l.max_connections as u64)?;
-        positive(
-            "limits.header_read_timeout_secs",
-            l.header_read_timeout_secs,
-        )?;
-        positive("limits.body_read_timeout_secs", l.body_read_timeout_secs)?;
-        positive("limits.max_attachment_mib", l.max_attachment_mib as u64)?;
-        positive("limits.session_hours", u64::from(l.session_hours))?;
-        if l.max_attachment_mib > 100 {
-            return Err(value(
-                "limits.max_attachment_mib",
-                "must be at most 100".into(),
-            ));
-        }
-        if l.max_attachments > 50 {
-            return Err(value("limits.max_attachments", "must be at most 50".into()));
-        }
-        if l.max_connections > 10_000 {
-            return Err(value(
-                "limits.max_connections",
-                "must be at most 10000".into(),
-            ));
-        }
+        let limits = parse_limits(&raw.limits)?;
         Ok(Self {
             data_dir: raw.data_dir,
             bind,
@@ -314,16 +284,51 @@ impl Config {
             close_of_business,
             time_zone,
             counting_rule,
-            limits: Limits {
-                max_connections: l.max_connections,
-                header_read_timeout: Duration::from_secs(l.header_read_timeout_secs),
-                body_read_timeout: Duration::from_secs(l.body_read_timeout_secs),
-                max_attachment_bytes: l.max_attachment_mib * 1024 * 1024,
-                max_attachments: l.max_attachments,
-                session_lifetime: Duration::from_secs(u64::from(l.session_hours) * 3600),
-            },
+            limits,
         })
     }
+}
+
+fn parse_limits(l: &RawLimits) -> Result<Limits, Error> {
+    let value = |key: &'static str, message: String| Error::Value { key, message };
+    let positive = |key: &'static str, n: u64| {
+        if n == 0 {
+            Err(value(key, "must be greater than 0".into()))
+        } else {
+            Ok(())
+        }
+    };
+    positive("limits.max_connections", l.max_connections as u64)?;
+    positive(
+        "limits.header_read_timeout_secs",
+        l.header_read_timeout_secs,
+    )?;
+    positive("limits.body_read_timeout_secs", l.body_read_timeout_secs)?;
+    positive("limits.max_attachment_mib", l.max_attachment_mib as u64)?;
+    positive("limits.session_hours", u64::from(l.session_hours))?;
+    if l.max_attachment_mib > 100 {
+        return Err(value(
+            "limits.max_attachment_mib",
+            "must be at most 100".into(),
+        ));
+    }
+    if l.max_attachments > 50 {
+        return Err(value("limits.max_attachments", "must be at most 50".into()));
+    }
+    if l.max_connections > 10_000 {
+        return Err(value(
+            "limits.max_connections",
+            "must be at most 10000".into(),
+        ));
+    }
+    Ok(Limits {
+        max_connections: l.max_connections,
+        header_read_timeout: Duration::from_secs(l.header_read_timeout_secs),
+        body_read_timeout: Duration::from_secs(l.body_read_timeout_secs),
+        max_attachment_bytes: l.max_attachment_mib * 1024 * 1024,
+        max_attachments: l.max_attachments,
+        session_lifetime: Duration::from_secs(u64::from(l.session_hours) * 3600),
+    })
 }
 
 fn parse_time_zone(text: &str) -> Option<TimeZone> {

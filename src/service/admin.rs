@@ -168,6 +168,18 @@ pub fn setup_if_empty(ctx: &Ctx, form: &SetupForm) -> Result<bool> {
     })
 }
 
+/// The institution's profile.
+pub fn institution(ctx: &Ctx) -> Result<Institution> {
+    Ok(ctx.store.read(|tx| tx.institution())?)
+}
+
+/// Every unit and category (active or not), in id order.
+pub fn units_and_categories(ctx: &Ctx) -> Result<(Vec<Unit>, Vec<Category>)> {
+    Ok(ctx
+        .store
+        .read(|tx| Ok::<_, crate::store::Error>((tx.units()?, tx.categories()?)))?)
+}
+
 /// The profile form filled with the stored profile.
 pub fn profile_form(ctx: &Ctx) -> Result<ProfileForm> {
     let institution = ctx.store.read(|tx| tx.institution())?;

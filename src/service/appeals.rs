@@ -122,6 +122,7 @@ fn parse_files(ctx: &Ctx, uploads: &[Upload], errors: &mut FieldErrors) -> Vec<N
     files
 }
 
+#[allow(clippy::too_many_lines)] // one field after another; splitting would scatter the form
 fn parse_form(ctx: &Ctx, form: &AppealForm, uploads: &[Upload], on_behalf: bool) -> Result<Parsed> {
     let mut errors = FieldErrors::default();
     let kind = errors.take(
@@ -237,7 +238,7 @@ pub fn actor(user: &User) -> Actor {
 
 fn register(
     ctx: &Ctx,
-    parsed: Parsed,
+    parsed: &Parsed,
     owner: Option<UserId>,
     by: &User,
     received_at: Timestamp,
@@ -321,7 +322,7 @@ pub fn file(ctx: &Ctx, applicant: &User, form: &AppealForm, uploads: &[Upload]) 
     form.applicant_kind = own.applicant_kind;
     form.tax_id = own.tax_id;
     let parsed = parse_form(ctx, &form, uploads, false)?;
-    register(ctx, parsed, Some(applicant.id), applicant, ctx.now())
+    register(ctx, &parsed, Some(applicant.id), applicant, ctx.now())
 }
 
 /// The clerk registers an appeal that came on paper, by e-mail or in person.
@@ -342,7 +343,7 @@ pub fn register_on_behalf(
     let owner = ctx
         .store
         .read(|tx| tx.user_id_by_login(&format!("taxid:{}", parsed.applicant.tax_id)))?;
-    register(ctx, parsed, owner, clerk, ctx.now())
+    register(ctx, &parsed, owner, clerk, ctx.now())
 }
 
 /// An appeal with its history, as one viewer may see it.
@@ -401,7 +402,7 @@ fn step(
     ctx: &Ctx,
     by: &User,
     id: AppealId,
-    command: Command,
+    command: &Command,
     files: &[NewAttachment],
 ) -> Result<Appeal> {
     let now = ctx.now();
@@ -452,7 +453,7 @@ pub fn assign(ctx: &Ctx, by: &User, id: AppealId, executor: &str) -> Result<Appe
         },
         executor_roles: executor.roles(),
     };
-    step(ctx, by, id, command, &[])
+    step(ctx, by, id, &command, &[])
 }
 
 /// What the answer form carries, as typed.
@@ -490,7 +491,7 @@ pub fn answer(
         outcome,
         attachments: Vec::<AttachmentRef>::new(),
     };
-    step(ctx, by, id, command, &files)
+    step(ctx, by, id, &command, &files)
 }
 
 #[cfg(test)]

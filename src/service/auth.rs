@@ -163,10 +163,8 @@ pub fn register_applicant(ctx: &Ctx, form: &RegistrationForm, lang: Lang) -> Res
 
 /// Creates a staff account (admin only, or the installer through the CLI).
 pub fn create_staff(ctx: &Ctx, by: Option<&User>, form: &StaffForm) -> Result<UserId> {
-    if let Some(admin) = by {
-        if !admin.roles().has(Role::Admin) {
-            return Err(Error::Forbidden);
-        }
+    if by.is_some_and(|admin| !admin.roles().has(Role::Admin)) {
+        return Err(Error::Forbidden);
     }
     let mut errors = FieldErrors::default();
     let login = errors.take("login", Login::parse(&form.login));

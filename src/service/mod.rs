@@ -8,6 +8,7 @@ pub mod admin;
 pub mod appeals;
 pub mod auth;
 pub mod registry;
+pub mod seed;
 
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
@@ -135,23 +136,13 @@ impl Ctx {
 /// 32 random bytes from the operating system, as lowercase hex.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
-    // The OS generator only fails on a broken system; a zero token would then be refused by
-    // the session lookup's hash anyway, so fall back to aborting the request.
-    if getrandom::fill(&mut bytes).is_err() {
-        panic!("the operating system's random generator failed");
-    }
-    hex(&bytes)
-}
-
-/// Lowercase hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    // The OS generator only fails on a broken system; a predictable token would be worse than
+    // failing the request (a panic in a handler becomes a 500 page).
+    assert!(
+        getrandom::fill(&mut bytes).is_ok(),
+        "the operating system's random generator failed"
+    );
+    crate::hex::encode(&bytes)
 }
 
 #[cfg(test)]

@@ -88,10 +88,7 @@ impl WriteTx {
             name: file.name.clone(),
             file_type: file.file_type,
             size: file.bytes.len() as u64,
-            sha256: Sha256::digest(&file.bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            sha256: crate::hex::encode(&Sha256::digest(&file.bytes)),
         };
         {
             let mut chunks = self.table(ATTACHMENT_CHUNKS)?;

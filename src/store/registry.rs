@@ -194,10 +194,8 @@ pub trait RegistryReads: Tx + Sized {
         };
 
         if let Some(number) = &filter.number {
-            if let Some(id) = self.appeal_id_by_number(number)? {
-                if id.0 < below {
-                    visit(id.0)?;
-                }
+            if let Some(id) = self.appeal_id_by_number(number)?.filter(|id| id.0 < below) {
+                visit(id.0)?;
             }
         } else if let Some(tax_id) = &filter.tax_id {
             if let Some(index) = self.view(IDX_TAX_ID)? {

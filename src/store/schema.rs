@@ -11,7 +11,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// `schema_version` → u32 (little endian), and other facts about the file.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-/// Named sequences: `appeal`, `user`, `attachment`, `unit`, `category`, `regno:<kind>:<year>`.
+/// Named sequences: `appeal`, `user`, `attachment`, `unit`, `category`, `regno:KIND:YEAR`.
 pub const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
 /// Named settings records: `institution`.
 pub const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
@@ -31,7 +31,7 @@ pub const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessio
 
 /// Appeal id → Appeal snapshot (the fold of its events).
 pub const APPEALS: TableDefinition<u64, &[u8]> = TableDefinition::new("appeals");
-/// (appeal id, seq) → StoredEvent (event + hash of the previous record).
+/// (appeal id, seq) → `StoredEvent` (event + hash of the previous record).
 pub const APPEAL_EVENTS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("appeal_events");
 /// Registration number (printed form) → appeal id.
 pub const APPEAL_BY_NUMBER: TableDefinition<&str, u64> = TableDefinition::new("appeal_by_number");
@@ -52,7 +52,7 @@ pub const IDX_TAX_ID: TableDefinition<(&str, u64), ()> = TableDefinition::new("i
 /// (due date as yyyymmdd, appeal id) for appeals that are not closed.
 pub const IDX_OPEN_DUE: TableDefinition<(u32, u64), ()> = TableDefinition::new("idx_open_due");
 
-/// Attachment id → AttachmentMeta.
+/// Attachment id → `AttachmentMeta`.
 pub const ATTACHMENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("attachments");
 /// (attachment id, chunk number) → up to 1 MiB of the file.
 pub const ATTACHMENT_CHUNKS: TableDefinition<(u64, u32), &[u8]> =

@@ -1,0 +1,297 @@
+//! A believable institution with staff, applicants and appeals in every state, for `demo`,
+//! screenshots and benchmarks. Everything goes through the ordinary use cases, so the seeded
+//! store is exactly what real use would produce.
+
+use jiff::{Span, Timestamp};
+
+use super::admin::{self, SetupForm};
+use super::appeals::{self, AnswerForm, AppealForm, Upload};
+use super::auth::{self, RegistrationForm, StaffForm};
+use super::{Ctx, Result};
+use crate::domain::kind::AppealKind;
+use crate::domain::lang::Lang;
+use crate::domain::tax_id::TaxId;
+use crate::domain::user::{Role, User, UserId};
+use crate::store::UserReads;
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "otinish-demo";
+
+/// A demo account to print.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    /// Sign-in name.
+    pub login: String,
+    /// Who it is.
+    pub who: String,
+}
+
+const STAFF: [(&str, &str, &[Role]); 5] = [
+    ("admin", "Әкімші Ерлан Жұмабаев", &[Role::Admin]),
+    ("director", "Серікова Гүлнар Бекқызы", &[Role::Director]),
+    ("clerk", "Ахметова Динара Сапарқызы", &[Role::Clerk]),
+    ("executor", "Оспанов Нұрлан Маратұлы", &[Role::Executor]),
+    ("methodist", "Ким Елена Викторовна", &[Role::Executor]),
+];
+
+const APPLICANTS: [&str; 8] = [
+    "Байжанова Айгүл Серікқызы",
+    "Иванов Сергей Петрович",
+    "Тоқтарова Мадина Ерланқызы",
+    "Әбдірахманов Бауыржан Қайратұлы",
+    "Петренко Ольга Николаевна",
+    "Жақсылықов Арман Болатұлы",
+    "Нұрғалиева Сәуле Жанатқызы",
+    "Смагулов Данияр Асланович",
+];
+
+const SUBJECTS: [(&str, &str); 8] = [
+    (
+        "Балама домбыра үйірмесіне орын сұраймын",
+        "Ұлым 10 жаста, домбыра үйірмесіне жазылғысы келеді. Кестеде бос орын бар ма?",
+    ),
+    (
+        "Прошу сообщить расписание кружка робототехники",
+        "Подскажите, пожалуйста, дни и время занятий кружка робототехники на второе полугодие.",
+    ),
+    (
+        "Наурыз мерекесіне арналған байқау туралы",
+        "Аудандық Наурыз байқауына қатысу шарттарын түсіндіріп беріңізші.",
+    ),
+    (
+        "Жалоба на отмену занятий без предупреждения",
+        "Занятия по рисованию 12 числа были отменены без предупреждения родителей. Прошу разобраться.",
+    ),
+    (
+        "Ақылы қызметтердің бағасы",
+        "Ағылшын тілі курсының айлық төлемі қанша және жеңілдіктер бар ма?",
+    ),
+    (
+        "Предложение открыть шахматный клуб",
+        "Предлагаю открыть шахматный клуб для младших школьников по субботам.",
+    ),
+    (
+        "Сертификат беру туралы",
+        "Қызым өткен жылы байқауда жүлделі орын алды, сертификатты қалай алуға болады?",
+    ),
+    (
+        "Благодарность педагогу",
+        "Выражаю благодарность педагогу вокальной студии за подготовку детей к концерту.",
+    ),
+];
+
+/// Fills an empty store with the demo institution and `appeals` appeals filed over the two
+/// months before `now`. The context's clock must be a fixed clock; it is moved while seeding
+/// and left at `now`.
+pub fn seed(ctx: &Ctx, appeals: u32, now: Timestamp) -> Result<Vec<DemoLogin>> {
+    admin::setup_if_empty(ctx, &SetupForm::sample())?;
+    let mut logins = Vec::new();
+    let mut executors = Vec::new();
+    let mut clerk = None;
+    for (login, name, roles) in STAFF {
+        let id = auth::create_staff(
+            ctx,
+            None,
+            &StaffForm {
+                login: login.into(),
+                full_name: name.into(),
+                roles: roles.to_vec(),
+                password: DEMO_PASSWORD.into(),
+            },
+        )?;
+        let user = load(ctx, id)?;
+        if roles.contains(&Role::Executor) {
+            executors.push(user.clone());
+        }
+        if roles.contains(&Role::Clerk) {
+            clerk = Some(user);
+        }
+        logins.push(DemoLogin {
+            login: login.into(),
+            who: name.into(),
+        });
+    }
+    let Some(clerk) = clerk else {
+        return Ok(logins);
+    };
+    let mut applicants = Vec::new();
+    for (i, name) in APPLICANTS.iter().enumerate() {
+        let tax_id = demo_iin(u32::try_from(i).unwrap_or(u32::MAX));
+        let id = auth::register_applicant(
+            ctx,
+            &RegistrationForm {
+                kind: "individual".into(),
+                tax_id: tax_id.to_string(),
+                full_name: (*name).into(),
+                phone: format!("+7701{:07}", 1_000_000 + i),
+                email: format!("applicant{}@example.kz", i + 1),
+                address: "Қостанай облысы, Қарасу ауылы".into(),
+                password: DEMO_PASSWORD.into(),
+                password_again: DEMO_PASSWORD.into(),
+            },
+            if i % 2 == 0 { Lang::Kk } else { Lang::Ru },
+        )?;
+        let user = load(ctx, id)?;
+        auth::accept_terms(ctx, &user)?;
+        applicants.push(load(ctx, id)?);
+        if i == 0 {
+            logins.push(DemoLogin {
+                login: tax_id.to_string(),
+                who: (*name).into(),
+            });
+        }
+    }
+    seed_appeals(ctx, appeals, now, &applicants, &clerk, &executors)?;
+    ctx.clock.set(now);
+    Ok(logins)
+}
+
+/// Appeals spread over the 60 days before `now`; older ones are further along.
+pub fn seed_appeals(
+    ctx: &Ctx,
+    count: u32,
+    now: Timestamp,
+    applicants: &[User],
+    clerk: &User,
+    executors: &[User],
+) -> Result<()> {
+    let kinds = AppealKind::ALL;
+    let outcomes = [
+        "satisfied",
+        "explained",
+        "partly-satisfied",
+        "refused",
+        "explained",
+    ];
+    let pdf = Upload {
+        file_name: "өтініш.pdf".into(),
+        bytes: b"%PDF-1.4\n% demo attachment\n".to_vec(),
+    };
+    let minutes_span = 60 * 24 * 60i64;
+    for n in 0..count {
+        let age_minutes = minutes_span - (i64::from(n) * minutes_span / i64::from(count.max(1)));
+        let filed_at = now
+            .checked_sub(Span::new().minutes(age_minutes))
+            .unwrap_or(now);
+        ctx.clock.set(filed_at);
+        let applicant = &applicants[n as usize % applicants.len()];
+        let (subject, text) = SUBJECTS[n as usize % SUBJECTS.len()];
+        let form = AppealForm {
+            kind: kinds[n as usize % kinds.len()].code().into(),
+            unit: (1 + n % 2).to_string(),
+            category: (1 + n % 5).to_string(),
+            subject: subject.into(),
+            description: text.into(),
+            name: applicant.full_name.as_str().into(),
+            phone: applicant
+                .phone
+                .as_ref()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+            email: applicant
+                .email
+                .as_ref()
+                .map(|e| e.as_str().to_owned())
+                .unwrap_or_default(),
+            address: applicant.address.clone(),
+            ..AppealForm::default()
+        };
+        let files = if n % 4 == 0 {
+            std::slice::from_ref(&pdf)
+        } else {
+            &[]
+        };
+        let appeal = if n % 7 == 3 {
+            let paper = AppealForm {
+                applicant_kind: "individual".into(),
+                tax_id: demo_iin(100 + n).to_string(),
+                name: "Қағаз өтініш беруші".into(),
+                channel: "paper".into(),
+                ..form
+            };
+            appeals::register_on_behalf(ctx, clerk, &paper, files)?
+        } else {
+            appeals::file(ctx, applicant, &form, files)?
+        };
+        // Older appeals have been routed, and the oldest answered; the newest stay registered.
+        let age_days = age_minutes / (60 * 24);
+        if age_days >= 2 && !executors.is_empty() {
+            ctx.clock.set(
+                filed_at
+                    .checked_add(Span::new().hours(26))
+                    .unwrap_or(filed_at),
+            );
+            let executor = &executors[n as usize % executors.len()];
+            appeals::assign(ctx, clerk, appeal.id, &executor.id.0.to_string())?;
+            if age_days >= 12 && n % 5 != 0 {
+                ctx.clock.set(
+                    filed_at
+                        .checked_add(Span::new().hours(24 * 9))
+                        .unwrap_or(filed_at),
+                );
+                appeals::answer(
+                    ctx,
+                    executor,
+                    appeal.id,
+                    &AnswerForm {
+                        text: "Өтінішіңіз қаралды. Сұрағыңыз бойынша түсініктеме беріледі.\n\nВаше обращение рассмотрено.".into(),
+                        outcome: outcomes[n as usize % outcomes.len()].into(),
+                    },
+                    &[],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A valid synthetic IIN, different for each `n`.
+pub fn demo_iin(n: u32) -> TaxId {
+    (0..10)
+        .find_map(|bump| {
+            TaxId::with_check_digit(&format!("9001013{:04}", (n * 10 + bump) % 10_000))
+        })
+        .or_else(|| TaxId::with_check_digit("90010130012"))
+        .unwrap_or_else(|| unreachable!("900101300126 is a valid IIN"))
+}
+
+fn load(ctx: &Ctx, id: UserId) -> Result<User> {
+    ctx.store
+        .read(|tx| tx.user(id))?
+        .ok_or(super::Error::NotFound)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::domain::kind::Status;
+    use crate::service::testing::ctx_at;
+    use crate::store::{AppealReads, RegistryFilter, RegistryReads};
+
+    #[test]
+    fn the_demo_has_appeals_in_every_state() {
+        let now: Timestamp = "2026-11-20T06:00:00Z".parse().unwrap();
+        let ctx = ctx_at("2026-11-20T06:00:00Z");
+        let logins = seed(&ctx, 36, now).unwrap();
+        assert!(logins.iter().any(|l| l.login == "clerk"));
+        assert_eq!(ctx.store.read(|tx| tx.appeal_count()).unwrap(), 36);
+        for status in Status::ALL {
+            let filter = RegistryFilter {
+                status: Some(*status),
+                ..RegistryFilter::default()
+            };
+            let page = ctx.store.read(|tx| tx.registry(&filter)).unwrap();
+            assert!(!page.appeals.is_empty(), "no appeal is {status:?}");
+        }
+        assert_eq!(ctx.now(), now);
+    }
+
+    #[test]
+    fn demo_iins_are_valid_and_distinct() {
+        let a = demo_iin(1);
+        let b = demo_iin(2);
+        assert_ne!(a, b);
+        assert!(TaxId::parse(a.as_str()).is_ok());
+    }
+}

@@ -1,0 +1,179 @@
+//! The admin's settings and staff accounts.
+
+use super::{ok, unprocessable};
+use crate::domain::appeal::{CategoryId, UnitId};
+use crate::domain::field::FieldErrors;
+use crate::domain::user::Role;
+use crate::service::admin::{self, NamesForm, ProfileForm};
+use crate::service::auth::{self, StaffForm};
+use crate::service::{self, registry};
+use crate::store::UserReads;
+use crate::web::Call;
+use crate::web::error::WebError;
+use crate::web::forms::Form;
+use crate::web::paths;
+use crate::web::response::Response;
+use crate::web::session::AdminUser;
+use crate::web::views;
+use crate::web::views::admin::SettingsPage;
+
+fn profile_values(form: &ProfileForm) -> Form {
+    Form::from_pairs(vec![
+        ("name_kk".into(), form.name_kk.clone()),
+        ("name_ru".into(), form.name_ru.clone()),
+        ("name_en".into(), form.name_en.clone()),
+        ("bin".into(), form.bin.clone()),
+        ("address".into(), form.address.clone()),
+        ("director_name".into(), form.director_name.clone()),
+    ])
+}
+
+fn settings_page(
+    call: &Call,
+    values: &Form,
+    errors: &FieldErrors,
+    saved: bool,
+) -> Result<maud::Markup, WebError> {
+    let (units, categories) = admin::units_and_categories(&call.app.ctx)?;
+    Ok(views::admin::settings(
+        &call.chrome(),
+        &SettingsPage {
+            profile: values,
+            errors,
+            units: &units,
+            categories: &categories,
+            saved,
+        },
+    ))
+}
+
+/// GET /admin
+pub fn settings(call: &Call, _who: &AdminUser) -> Result<Response, WebError> {
+    let values = profile_values(&admin::profile_form(&call.app.ctx)?);
+    let saved = call.query().get("saved") == "1";
+    Ok(ok(settings_page(
+        call,
+        &values,
+        &FieldErrors::default(),
+        saved,
+    )?))
+}
+
+/// POST /admin/profile
+pub fn save_profile(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
+    let form = call.form();
+    let input = ProfileForm {
+        name_kk: form.string("name_kk"),
+        name_ru: form.string("name_ru"),
+        name_en: form.string("name_en"),
+        bin: form.string("bin"),
+        address: form.string("address"),
+        director_name: form.string("director_name"),
+    };
+    match admin::update_profile(&call.app.ctx, &who.0, &input) {
+        Ok(()) => Ok(Response::see_other(&format!("{}?saved=1", paths::ADMIN))),
+        Err(service::Error::Invalid(errors)) => {
+            Ok(unprocessable(settings_page(call, &form, &errors, false)?))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+fn names_form(form: &Form) -> NamesForm {
+    NamesForm {
+        kk: form.string("kk"),
+        ru: form.string("ru"),
+        en: form.string("en"),
+        active: form.checked("active"),
+    }
+}
+
+fn after_save(result: service::Result<impl Sized>) -> Result<Response, WebError> {
+    match result {
+        Ok(_) => Ok(Response::see_other(&format!("{}?saved=1", paths::ADMIN))),
+        Err(service::Error::Invalid(_)) => Err(WebError::BadRequest),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// POST /admin/units[/{id}]
+pub fn save_unit(call: &Call, who: &AdminUser, id: Option<UnitId>) -> Result<Response, WebError> {
+    after_save(admin::save_unit(
+        &call.app.ctx,
+        &who.0,
+        id,
+        &names_form(&call.form()),
+    ))
+}
+
+/// POST /admin/categories[/{id}]
+pub fn save_category(
+    call: &Call,
+    who: &AdminUser,
+    id: Option<CategoryId>,
+) -> Result<Response, WebError> {
+    after_save(admin::save_category(
+        &call.app.ctx,
+        &who.0,
+        id,
+        &names_form(&call.form()),
+    ))
+}
+
+fn staff_page(
+    call: &Call,
+    values: &Form,
+    errors: &FieldErrors,
+    created: bool,
+) -> Result<maud::Markup, WebError> {
+    let staff = call
+        .app
+        .ctx
+        .store
+        .read(|tx| tx.staff())
+        .map_err(service::Error::from)?;
+    let _ = registry::executors;
+    Ok(views::admin::staff(
+        &call.chrome(),
+        &staff,
+        values,
+        errors,
+        created,
+    ))
+}
+
+/// GET /admin/staff
+pub fn staff(call: &Call, _who: &AdminUser) -> Result<Response, WebError> {
+    let created = call.query().get("created") == "1";
+    Ok(ok(staff_page(
+        call,
+        &Form::default(),
+        &FieldErrors::default(),
+        created,
+    )?))
+}
+
+/// POST /admin/staff
+pub fn add_staff(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
+    let form = call.form();
+    let input = StaffForm {
+        login: form.string("login"),
+        full_name: form.string("full_name"),
+        roles: form
+            .all("roles")
+            .into_iter()
+            .filter_map(Role::from_code)
+            .collect(),
+        password: form.string("password"),
+    };
+    match auth::create_staff(&call.app.ctx, Some(&who.0), &input) {
+        Ok(_) => Ok(Response::see_other(&format!(
+            "{}?created=1",
+            paths::ADMIN_STAFF
+        ))),
+        Err(service::Error::Invalid(errors)) => {
+            Ok(unprocessable(staff_page(call, &form, &errors, false)?))
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,171 @@
+//! The applicant's pages: terms, cabinet, the appeal form and filing.
+
+use super::{ok, unprocessable};
+use crate::domain::field::FieldErrors;
+use crate::domain::institution::{Category, Unit};
+use crate::domain::lang::Lang;
+use crate::service::appeals::{self, AppealForm};
+use crate::service::{self, admin, auth};
+use crate::web::Call;
+use crate::web::error::WebError;
+use crate::web::forms::Form;
+use crate::web::paths;
+use crate::web::response::Response;
+use crate::web::session::ApplicantUser;
+use crate::web::views;
+use crate::web::views::applicant::AppealFormPage;
+
+/// Select options: (value, shown text).
+pub(super) type Options = Vec<(String, String)>;
+
+/// Active units and categories as select options in `lang`.
+pub(super) fn options(units: &[Unit], categories: &[Category], lang: Lang) -> (Options, Options) {
+    (
+        units
+            .iter()
+            .filter(|u| u.active)
+            .map(|u| (u.id.0.to_string(), u.names.get(lang).to_owned()))
+            .collect(),
+        categories
+            .iter()
+            .filter(|c| c.active)
+            .map(|c| (c.id.0.to_string(), c.names.get(lang).to_owned()))
+            .collect(),
+    )
+}
+
+/// The appeal form page, for the applicant or the clerk.
+pub(super) fn appeal_form_page(
+    call: &Call,
+    values: &Form,
+    errors: &FieldErrors,
+    on_behalf: bool,
+) -> Result<maud::Markup, WebError> {
+    let (units, categories) = admin::units_and_categories(&call.app.ctx)?;
+    let (units, categories) = options(&units, &categories, call.visitor.lang);
+    let rules = &call.app.ctx.rules;
+    Ok(views::applicant::appeal_form(
+        &call.chrome(),
+        &AppealFormPage {
+            values,
+            errors,
+            units,
+            categories,
+            on_behalf,
+            max_files: rules.max_attachments,
+            max_mib: rules.max_attachment_bytes / (1024 * 1024),
+        },
+    ))
+}
+
+/// The service's form from the posted one.
+pub(super) fn appeal_form(form: &Form) -> AppealForm {
+    AppealForm {
+        kind: form.string("kind"),
+        unit: form.string("unit"),
+        category: form.string("category"),
+        subject: form.string("subject"),
+        description: form.string("description"),
+        applicant_kind: form.string("applicant_kind"),
+        tax_id: form.string("tax_id"),
+        name: form.string("name"),
+        phone: form.string("phone"),
+        email: form.string("email"),
+        address: form.string("address"),
+        channel: form.string("channel"),
+    }
+}
+
+/// GET /terms
+pub fn terms(call: &Call) -> Result<Response, WebError> {
+    let accepted = call
+        .visitor
+        .user()
+        .is_some_and(|u| u.terms_accepted_at.is_some());
+    Ok(ok(views::applicant::terms(&call.chrome(), accepted)))
+}
+
+/// POST /terms
+pub fn accept_terms(call: &Call, who: &ApplicantUser) -> Result<Response, WebError> {
+    if !call.form().checked("agree") {
+        return Ok(unprocessable(views::applicant::terms(
+            &call.chrome(),
+            false,
+        )));
+    }
+    auth::accept_terms(&call.app.ctx, &who.0)?;
+    Ok(Response::see_other(paths::NEW_APPEAL))
+}
+
+/// GET /cabinet
+pub fn cabinet(call: &Call, who: &ApplicantUser) -> Result<Response, WebError> {
+    let appeals = appeals::cabinet(&call.app.ctx, &who.0)?;
+    Ok(ok(views::applicant::cabinet(
+        &call.chrome(),
+        &appeals,
+        call.app.ctx.today(),
+    )))
+}
+
+fn prefilled(who: &ApplicantUser) -> Form {
+    let own = AppealForm::prefilled(&who.0);
+    Form::from_pairs(vec![
+        ("tax_id".into(), own.tax_id),
+        ("name".into(), own.name),
+        ("phone".into(), own.phone),
+        ("email".into(), own.email),
+        ("address".into(), own.address),
+    ])
+}
+
+/// GET /appeals/new (the terms come first)
+pub fn new_appeal_form(call: &Call, who: &ApplicantUser) -> Result<Response, WebError> {
+    if who.0.terms_accepted_at.is_none() {
+        return Ok(Response::see_other(paths::TERMS));
+    }
+    Ok(ok(appeal_form_page(
+        call,
+        &prefilled(who),
+        &FieldErrors::default(),
+        false,
+    )?))
+}
+
+/// POST /appeals/new: registers the appeal, then shows its receipt.
+pub fn file_appeal(call: &Call, who: &ApplicantUser) -> Result<Response, WebError> {
+    if who.0.terms_accepted_at.is_none() {
+        return Ok(Response::see_other(paths::TERMS));
+    }
+    let (form, uploads) = call.multipart()?;
+    match appeals::file(&call.app.ctx, &who.0, &appeal_form(&form), &uploads) {
+        Ok(appeal) => Ok(Response::see_other(&format!(
+            "{}?new=1",
+            paths::receipt(appeal.id)
+        ))),
+        Err(service::Error::Invalid(errors)) => {
+            // Identity fields always show the account's own values.
+            let mut pairs: Vec<(String, String)> = [
+                "kind",
+                "unit",
+                "category",
+                "subject",
+                "description",
+                "name",
+                "phone",
+                "email",
+                "address",
+            ]
+            .iter()
+            .map(|k| ((*k).to_owned(), form.string(k)))
+            .collect();
+            pairs.push(("tax_id".into(), prefilled(who).string("tax_id")));
+            Ok(unprocessable(appeal_form_page(
+                call,
+                &Form::from_pairs(pairs),
+                &errors,
+                false,
+            )?))
+        }
+        Err(other) => Err(other.into()),
+    }
+}

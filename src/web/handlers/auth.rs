@@ -1,0 +1,184 @@
+//! Home, sign-in, sign-out, registration, password change, language switch.
+
+use std::time::Instant;
+
+use super::{ok, unprocessable};
+use crate::domain::field::FieldErrors;
+use crate::domain::lang::Lang;
+use crate::service::{self, auth};
+use crate::web::Call;
+use crate::web::error::WebError;
+use crate::web::paths;
+use crate::web::response::Response;
+use crate::web::session::{self, AnyUser};
+use crate::web::views;
+
+/// GET /
+pub fn home(call: &Call) -> Result<Response, WebError> {
+    Ok(ok(views::home::home(&call.chrome())))
+}
+
+/// Where a user lands after signing in.
+fn landing(user: &crate::domain::user::User) -> &'static str {
+    if user.is_applicant() {
+        paths::CABINET
+    } else {
+        paths::REGISTRY
+    }
+}
+
+/// GET /login
+pub fn login_form(call: &Call) -> Result<Response, WebError> {
+    if let Some(user) = call.visitor.user() {
+        return Ok(Response::see_other(landing(user)));
+    }
+    let next = call.query().string("next");
+    Ok(ok(views::auth::login(&call.chrome(), "", &next, None)))
+}
+
+/// POST /login
+pub fn login(call: &Call) -> Result<Response, WebError> {
+    let form = call.form();
+    let name = form.get("name");
+    let next = form.get("next");
+    if !call
+        .app
+        .sign_in_throttle
+        .allow(call.req.peer.ip(), Instant::now())
+    {
+        return Err(WebError::TooMany);
+    }
+    let device = call.req.header("user-agent").unwrap_or_default();
+    match auth::sign_in(
+        &call.app.ctx,
+        name,
+        form.get("password"),
+        &call.req.peer.ip().to_string(),
+        device,
+    ) {
+        Ok((token, user)) => {
+            call.set_cookie(session::cookie(
+                session::SESSION_COOKIE,
+                &token,
+                call.app.session_secs,
+            ));
+            let target = if paths::is_local(next) {
+                next
+            } else {
+                landing(&user)
+            };
+            Ok(Response::see_other(target))
+        }
+        Err(service::Error::BadCredentials) => Ok(Response::html(
+            401,
+            views::auth::login(&call.chrome(), name, next, Some("login.failed")).into_string(),
+        )),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// POST /logout
+pub fn logout(call: &Call) -> Result<Response, WebError> {
+    if let Some(token) = &call.visitor.token {
+        auth::sign_out(&call.app.ctx, token)?;
+    }
+    call.set_cookie(session::cookie(session::SESSION_COOKIE, "", 0));
+    Ok(Response::see_other(paths::HOME))
+}
+
+/// GET /register
+pub fn register_form(call: &Call) -> Result<Response, WebError> {
+    Ok(ok(views::auth::register(
+        &call.chrome(),
+        &call.form(),
+        &FieldErrors::default(),
+    )))
+}
+
+/// POST /register: creates the account and signs it in, then asks for the terms.
+pub fn register(call: &Call) -> Result<Response, WebError> {
+    let form = call.form();
+    let input = auth::RegistrationForm {
+        kind: form.string("kind"),
+        tax_id: form.string("tax_id"),
+        full_name: form.string("full_name"),
+        phone: form.string("phone"),
+        email: form.string("email"),
+        address: form.string("address"),
+        password: form.string("password"),
+        password_again: form.string("password_again"),
+    };
+    match auth::register_applicant(&call.app.ctx, &input, call.visitor.lang) {
+        Ok(_) => {
+            let device = call.req.header("user-agent").unwrap_or_default();
+            let (token, _) = auth::sign_in(
+                &call.app.ctx,
+                &input.tax_id,
+                &input.password,
+                &call.req.peer.ip().to_string(),
+                device,
+            )?;
+            call.set_cookie(session::cookie(
+                session::SESSION_COOKIE,
+                &token,
+                call.app.session_secs,
+            ));
+            Ok(Response::see_other(paths::TERMS))
+        }
+        Err(service::Error::Invalid(errors)) => Ok(unprocessable(views::auth::register(
+            &call.chrome(),
+            &form,
+            &errors,
+        ))),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// GET /account/password
+pub fn password_form(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
+    Ok(ok(views::auth::password(
+        &call.chrome(),
+        &FieldErrors::default(),
+        who.0.must_change_password,
+    )))
+}
+
+/// POST /account/password
+pub fn change_password(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
+    let form = call.form();
+    match auth::change_password(
+        &call.app.ctx,
+        &who.0,
+        form.get("current"),
+        form.get("password"),
+        form.get("password_again"),
+    ) {
+        Ok(()) => Ok(Response::see_other(landing(&who.0))),
+        Err(service::Error::Invalid(errors)) => Ok(unprocessable(views::auth::password(
+            &call.chrome(),
+            &errors,
+            who.0.must_change_password,
+        ))),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// POST /lang: remembers the choice in a cookie and, when signed in, in the profile.
+pub fn set_language(call: &Call) -> Result<Response, WebError> {
+    let form = call.form();
+    let lang = Lang::from_code(form.get("lang")).ok_or(WebError::BadRequest)?;
+    if let Some(user) = call.visitor.user() {
+        auth::set_language(&call.app.ctx, user, lang)?;
+    }
+    call.set_cookie(session::cookie(
+        session::LANG_COOKIE,
+        lang.code(),
+        365 * 86_400,
+    ));
+    let next = form.get("next");
+    Ok(Response::see_other(if paths::is_local(next) {
+        next
+    } else {
+        paths::HOME
+    }))
+}

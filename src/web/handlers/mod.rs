@@ -1,0 +1,23 @@
+//! Request handlers, one module per route group. Each parses its input, calls one service
+//! function, and renders a view or redirects; none touches the store directly except through
+//! read-only helpers for the names a page shows.
+
+pub mod admin;
+pub mod appeals;
+pub mod applicant;
+pub mod auth;
+pub mod registry;
+
+use maud::Markup;
+
+use super::response::Response;
+
+/// A 200 page.
+fn ok(markup: Markup) -> Response {
+    Response::html(200, markup.into_string())
+}
+
+/// A refused form shown again with its messages.
+fn unprocessable(markup: Markup) -> Response {
+    Response::html(422, markup.into_string())
+}

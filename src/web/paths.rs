@@ -1,0 +1,84 @@
+//! Every URL of the interface, in one place; views and handlers never paste paths together.
+
+use crate::domain::appeal::{AppealId, AttachmentId, CategoryId, UnitId};
+
+/// Landing page.
+pub const HOME: &str = "/";
+/// Sign-in form.
+pub const LOGIN: &str = "/login";
+/// Sign-out (POST).
+pub const LOGOUT: &str = "/logout";
+/// Applicant registration.
+pub const REGISTER: &str = "/register";
+/// Terms of use (GET shows, POST accepts).
+pub const TERMS: &str = "/terms";
+/// The applicant's list of appeals.
+pub const CABINET: &str = "/cabinet";
+/// The applicant's appeal form.
+pub const NEW_APPEAL: &str = "/appeals/new";
+/// The staff registry.
+pub const REGISTRY: &str = "/registry";
+/// The clerk's form for paper, e-mail and walk-in appeals.
+pub const REGISTRY_NEW: &str = "/registry/new";
+/// Admin: institution profile, units, categories.
+pub const ADMIN: &str = "/admin";
+/// Admin: profile form target.
+pub const ADMIN_PROFILE: &str = "/admin/profile";
+/// Admin: new unit.
+pub const ADMIN_UNITS: &str = "/admin/units";
+/// Admin: new category.
+pub const ADMIN_CATEGORIES: &str = "/admin/categories";
+/// Admin: staff accounts.
+pub const ADMIN_STAFF: &str = "/admin/staff";
+/// Own password change.
+pub const PASSWORD: &str = "/account/password";
+/// Language switch (POST).
+pub const LANG: &str = "/lang";
+
+/// One appeal's page (applicant view or staff card).
+pub fn appeal(id: AppealId) -> String {
+    format!("/appeals/{}", id.0)
+}
+
+/// The printable registration receipt.
+pub fn receipt(id: AppealId) -> String {
+    format!("/appeals/{}/receipt", id.0)
+}
+
+/// Assign an executor (POST).
+pub fn assign(id: AppealId) -> String {
+    format!("/appeals/{}/assign", id.0)
+}
+
+/// Answer and close (POST).
+pub fn answer(id: AppealId) -> String {
+    format!("/appeals/{}/answer", id.0)
+}
+
+/// Download an attachment.
+pub fn file(id: AttachmentId) -> String {
+    format!("/files/{}", id.0)
+}
+
+/// Edit a unit (POST).
+pub fn unit(id: UnitId) -> String {
+    format!("/admin/units/{}", id.0)
+}
+
+/// Edit a category (POST).
+pub fn category(id: CategoryId) -> String {
+    format!("/admin/categories/{}", id.0)
+}
+
+/// Sign-in form that returns to `next` afterwards.
+pub fn login_then(next: &str) -> String {
+    format!("{LOGIN}?next={}", super::forms::encode(next))
+}
+
+/// Whether `next` is a safe local path to redirect to (no scheme, no host, no `//`).
+pub fn is_local(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.contains(['\r', '\n'])
+}

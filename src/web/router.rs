@@ -1,0 +1,86 @@
+//! Every route in one table: (method, path segments) → handler, with the user type the
+//! handler needs produced before it is called.
+
+use super::Call;
+use super::error::WebError;
+use super::handlers::{admin, appeals, applicant, auth, registry};
+use super::request::Method::{self, Get, Head, Post};
+use super::response::Response;
+use super::session::{require_admin, require_applicant, require_staff, require_user};
+use crate::domain::appeal::{AppealId, AttachmentId, CategoryId, UnitId};
+
+fn id(segment: &str) -> Result<u64, WebError> {
+    segment.parse().map_err(|_| WebError::NotFound)
+}
+
+/// Routes a request to its handler.
+pub fn route(call: &Call) -> Result<Response, WebError> {
+    let path = call.req.path.as_str();
+    if let Some(asset) = call.app.assets.serve(path) {
+        return Ok(asset);
+    }
+    let v = call.visitor;
+    // A staff member whose password was set by someone else must choose their own first.
+    if v.user().is_some_and(|u| u.must_change_password)
+        && !matches!(path, "/account/password" | "/logout" | "/lang")
+    {
+        return Ok(Response::see_other(super::paths::PASSWORD));
+    }
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match (call.req.method, segments.as_slice()) {
+        (Get | Head, []) => auth::home(call),
+        (Get | Head, ["login"]) => auth::login_form(call),
+        (Post, ["login"]) => auth::login(call),
+        (Post, ["logout"]) => auth::logout(call),
+        (Get | Head, ["register"]) => auth::register_form(call),
+        (Post, ["register"]) => auth::register(call),
+        (Post, ["lang"]) => auth::set_language(call),
+        (Get | Head, ["account", "password"]) => auth::password_form(call, &require_user(v)?),
+        (Post, ["account", "password"]) => auth::change_password(call, &require_user(v)?),
+
+        (Get | Head, ["terms"]) => applicant::terms(call),
+        (Post, ["terms"]) => applicant::accept_terms(call, &require_applicant(v)?),
+        (Get | Head, ["cabinet"]) => applicant::cabinet(call, &require_applicant(v)?),
+        (Get | Head, ["appeals", "new"]) => {
+            applicant::new_appeal_form(call, &require_applicant(v)?)
+        }
+        (Post, ["appeals", "new"]) => applicant::file_appeal(call, &require_applicant(v)?),
+
+        (Get | Head, ["appeals", n]) => appeals::show(call, &require_user(v)?, AppealId(id(n)?)),
+        (Get | Head, ["appeals", n, "receipt"]) => {
+            appeals::receipt(call, &require_user(v)?, AppealId(id(n)?))
+        }
+        (Post, ["appeals", n, "assign"]) => {
+            appeals::assign(call, &require_staff(v)?, AppealId(id(n)?))
+        }
+        (Post, ["appeals", n, "answer"]) => {
+            appeals::answer(call, &require_staff(v)?, AppealId(id(n)?))
+        }
+        (Get | Head, ["files", n]) => {
+            appeals::download(call, &require_user(v)?, AttachmentId(id(n)?))
+        }
+
+        (Get | Head, ["registry"]) => registry::list(call, &require_staff(v)?),
+        (Get | Head, ["registry", "new"]) => registry::new_form(call, &require_staff(v)?),
+        (Post, ["registry", "new"]) => registry::register(call, &require_staff(v)?),
+
+        (Get | Head, ["admin"]) => admin::settings(call, &require_admin(v)?),
+        (Post, ["admin", "profile"]) => admin::save_profile(call, &require_admin(v)?),
+        (Post, ["admin", "units"]) => admin::save_unit(call, &require_admin(v)?, None),
+        (Post, ["admin", "units", n]) => {
+            let n = u32::try_from(id(n)?).map_err(|_| WebError::NotFound)?;
+            admin::save_unit(call, &require_admin(v)?, Some(UnitId(n)))
+        }
+        (Post, ["admin", "categories"]) => admin::save_category(call, &require_admin(v)?, None),
+        (Post, ["admin", "categories", n]) => {
+            let n = u32::try_from(id(n)?).map_err(|_| WebError::NotFound)?;
+            admin::save_category(call, &require_admin(v)?, Some(CategoryId(n)))
+        }
+        (Get | Head, ["admin", "staff"]) => admin::staff(call, &require_admin(v)?),
+        (Post, ["admin", "staff"]) => admin::add_staff(call, &require_admin(v)?),
+
+        (Get | Head, ["health"]) => Ok(Response::text(200, "ok")),
+        (Method::Other, _) => Err(WebError::Method),
+        _ => Err(WebError::NotFound),
+    }
+}

@@ -1,0 +1,150 @@
+//! The admin's pages: institution profile, units, categories, staff accounts.
+
+use maud::{Markup, html};
+
+use super::components::{Input, csrf, error_summary, input};
+use super::layout::{Chrome, page};
+use crate::domain::field::FieldErrors;
+use crate::domain::institution::{Category, Unit};
+use crate::domain::lang::Names;
+use crate::domain::user::{Role, User};
+use crate::web::forms::Form;
+use crate::web::paths;
+
+/// The settings page's model.
+#[derive(Debug, Clone)]
+pub struct SettingsPage<'a> {
+    /// Profile values (stored, or as typed before a refusal).
+    pub profile: &'a Form,
+    /// Refused profile fields.
+    pub errors: &'a FieldErrors,
+    /// Units.
+    pub units: &'a [Unit],
+    /// Categories.
+    pub categories: &'a [Category],
+    /// A notice after a successful save.
+    pub saved: bool,
+}
+
+fn names_form(
+    c: &Chrome,
+    action: &str,
+    names: Option<&Names>,
+    active: bool,
+    submit: &'static str,
+) -> Markup {
+    let empty = Names::default();
+    let n = names.unwrap_or(&empty);
+    let id = action.replace('/', "-");
+    html! {
+        form.filters method="post" action=(action) {
+            (csrf(c))
+            div.field { label for=(format!("{id}-kk")) { "Қазақша *" } input id=(format!("{id}-kk")) name="kk" value=(n.kk) required; }
+            div.field { label for=(format!("{id}-ru")) { "Русский *" } input id=(format!("{id}-ru")) name="ru" value=(n.ru) required; }
+            div.field { label for=(format!("{id}-en")) { "English" } input id=(format!("{id}-en")) name="en" value=(n.en); }
+            div.check {
+                input type="checkbox" id=(format!("{id}-active")) name="active" value="yes" checked[active];
+                label for=(format!("{id}-active")) { (c.t("admin.active")) }
+            }
+            button type="submit" { (c.t(submit)) }
+        }
+    }
+}
+
+/// Profile, units and categories.
+pub fn settings(c: &Chrome, p: &SettingsPage) -> Markup {
+    let v = p.profile;
+    page(
+        c,
+        c.t("admin.title"),
+        html! {
+            h1 { (c.t("admin.title")) }
+            p { a href=(paths::ADMIN_STAFF) { (c.t("admin.staff")) } }
+            @if p.saved { p.notice.success role="status" { (c.t("admin.saved")) } }
+            section.card {
+                h2 { (c.t("admin.profile")) }
+                (error_summary(c, p.errors))
+                form.stack method="post" action=(paths::ADMIN_PROFILE) novalidate {
+                    (csrf(c))
+                    (input(c, p.errors, Input::text("name_kk", "admin.name_kk", v.get("name_kk"))))
+                    (input(c, p.errors, Input::text("name_ru", "admin.name_ru", v.get("name_ru"))))
+                    (input(c, p.errors, Input::text("name_en", "admin.name_en", v.get("name_en")).optional()))
+                    (input(c, p.errors, Input::text("bin", "admin.bin", v.get("bin")).optional()))
+                    (input(c, p.errors, Input::text("address", "admin.address", v.get("address")).optional()))
+                    (input(c, p.errors, Input::text("director_name", "admin.director", v.get("director_name")).optional()))
+                    p.actions { button.primary type="submit" { (c.t("admin.save")) } }
+                }
+            }
+            section.card {
+                h2 { (c.t("admin.units")) }
+                @for unit in p.units { (names_form(c, &paths::unit(unit.id), Some(&unit.names), unit.active, "admin.save")) }
+                h3 { (c.t("admin.add_unit")) }
+                (names_form(c, paths::ADMIN_UNITS, None, true, "admin.add"))
+            }
+            section.card {
+                h2 { (c.t("admin.categories")) }
+                @for cat in p.categories { (names_form(c, &paths::category(cat.id), Some(&cat.names), cat.active, "admin.save")) }
+                h3 { (c.t("admin.add_category")) }
+                (names_form(c, paths::ADMIN_CATEGORIES, None, true, "admin.add"))
+            }
+        },
+    )
+}
+
+/// Staff accounts and the form to add one.
+pub fn staff(
+    c: &Chrome,
+    staff: &[User],
+    values: &Form,
+    errors: &FieldErrors,
+    created: bool,
+) -> Markup {
+    page(
+        c,
+        c.t("admin.staff"),
+        html! {
+            h1 { (c.t("admin.staff")) }
+            @if created { p.notice.success role="status" { (c.t("admin.staff_created")) } }
+            div.table-wrap {
+                table.list {
+                    thead { tr {
+                        th scope="col" { (c.t("admin.login")) }
+                        th scope="col" { (c.t("register.full_name")) }
+                        th scope="col" { (c.t("admin.roles")) }
+                    } }
+                    tbody {
+                        @for u in staff {
+                            tr {
+                                td { (u.sign_in_name()) }
+                                td { (u.full_name.as_str()) }
+                                td { @for (i, r) in u.roles().iter().enumerate() { @if i > 0 { ", " } (c.t(r.label_key())) } }
+                            }
+                        }
+                    }
+                }
+            }
+            section.card {
+                h2 { (c.t("admin.add_staff")) }
+                (error_summary(c, errors))
+                form.stack method="post" action=(paths::ADMIN_STAFF) novalidate {
+                    (csrf(c))
+                    (input(c, errors, Input::text("login", "admin.login", values.get("login"))))
+                    (input(c, errors, Input::text("full_name", "register.full_name", values.get("full_name"))))
+                    fieldset {
+                        legend { (c.t("admin.roles")) }
+                        @for role in Role::ALL {
+                            div.check {
+                                input type="checkbox" id=(format!("role-{}", role.code())) name="roles" value=(role.code())
+                                    checked[values.all("roles").contains(&role.code())];
+                                label for=(format!("role-{}", role.code())) { (c.t(role.label_key())) }
+                            }
+                        }
+                        @if let Some(key) = errors.for_field("roles") { p.error role="alert" { (c.t(key)) } }
+                    }
+                    (input(c, errors, Input::text("password", "admin.initial_password", "").kind("password").hint("register.password_hint").autocomplete("new-password")))
+                    p.actions { button.primary type="submit" { (c.t("admin.add")) } }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,220 @@
+//! The applicant's pages: terms of use, cabinet, appeal form (shared with the clerk), receipt.
+
+use jiff::civil::Date;
+use maud::{Markup, html};
+
+use super::components::{Input, csrf, date, error_summary, input, select, status, textarea};
+use super::layout::{Chrome, page};
+use crate::domain::appeal::Appeal;
+use crate::domain::field::FieldErrors;
+use crate::domain::institution::Institution;
+use crate::domain::kind::{AppealKind, Channel};
+use crate::domain::tax_id::ApplicantKind;
+use crate::web::forms::Form;
+use crate::web::paths;
+
+/// The terms of use, with the agreement button until accepted.
+pub fn terms(c: &Chrome, accepted: bool) -> Markup {
+    page(
+        c,
+        c.t("terms.title"),
+        html! {
+            h1 { (c.t("terms.title")) }
+            div.card {
+                p { (c.t("terms.p1")) }
+                p { (c.t("terms.p2")) }
+                p { (c.t("terms.p3")) }
+                p { (c.t("terms.p4")) }
+            }
+            @if accepted {
+                p.notice.success { (c.t("terms.accepted")) }
+            } @else {
+                form.stack method="post" action=(paths::TERMS) {
+                    (csrf(c))
+                    div.check {
+                        input type="checkbox" id="agree" name="agree" value="yes" required;
+                        label for="agree" { (c.t("terms.agree")) }
+                    }
+                    p.actions { button.primary type="submit" { (c.t("terms.submit")) } }
+                }
+            }
+        },
+    )
+}
+
+/// The applicant's list of appeals.
+pub fn cabinet(c: &Chrome, appeals: &[Appeal], today: Date) -> Markup {
+    page(
+        c,
+        c.t("cabinet.title"),
+        html! {
+            h1 { (c.t("cabinet.title")) }
+            p.actions { a.btn.primary href=(paths::NEW_APPEAL) { (c.t("nav.new_appeal")) } }
+            @if appeals.is_empty() {
+                p.muted { (c.t("cabinet.empty")) }
+            } @else {
+                div.table-wrap {
+                    table.list {
+                        thead { tr {
+                            th scope="col" { (c.t("appeal.number")) }
+                            th scope="col" { (c.t("appeal.subject")) }
+                            th scope="col" { (c.t("appeal.kind")) }
+                            th scope="col" { (c.t("appeal.status")) }
+                            th scope="col" { (c.t("appeal.due")) }
+                        } }
+                        tbody {
+                            @for a in appeals {
+                                tr.overdue[a.is_overdue(today)] {
+                                    td { a href=(paths::appeal(a.id)) { (a.number) } }
+                                    td { (a.subject) }
+                                    td { (c.t(a.kind.label_key())) }
+                                    td { (status(c, a.status)) }
+                                    td { (date(a.due)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// What the appeal form offers and keeps.
+#[derive(Debug, Clone)]
+pub struct AppealFormPage<'a> {
+    /// Current values (prefilled, or as typed before a refusal).
+    pub values: &'a Form,
+    /// Refused fields.
+    pub errors: &'a FieldErrors,
+    /// Units as (id, name).
+    pub units: Vec<(String, String)>,
+    /// Categories as (id, name).
+    pub categories: Vec<(String, String)>,
+    /// The clerk's form (applicant identity and channel editable).
+    pub on_behalf: bool,
+    /// Attachments allowed.
+    pub max_files: usize,
+    /// MiB per attachment.
+    pub max_mib: usize,
+}
+
+/// The appeal form.
+pub fn appeal_form(c: &Chrome, p: &AppealFormPage) -> Markup {
+    let v = p.values;
+    let kinds: Vec<(String, String)> = AppealKind::ALL
+        .iter()
+        .map(|k| (k.code().to_owned(), c.t(k.label_key()).to_owned()))
+        .collect();
+    let action = if p.on_behalf {
+        paths::REGISTRY_NEW
+    } else {
+        paths::NEW_APPEAL
+    };
+    let title = c.t(if p.on_behalf {
+        "form.title_on_behalf"
+    } else {
+        "form.title"
+    });
+    page(
+        c,
+        title,
+        html! {
+            h1 { (title) }
+            (error_summary(c, p.errors))
+            form.stack method="post" action=(action) enctype="multipart/form-data" novalidate {
+                (csrf(c))
+                fieldset {
+                    legend { (c.t("form.appeal")) }
+                    (select(c, p.errors, "kind", "appeal.kind", &kinds, v.get("kind"), true))
+                    (select(c, p.errors, "unit", "appeal.unit", &p.units, v.get("unit"), true))
+                    (select(c, p.errors, "category", "appeal.category", &p.categories, v.get("category"), true))
+                    (input(c, p.errors, Input::text("subject", "appeal.subject", v.get("subject"))))
+                    (textarea(c, p.errors, "description", "appeal.description", v.get("description"), 8))
+                    @let file_error = p.errors.for_field("files").map(|k| c.tr.t(k));
+                    div.field.invalid[file_error.is_some()] {
+                        label for="f-files" { (c.t("form.files")) }
+                        input id="f-files" name="files" type="file" multiple
+                            accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png"
+                            aria-describedby="f-files-hint";
+                        p.hint id="f-files-hint" {
+                            (c.tr.fmt("form.files_hint", &[("n", &p.max_files.to_string()), ("mb", &p.max_mib.to_string())]))
+                        }
+                        @if let Some(error) = file_error { p.error role="alert" { (error) } }
+                    }
+                }
+                fieldset {
+                    legend { (c.t(if p.on_behalf { "form.applicant" } else { "form.own_data" })) }
+                    @if p.on_behalf {
+                        @let channels: Vec<(String, String)> = Channel::ALL.iter().filter(|ch| **ch != Channel::Portal)
+                            .map(|ch| (ch.code().to_owned(), c.t(ch.label_key()).to_owned())).collect();
+                        (select(c, p.errors, "channel", "appeal.channel", &channels, v.get("channel"), true))
+                        @let kinds: Vec<(String, String)> = ApplicantKind::ALL.iter()
+                            .map(|k| (k.code().to_owned(), c.t(if *k == ApplicantKind::Individual { "register.individual" } else { "register.legal" }).to_owned())).collect();
+                        (select(c, p.errors, "applicant_kind", "register.kind", &kinds, v.get("applicant_kind"), true))
+                        (input(c, p.errors, Input::text("tax_id", "register.tax_id", v.get("tax_id")).hint("register.tax_id_hint")))
+                    } @else {
+                        p.muted { (c.t("register.tax_id")) ": " strong { (v.get("tax_id")) } }
+                    }
+                    (input(c, p.errors, Input::text("name", "register.full_name", v.get("name")).autocomplete("name")))
+                    (input(c, p.errors, Input::text("phone", "register.phone", v.get("phone")).kind("tel").autocomplete("tel")))
+                    @if p.on_behalf {
+                        (input(c, p.errors, Input::text("email", "register.email", v.get("email")).kind("email").optional()))
+                    } @else {
+                        (input(c, p.errors, Input::text("email", "register.email", v.get("email")).kind("email").autocomplete("email")))
+                    }
+                    (input(c, p.errors, Input::text("address", "register.address", v.get("address")).optional().autocomplete("street-address")))
+                }
+                p.actions { button.primary type="submit" { (c.t(if p.on_behalf { "form.submit_on_behalf" } else { "form.submit" })) } }
+            }
+        },
+    )
+}
+
+/// Names shown on a receipt or an appeal page.
+#[derive(Debug, Clone)]
+pub struct Names {
+    /// Recipient unit.
+    pub unit: String,
+    /// Category.
+    pub category: String,
+}
+
+/// The registration receipt (талон), one A4 page when printed.
+pub fn receipt(
+    c: &Chrome,
+    a: &Appeal,
+    institution: &Institution,
+    names: &Names,
+    fresh: bool,
+) -> Markup {
+    page(
+        c,
+        c.t("receipt.title"),
+        html! {
+            @if fresh { p.notice.success.no-print role="status" { (c.t("receipt.sent")) } }
+            article.receipt {
+                p.muted { (institution.names.get(c.tr.lang)) }
+                h1 { (c.t("receipt.title")) }
+                dl.facts {
+                    dt { (c.t("appeal.number")) } dd { strong { (a.number) } }
+                    dt { (c.t("receipt.received")) } dd { (c.time(a.received_at)) }
+                    dt { (c.t("appeal.registered_on")) } dd { (date(a.registered_on)) }
+                    dt { (c.t("appeal.due")) } dd { strong { (date(a.due)) } }
+                    dt { (c.t("appeal.kind")) } dd { (c.t(a.kind.label_key())) }
+                    dt { (c.t("appeal.unit")) } dd { (names.unit) }
+                    dt { (c.t("appeal.category")) } dd { (names.category) }
+                    dt { (c.t("appeal.subject")) } dd { (a.subject) }
+                    dt { (c.t("appeal.applicant")) } dd { (a.applicant.name) " (" (a.applicant.tax_id) ")" }
+                    dt { (c.t("appeal.channel")) } dd { (c.t(a.channel.label_key())) }
+                    dt { (c.t("receipt.registered_by")) } dd { (a.registered_by.name) }
+                    dt { (c.t("appeal.files")) } dd { (a.attachments.len()) }
+                }
+                p.muted { (c.t("receipt.law")) }
+            }
+            p.actions.no-print {
+                a.btn.primary href=(paths::appeal(a.id)) { (c.t("receipt.open")) }
+            }
+        },
+    )
+}

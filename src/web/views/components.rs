@@ -1,0 +1,195 @@
+//! Small building blocks shared by pages: form fields with their errors, status chips.
+
+use jiff::civil::Date;
+use maud::{Markup, html};
+
+use super::layout::Chrome;
+use crate::domain::field::FieldErrors;
+use crate::domain::kind::Status;
+
+/// The hidden CSRF field every form carries.
+pub fn csrf(c: &Chrome) -> Markup {
+    html! { input type="hidden" name="csrf" value=(c.csrf); }
+}
+
+/// A date as `dd.mm.yyyy`.
+pub fn date(d: Date) -> String {
+    d.strftime("%d.%m.%Y").to_string()
+}
+
+/// A field's error message (in the page language) and the ids that tie it to the control.
+fn error_of<'a>(c: &'a Chrome, errors: &FieldErrors, name: &str) -> Option<&'a str> {
+    errors.for_field(name).map(|key| c.tr.t(key))
+}
+
+/// Options of a text input.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// Field name.
+    pub name: &'a str,
+    /// Label key.
+    pub label: &'static str,
+    /// Current value (kept after a refusal).
+    pub value: &'a str,
+    /// `text`, `email`, `tel`, `password`, `search`.
+    pub kind: &'a str,
+    /// Whether the field is required.
+    pub required: bool,
+    /// Optional hint key.
+    pub hint: Option<&'static str>,
+    /// Browser autocomplete token.
+    pub autocomplete: &'a str,
+}
+
+impl<'a> Input<'a> {
+    /// A required text field.
+    pub fn text(name: &'a str, label: &'static str, value: &'a str) -> Self {
+        Self {
+            name,
+            label,
+            value,
+            kind: "text",
+            required: true,
+            hint: None,
+            autocomplete: "off",
+        }
+    }
+
+    /// Same field, with another input type.
+    #[must_use]
+    pub fn kind(mut self, kind: &'a str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Same field, optional.
+    #[must_use]
+    pub fn optional(mut self) -> Self {
+        self.required = false;
+        self
+    }
+
+    /// Same field, with a hint.
+    #[must_use]
+    pub fn hint(mut self, hint: &'static str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    /// Same field, with an autocomplete token.
+    #[must_use]
+    pub fn autocomplete(mut self, token: &'a str) -> Self {
+        self.autocomplete = token;
+        self
+    }
+}
+
+/// A labelled input with its hint and error.
+pub fn input(c: &Chrome, errors: &FieldErrors, f: Input) -> Markup {
+    let error = error_of(c, errors, f.name);
+    let id = format!("f-{}", f.name);
+    let described = described_by(f.name, f.hint.is_some(), error.is_some());
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (c.t(f.label)) @if f.required { " *" } }
+            input id=(id) name=(f.name) type=(f.kind) value=(f.value) required[f.required]
+                autocomplete=(f.autocomplete)
+                aria-invalid=[error.is_some().then_some("true")]
+                aria-describedby=[described.as_deref()];
+            @if let Some(hint) = f.hint { p.hint id=(format!("{id}-hint")) { (c.t(hint)) } }
+            @if let Some(error) = error { p.error id=(format!("{id}-error")) role="alert" { (error) } }
+        }
+    }
+}
+
+fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if hint {
+        ids.push(format!("f-{name}-hint"));
+    }
+    if error {
+        ids.push(format!("f-{name}-error"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// A labelled textarea with its error.
+pub fn textarea(
+    c: &Chrome,
+    errors: &FieldErrors,
+    name: &str,
+    label: &'static str,
+    value: &str,
+    rows: u8,
+) -> Markup {
+    let error = error_of(c, errors, name);
+    let id = format!("f-{name}");
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (c.t(label)) " *" }
+            textarea id=(id) name=(name) rows=(rows) required
+                aria-invalid=[error.is_some().then_some("true")]
+                aria-describedby=[described_by(name, false, error.is_some())] { (value) }
+            @if let Some(error) = error { p.error id=(format!("{id}-error")) role="alert" { (error) } }
+        }
+    }
+}
+
+/// A labelled select; `options` are (value, shown text).
+pub fn select(
+    c: &Chrome,
+    errors: &FieldErrors,
+    name: &str,
+    label: &'static str,
+    options: &[(String, String)],
+    selected: &str,
+    required: bool,
+) -> Markup {
+    let error = error_of(c, errors, name);
+    let id = format!("f-{name}");
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (c.t(label)) @if required { " *" } }
+            select id=(id) name=(name) required[required]
+                aria-invalid=[error.is_some().then_some("true")]
+                aria-describedby=[described_by(name, false, error.is_some())] {
+                option value="" { (c.t("form.choose")) }
+                @for (value, text) in options {
+                    option value=(value) selected[value == selected] { (text) }
+                }
+            }
+            @if let Some(error) = error { p.error id=(format!("{id}-error")) role="alert" { (error) } }
+        }
+    }
+}
+
+/// The list of problems at the top of a refused form.
+pub fn error_summary(c: &Chrome, errors: &FieldErrors) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.notice.error role="alert" tabindex="-1" id="form-errors" {
+                p { strong { (c.t("form.has_errors")) } }
+                ul {
+                    @for e in &errors.0 {
+                        li { a href=(format!("#f-{}", e.field)) { (c.t(e.key)) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A status chip.
+pub fn status(c: &Chrome, status: Status) -> Markup {
+    html! { span class=(format!("status status-{}", status.code())) { (c.t(status.label_key())) } }
+}
+
+/// A file size in KB or MB.
+pub fn size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        let tenths = bytes * 10 / (1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}

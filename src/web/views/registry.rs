@@ -1,0 +1,137 @@
+//! The staff registry: filters, the table of appeals, the next-page link.
+
+use jiff::civil::Date;
+use maud::{Markup, html};
+
+use super::components::{date, status};
+use super::layout::{Chrome, page};
+use crate::domain::appeal::{Appeal, AppealId};
+use crate::domain::kind::{AppealKind, Status};
+use crate::web::forms::{Form, encode};
+use crate::web::paths;
+
+/// The registry page's model.
+#[derive(Debug, Clone)]
+pub struct RegistryPage<'a> {
+    /// Current filter values.
+    pub query: &'a Form,
+    /// The rows.
+    pub appeals: &'a [Appeal],
+    /// Cursor of the next page.
+    pub next: Option<AppealId>,
+    /// Units as (id, name).
+    pub units: Vec<(String, String)>,
+    /// Executors as (id, name).
+    pub executors: Vec<(String, String)>,
+    /// Today.
+    pub today: Date,
+    /// The date "due within 3 working days" ends.
+    pub soon_until: Date,
+}
+
+fn filter_select(
+    c: &Chrome,
+    name: &str,
+    label: &'static str,
+    options: &[(String, String)],
+    selected: &str,
+) -> Markup {
+    html! {
+        div.field {
+            label for=(format!("q-{name}")) { (c.t(label)) }
+            select id=(format!("q-{name}")) name=(name) {
+                option value="" { (c.t("registry.all")) }
+                @for (value, text) in options { option value=(value) selected[value == selected] { (text) } }
+            }
+        }
+    }
+}
+
+/// The registry.
+pub fn registry(c: &Chrome, p: &RegistryPage) -> Markup {
+    let q = p.query;
+    let statuses: Vec<(String, String)> = Status::ALL
+        .iter()
+        .map(|s| (s.code().to_owned(), c.t(s.label_key()).to_owned()))
+        .collect();
+    let kinds: Vec<(String, String)> = AppealKind::ALL
+        .iter()
+        .map(|k| (k.code().to_owned(), c.t(k.label_key()).to_owned()))
+        .collect();
+    let dues = vec![
+        ("overdue".to_owned(), c.t("registry.overdue").to_owned()),
+        ("soon".to_owned(), c.t("registry.soon").to_owned()),
+    ];
+    let next_link = p.next.map(|next| {
+        let mut query: Vec<String> = ["status", "kind", "due", "unit", "executor", "q"]
+            .iter()
+            .filter(|k| !q.get(k).is_empty())
+            .map(|k| format!("{k}={}", encode(q.get(k))))
+            .collect();
+        query.push(format!("before={}", next.0));
+        format!("{}?{}", paths::REGISTRY, query.join("&"))
+    });
+    page(
+        c,
+        c.t("registry.title"),
+        html! {
+            h1 { (c.t("registry.title")) }
+            form.filters method="get" action=(paths::REGISTRY) role="search" {
+                div.field {
+                    label for="q-q" { (c.t("registry.search")) }
+                    input id="q-q" name="q" type="search" value=(q.get("q")) placeholder="ЖТ-2026-00000001";
+                }
+                (filter_select(c, "status", "appeal.status", &statuses, q.get("status")))
+                (filter_select(c, "kind", "appeal.kind", &kinds, q.get("kind")))
+                (filter_select(c, "due", "appeal.due", &dues, q.get("due")))
+                (filter_select(c, "unit", "appeal.unit", &p.units, q.get("unit")))
+                (filter_select(c, "executor", "appeal.executor", &p.executors, q.get("executor")))
+                button type="submit" { (c.t("registry.apply")) }
+            }
+            @if p.appeals.is_empty() {
+                p.muted { (c.t("registry.empty")) }
+            } @else {
+                div.table-wrap {
+                    table.list {
+                        caption.visually-hidden { (c.t("registry.title")) }
+                        thead { tr {
+                            th scope="col" { (c.t("appeal.number")) }
+                            th scope="col" { (c.t("appeal.registered_on")) }
+                            th scope="col" { (c.t("appeal.kind")) }
+                            th scope="col" { (c.t("appeal.applicant")) }
+                            th scope="col" { (c.t("appeal.subject")) }
+                            th scope="col" { (c.t("appeal.unit")) }
+                            th scope="col" { (c.t("appeal.executor")) }
+                            th scope="col" { (c.t("appeal.status")) }
+                            th scope="col" { (c.t("appeal.due")) }
+                        } }
+                        tbody {
+                            @for a in p.appeals {
+                                @let overdue = a.is_overdue(p.today);
+                                @let soon = !overdue && !a.status.is_terminal() && a.due <= p.soon_until;
+                                tr.overdue[overdue] {
+                                    td { a href=(paths::appeal(a.id)) { (a.number) } }
+                                    td { (date(a.registered_on)) }
+                                    td { (c.t(a.kind.label_key())) }
+                                    td { (a.applicant.name) }
+                                    td { (a.subject) }
+                                    td { (p.units.iter().find(|(id, _)| *id == a.unit.0.to_string()).map_or("", |(_, n)| n.as_str())) }
+                                    td { @if let Some(e) = &a.executor { (e.name) } @else { "—" } }
+                                    td { (status(c, a.status)) }
+                                    td {
+                                        (date(a.due))
+                                        @if overdue { " " span.tag.overdue { (c.t("appeal.overdue")) } }
+                                        @if soon { " " span.tag.soon { (c.t("registry.soon_tag")) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(href) = next_link {
+                nav.pager aria-label=(c.t("registry.pages")) { a href=(href) { (c.t("registry.next")) } }
+            }
+        },
+    )
+}
