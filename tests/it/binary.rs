@@ -1,0 +1,207 @@
+//! The built binary as a black box: serve, help, configuration errors.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_otinish");
+
+/// A child process killed on drop.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `otinish serve` on port 0 in a fresh data directory; returns the child, the
+/// lines it printed up to the listening line, and the address.
+fn serve(dir: &std::path::Path) -> (Running, Vec<String>, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let running = Running(child);
+    let mut lines = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        let done = line.starts_with("listening on https://");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    let addr = lines
+        .last()
+        .and_then(|l| l.strip_prefix("listening on https://"))
+        .expect("the listening line")
+        .to_owned();
+    (running, lines, addr)
+}
+
+fn agent_trusting(cert_pem: &[u8]) -> ureq::Agent {
+    let cert = ureq::tls::Certificate::from_pem(cert_pem).unwrap();
+    let tls = ureq::tls::TlsConfig::builder()
+        .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(vec![
+            cert.to_owned(),
+        ])))
+        .build();
+    ureq::Agent::config_builder()
+        .tls_config(tls)
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+#[test]
+fn serve_prints_the_listening_line_and_answers_over_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_child, lines, addr) = serve(dir.path());
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("first admin created: login `admin`")),
+        "{lines:?}"
+    );
+    let cert = std::fs::read(dir.path().join("tls/cert.pem")).unwrap();
+    let agent = agent_trusting(&cert);
+    let mut response = agent.get(format!("https://{addr}/")).call().unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body = response.body_mut().read_to_string().unwrap();
+    assert!(body.contains("lang=\"kk\""), "Kazakh by default");
+}
+
+#[test]
+fn a_second_start_reuses_the_store_and_certificate_and_creates_no_second_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let first_cert = {
+        let (_child, _, _) = serve(dir.path());
+        std::fs::read(dir.path().join("tls/cert.pem")).unwrap()
+    };
+    let (_child, lines, _) = serve(dir.path());
+    assert!(
+        !lines.iter().any(|l| l.contains("first admin")),
+        "{lines:?}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("tls/cert.pem")).unwrap(),
+        first_cert
+    );
+}
+
+#[test]
+fn help_describes_the_commands() {
+    let output = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    for command in ["serve", "init", "demo", "user", "check-config"] {
+        assert!(text.contains(command), "{text}");
+    }
+}
+
+#[test]
+fn a_bad_config_file_exits_non_zero_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("otinish.toml");
+    std::fs::write(&path, "[limits]\nmax_conections = 5\n").unwrap();
+    let output = Command::new(BIN)
+        .args(["check-config", "--config"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("max_conections"), "{stderr}");
+
+    std::fs::write(&path, "bind = \"nowhere\"\n").unwrap();
+    let output = Command::new(BIN)
+        .args(["serve", "--config"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8(output.stderr).unwrap().contains("`bind`"));
+
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let output = Command::new(BIN)
+        .args(["check-config", "--config"])
+        .arg(&example)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn init_then_user_add_creates_a_staff_account_that_must_change_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(BIN)
+        .args(["init", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("first admin created")
+    );
+    assert!(dir.path().join("otinish.redb").exists());
+    assert!(dir.path().join("tls/key.pem").exists());
+    let output = Command::new(BIN)
+        .args([
+            "user",
+            "add",
+            "--login",
+            "clerk",
+            "--name",
+            "Динара Ахметова",
+            "--role",
+            "clerk,executor",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("one-time password")
+    );
+    let again = Command::new(BIN)
+        .args([
+            "user",
+            "add",
+            "--login",
+            "clerk",
+            "--name",
+            "Someone",
+            "--role",
+            "clerk",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1), "a taken login is refused");
+    let usage = Command::new(BIN)
+        .args(["user", "add", "--login", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2), "usage errors exit 2");
+}

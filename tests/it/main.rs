@@ -1,0 +1,14 @@
+//! The one integration-test binary: real HTTPS against a real server on 127.0.0.1:0, and the
+//! built binary as a black box. One module per area.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::missing_panics_doc,
+    missing_docs
+)]
+
+mod architecture;
+mod binary;
+mod journeys;
+mod security;
+mod support;

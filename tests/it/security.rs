@@ -1,0 +1,212 @@
+//! Who may see what, and the protections every request gets.
+
+use crate::support::{FileUpload, PASSWORD, PDF, TestApp, file_appeal, registered_applicant};
+
+#[test]
+fn another_applicant_gets_404_for_an_appeal_and_its_file() {
+    let app = TestApp::spawn();
+    let mut owner = registered_applicant(&app, "900101300126", "Айгүл Серікова");
+    let (_, appeal_path) = file_appeal(
+        &mut owner,
+        "Жеке мәселе",
+        &[FileUpload {
+            name: "a.pdf",
+            bytes: PDF,
+        }],
+    );
+    let file = owner.get(&appeal_path).links("/files/")[0].clone();
+    let mut stranger = registered_applicant(&app, "900101300811", "Бөгде Адам");
+    assert_eq!(stranger.get(&appeal_path).status, 404);
+    assert_eq!(stranger.get(&file).status, 404);
+    assert_eq!(stranger.get(&format!("{appeal_path}/receipt")).status, 404);
+    assert_eq!(owner.get(&file).status, 200);
+    // Signed out, the page asks to sign in instead.
+    let anonymous = app.browser().get(&appeal_path);
+    assert_eq!(anonymous.status, 303);
+    assert!(anonymous.location.unwrap().starts_with("/login?next="));
+}
+
+#[test]
+fn applicants_cannot_open_staff_pages() {
+    let app = TestApp::spawn();
+    let mut applicant = registered_applicant(&app, "900101300126", "Айгүл Серікова");
+    assert_eq!(applicant.get("/registry").status, 403);
+    assert_eq!(applicant.get("/admin").status, 403);
+    let mut clerk = app.browser();
+    clerk.sign_in("clerk", PASSWORD);
+    assert_eq!(clerk.get("/admin").status, 403);
+    assert_eq!(clerk.get("/cabinet").status, 403);
+}
+
+#[test]
+fn a_post_without_the_csrf_token_is_refused() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    b.get("/login");
+    let page = b.post(
+        "/login",
+        &[("name", "clerk"), ("password", PASSWORD), ("csrf", "")],
+    );
+    assert_eq!(page.status, 403);
+    let page = b.post(
+        "/login",
+        &[("name", "clerk"), ("password", PASSWORD), ("csrf", "0123")],
+    );
+    assert_eq!(page.status, 403);
+    // The same form with the token goes through.
+    let page = b.post("/login", &[("name", "clerk"), ("password", PASSWORD)]);
+    assert_eq!(page.status, 303);
+    // Signed in, the anonymous token no longer counts: the session has its own.
+    let stale = b.post(
+        "/logout",
+        &[(
+            "csrf",
+            "0000000000000000000000000000000000000000000000000000000000000000",
+        )],
+    );
+    assert_eq!(stale.status, 403);
+}
+
+#[test]
+fn a_post_from_another_origin_is_refused() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    b.get("/login");
+    let body = format!("name=clerk&password=x&csrf={}", b.csrf.clone().unwrap());
+    let forged = b.post_from(
+        "https://evil.example",
+        "/login",
+        "application/x-www-form-urlencoded",
+        body.as_bytes(),
+    );
+    assert_eq!(forged.status, 403);
+    let own = b.post_raw(
+        "/login",
+        "application/x-www-form-urlencoded",
+        body.as_bytes(),
+    );
+    assert_eq!(
+        own.status, 401,
+        "same origin and token: the password is checked"
+    );
+}
+
+#[test]
+fn a_wrong_password_is_refused_with_a_message() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    let page = b.sign_in("clerk", "not the password");
+    assert_eq!(page.status, 401);
+    assert!(
+        page.text().contains("ЖСН/БСН, логин немесе құпиясөз қате."),
+        "{}",
+        page.text()
+    );
+    assert!(
+        page.header("set-cookie")
+            .is_none_or(|c| !c.starts_with("otinish_session="))
+    );
+    assert_eq!(b.get("/registry").status, 303, "still signed out");
+}
+
+#[test]
+fn an_invalid_iin_shows_the_localized_message_and_keeps_the_other_fields() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    b.get("/register");
+    b.post("/lang", &[("lang", "ru"), ("next", "/register")]);
+    b.get("/register");
+    let page = b.post(
+        "/register",
+        &[
+            ("kind", "individual"),
+            ("tax_id", "900101300127"),
+            ("full_name", "Иванов Сергей"),
+            ("phone", "+7 701 111 22 33"),
+            ("email", "ivanov@example.kz"),
+            ("address", "Костанай"),
+            ("password", PASSWORD),
+            ("password_again", PASSWORD),
+        ],
+    );
+    assert_eq!(page.status, 422);
+    assert!(
+        page.text().contains("Такой ИИН или БИН недействителен"),
+        "{}",
+        page.text()
+    );
+    assert_eq!(
+        page.input_value("full_name").as_deref(),
+        Some("Иванов Сергей")
+    );
+    assert_eq!(
+        page.input_value("email").as_deref(),
+        Some("ivanov@example.kz")
+    );
+    assert_eq!(page.input_value("tax_id").as_deref(), Some("900101300127"));
+    assert!(page.body.contains("aria-invalid=\"true\""));
+}
+
+#[test]
+fn a_file_that_is_not_what_it_claims_is_refused_and_the_text_kept() {
+    let app = TestApp::spawn();
+    let mut b = registered_applicant(&app, "900101300126", "Айгүл Серікова");
+    let form = b.get("/appeals/new");
+    let page = b.post_multipart(
+        "/appeals/new",
+        &[
+            ("kind", "request"),
+            ("unit", "1"),
+            ("category", "1"),
+            ("subject", "Сұрау"),
+            ("description", "Мәтін сақталуы керек."),
+            ("name", &form.input_value("name").unwrap()),
+            ("phone", &form.input_value("phone").unwrap()),
+            ("email", &form.input_value("email").unwrap()),
+        ],
+        &[FileUpload {
+            name: "scan.pdf",
+            bytes: b"MZ\x90\x00 an executable",
+        }],
+    );
+    assert_eq!(page.status, 422);
+    assert!(
+        page.text().contains("Тек PDF, JPEG, PNG, DOCX және XLSX"),
+        "{}",
+        page.text()
+    );
+    assert!(page.body.contains("Мәтін сақталуы керек."));
+    assert!(
+        b.get("/cabinet")
+            .text()
+            .contains("Сіз әлі өтініш берген жоқсыз."),
+        "nothing was filed"
+    );
+}
+
+#[test]
+fn every_response_carries_the_security_headers_and_strict_cookies() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    let page = b.get("/login");
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    assert!(page.header("strict-transport-security").is_some());
+    assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    let signed_in = b.post("/login", &[("name", "clerk"), ("password", PASSWORD)]);
+    let cookie = signed_in
+        .headers
+        .iter()
+        .find(|(n, v)| n == "set-cookie" && v.starts_with("otinish_session="))
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    for attribute in ["Secure", "HttpOnly", "SameSite=Strict"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    assert_eq!(b.get("/nowhere").status, 404);
+    assert!(b.get("/nowhere").text().contains("Бет табылмады"));
+}

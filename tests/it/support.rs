@@ -1,0 +1,393 @@
+//! `TestApp`: the appliance in-process on 127.0.0.1:0 with a throw-away certificate, and
+//! `Browser`: an HTTPS client that trusts only that certificate and keeps cookies.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use otinish::clock::Clock;
+use otinish::config::Config;
+use otinish::domain::user::Role;
+use otinish::service::auth::{self, StaffForm};
+use otinish::service::{Ctx, Rules, admin};
+use otinish::store::Store;
+use otinish::web::server::ServerHandle;
+use otinish::web::{self, App, tls};
+
+/// The password of every account the tests create.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A running appliance with the sample institution and one account per staff role.
+pub struct TestApp {
+    pub handle: Option<ServerHandle>,
+    pub cert_pem: String,
+    pub ctx: Ctx,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// Starts on a fresh store at a fixed working-day morning (Mon 2 March 2026, 10:00 +05).
+    pub fn spawn() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            data_dir: dir.path().to_owned(),
+            ..Config::default()
+        };
+        let store = Store::open(&dir.path().join("otinish.redb")).unwrap();
+        let ctx = Ctx::new(
+            store,
+            Clock::fixed("2026-03-02T05:00:00Z".parse().unwrap()),
+            Rules::from_config(&config),
+        );
+        admin::setup_if_empty(&ctx, &admin::SetupForm::sample()).unwrap();
+        for (login, name, role) in [
+            ("admin", "Ерлан Жұмабаев", Role::Admin),
+            ("director", "Гүлнар Серікова", Role::Director),
+            ("clerk", "Динара Ахметова", Role::Clerk),
+            ("executor", "Нұрлан Оспанов", Role::Executor),
+        ] {
+            auth::create_staff(
+                &ctx,
+                None,
+                &StaffForm {
+                    login: login.into(),
+                    full_name: name.into(),
+                    roles: vec![role],
+                    password: PASSWORD.into(),
+                },
+            )
+            .unwrap();
+        }
+        let material = tls::generate_self_signed(&[]).unwrap();
+        let tls_config = tls::server_config(&material).unwrap();
+        let app = Arc::new(App::new(ctx.clone(), &config).unwrap());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let handle = web::start(app, listener, tls_config, web::limits(&config)).unwrap();
+        Self {
+            handle: Some(handle),
+            cert_pem: material.cert_pem,
+            ctx,
+            _dir: dir,
+        }
+    }
+
+    /// A new browser with no cookies.
+    pub fn browser(&self) -> Browser {
+        let addr = self.handle.as_ref().unwrap().addr();
+        Browser::new(&format!("https://{addr}"), &self.cert_pem)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.shutdown();
+        }
+    }
+}
+
+/// One response.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Page {
+    /// The page's text without tags, whitespace collapsed: what a person reads.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in self.body.chars() {
+            match c {
+                '<' => {
+                    in_tag = true;
+                    out.push(' ');
+                }
+                '>' => in_tag = false,
+                _ if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        let out = out
+            .replace("&amp;", "&")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">");
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The value of the first input named `name`.
+    pub fn input_value(&self, name: &str) -> Option<String> {
+        let marker = format!("name=\"{name}\"");
+        let at = self.body.find(&marker)?;
+        let tag_start = self.body[..at].rfind('<')?;
+        let tag_end = at + self.body[at..].find('>')?;
+        let tag = &self.body[tag_start..tag_end];
+        let v = tag.find("value=\"")? + 7;
+        let end = tag[v..].find('"')?;
+        Some(
+            tag[v..v + end]
+                .replace("&amp;", "&")
+                .replace("&quot;", "\""),
+        )
+    }
+
+    /// Every link target on the page that starts with `prefix`.
+    pub fn links(&self, prefix: &str) -> Vec<String> {
+        self.body
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .filter(|h| h.starts_with(prefix))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// A header by lower-case name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// An HTTPS client that keeps cookies and the last form's CSRF token, like a browser.
+pub struct Browser {
+    base: String,
+    agent: ureq::Agent,
+    cookies: BTreeMap<String, String>,
+    pub csrf: Option<String>,
+}
+
+/// A file to upload.
+pub struct FileUpload<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+impl Browser {
+    pub fn new(base: &str, cert_pem: &str) -> Self {
+        let cert = ureq::tls::Certificate::from_pem(cert_pem.as_bytes()).unwrap();
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::Specific(Arc::new(vec![cert])))
+            .build();
+        let agent = ureq::Agent::config_builder()
+            .tls_config(tls)
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        Self {
+            base: base.to_owned(),
+            agent,
+            cookies: BTreeMap::new(),
+            csrf: None,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn finish(&mut self, mut response: ureq::http::Response<ureq::Body>) -> Page {
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect();
+        for (name, value) in &headers {
+            if name == "set-cookie" {
+                let pair = value.split(';').next().unwrap_or_default();
+                if let Some((k, v)) = pair.split_once('=') {
+                    if v.is_empty() {
+                        self.cookies.remove(k);
+                    } else {
+                        self.cookies.insert(k.to_owned(), v.to_owned());
+                    }
+                }
+            }
+        }
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(50 * 1024 * 1024)
+            .read_to_string()
+            .unwrap_or_default();
+        let location = headers
+            .iter()
+            .find(|(k, _)| k == "location")
+            .map(|(_, v)| v.clone());
+        let page = Page {
+            status,
+            body,
+            location,
+            headers,
+        };
+        if let Some(token) = page.input_value("csrf") {
+            self.csrf = Some(token);
+        }
+        page
+    }
+
+    /// GET a path.
+    pub fn get(&mut self, path: &str) -> Page {
+        let response = self
+            .agent
+            .get(self.url(path))
+            .header("cookie", self.cookie_header())
+            .call()
+            .unwrap();
+        self.finish(response)
+    }
+
+    /// POST a URL-encoded form with the current CSRF token and a same-origin `Origin`.
+    pub fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut pairs: Vec<(&str, &str)> = fields.to_vec();
+        let csrf = self.csrf.clone().unwrap_or_default();
+        if !fields.iter().any(|(k, _)| *k == "csrf") {
+            pairs.push(("csrf", &csrf));
+        }
+        let body: String = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.post_raw(path, "application/x-www-form-urlencoded", body.as_bytes())
+    }
+
+    /// POST bytes with a content type, a same-origin `Origin` and the cookies.
+    pub fn post_raw(&mut self, path: &str, content_type: &str, body: &[u8]) -> Page {
+        let origin = self.base.clone();
+        self.post_from(&origin, path, content_type, body)
+    }
+
+    /// POST bytes as if sent by a page of `origin`.
+    pub fn post_from(&mut self, origin: &str, path: &str, content_type: &str, body: &[u8]) -> Page {
+        let response = self
+            .agent
+            .post(self.url(path))
+            .header("cookie", self.cookie_header())
+            .header("origin", origin)
+            .header("content-type", content_type)
+            .send(body)
+            .unwrap();
+        self.finish(response)
+    }
+
+    /// POST a multipart form (fields plus files under the name `files`) with the CSRF token.
+    pub fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[FileUpload],
+    ) -> Page {
+        let boundary = "----otinish-test-boundary-7e1f";
+        let mut body = Vec::new();
+        let csrf = self.csrf.clone().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &csrf));
+        for (name, value) in all {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        }
+        for file in files {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.name).as_bytes(),
+            );
+            body.extend_from_slice(file.bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.post_raw(
+            path,
+            &format!("multipart/form-data; boundary={boundary}"),
+            &body,
+        )
+    }
+
+    /// Signs in through the login form.
+    pub fn sign_in(&mut self, name: &str, password: &str) -> Page {
+        self.get("/login");
+        self.post(
+            "/login",
+            &[("name", name), ("password", password), ("next", "")],
+        )
+    }
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A minimal valid PDF-looking file.
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+/// Registers an applicant through the web form and accepts the terms; returns the browser.
+pub fn registered_applicant(app: &TestApp, iin: &str, name: &str) -> Browser {
+    let mut b = app.browser();
+    b.get("/register");
+    let page = b.post(
+        "/register",
+        &[
+            ("kind", "individual"),
+            ("tax_id", iin),
+            ("full_name", name),
+            ("phone", "+7 701 234 56 78"),
+            ("email", "applicant@example.kz"),
+            ("address", "Қарасу ауылы"),
+            ("password", PASSWORD),
+            ("password_again", PASSWORD),
+        ],
+    );
+    assert_eq!(page.status, 303, "registration refused: {}", page.text());
+    assert_eq!(page.location.as_deref(), Some("/terms"));
+    b.get("/terms");
+    let page = b.post("/terms", &[("agree", "yes")]);
+    assert_eq!(page.status, 303);
+    b
+}
+
+/// Files an appeal through the applicant's form; returns the appeal page path.
+pub fn file_appeal(b: &mut Browser, subject: &str, files: &[FileUpload]) -> (Page, String) {
+    let form = b.get("/appeals/new");
+    assert_eq!(form.status, 200, "{}", form.text());
+    let fields = [
+        ("kind", "application"),
+        ("unit", "1"),
+        ("category", "1"),
+        ("subject", subject),
+        ("description", "Балама домбыра үйірмесінен орын сұраймын."),
+        ("name", &form.input_value("name").unwrap()),
+        ("phone", &form.input_value("phone").unwrap()),
+        ("email", &form.input_value("email").unwrap()),
+        ("address", ""),
+    ];
+    let done = b.post_multipart("/appeals/new", &fields, files);
+    assert_eq!(done.status, 303, "filing refused: {}", done.text());
+    let receipt_path = done.location.clone().unwrap();
+    let receipt = b.get(&receipt_path);
+    let appeal_path = receipt_path.split("/receipt").next().unwrap().to_owned();
+    (receipt, appeal_path)
+}
