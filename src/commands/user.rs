@@ -5,7 +5,6 @@ use super::{load_config, open_ctx};
 use crate::cli::{RoleArg, UserCommand};
 use crate::domain::user::Role;
 use crate::service::{self, auth, new_token};
-use crate::store::UserReads;
 
 pub(super) fn run(command: UserCommand) -> anyhow::Result<()> {
     match command {
@@ -28,9 +27,10 @@ pub(super) fn run(command: UserCommand) -> anyhow::Result<()> {
                 full_name: args.name.clone(),
                 roles,
                 password: password.clone(),
+                must_change_password: true,
             };
-            let id = match auth::create_staff(&ctx, None, &form) {
-                Ok(id) => id,
+            match auth::create_staff(&ctx, None, &form) {
+                Ok(_) => {}
                 Err(service::Error::Invalid(errors)) => {
                     let fields: Vec<String> = errors
                         .0
@@ -40,14 +40,7 @@ pub(super) fn run(command: UserCommand) -> anyhow::Result<()> {
                     anyhow::bail!("account not created: {}", fields.join(", "));
                 }
                 Err(other) => return Err(other.into()),
-            };
-            ctx.store.write(|tx| {
-                if let Some(mut user) = tx.user(id)? {
-                    user.must_change_password = true;
-                    tx.update_user(&user)?;
-                }
-                Ok::<_, crate::store::Error>(())
-            })?;
+            }
             println!(
                 "created `{}`; one-time password `{password}` (change it at first sign-in)",
                 form.login

@@ -265,6 +265,7 @@ mod tests {
                 full_name: "Admin Person".into(),
                 roles: vec![Role::Admin],
                 password: "a long password".into(),
+                must_change_password: false,
             },
         )
         .unwrap();

@@ -542,6 +542,7 @@ pub(crate) mod tests {
                     full_name: format!("{login} person"),
                     roles: vec![role],
                     password: "a long password".into(),
+                    must_change_password: false,
                 },
             )
             .unwrap();

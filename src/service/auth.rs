@@ -49,6 +49,8 @@ pub struct StaffForm {
     pub roles: Vec<Role>,
     /// Initial password.
     pub password: String,
+    /// Whether the first sign-in must choose a new password (true when someone else set it).
+    pub must_change_password: bool,
 }
 
 /// A signed-in browser: who, and the token its forms carry.
@@ -196,7 +198,7 @@ pub fn create_staff(ctx: &Ctx, by: Option<&User>, form: &StaffForm) -> Result<Us
             lang: Lang::Kk,
             terms_accepted_at: None,
             created_at: now,
-            must_change_password: false,
+            must_change_password: form.must_change_password,
             active: true,
         };
         tx.insert_user(
@@ -227,7 +229,7 @@ pub fn ensure_first_admin(ctx: &Ctx) -> Result<Option<(String, String)>> {
         return Ok(None);
     }
     let password = new_token()[..20].to_owned();
-    let id = create_staff(
+    create_staff(
         ctx,
         None,
         &StaffForm {
@@ -235,15 +237,9 @@ pub fn ensure_first_admin(ctx: &Ctx) -> Result<Option<(String, String)>> {
             full_name: "Administrator".into(),
             roles: vec![Role::Admin],
             password: password.clone(),
+            must_change_password: true,
         },
     )?;
-    ctx.store.write(|tx| {
-        if let Some(mut user) = tx.user(id)? {
-            user.must_change_password = true;
-            tx.update_user(&user)?;
-        }
-        Ok::<_, Error>(())
-    })?;
     Ok(Some(("admin".into(), password)))
 }
 
@@ -520,6 +516,7 @@ mod tests {
                 full_name: "Гүлнар Ахметова".into(),
                 roles: vec![Role::Clerk],
                 password: "a long password".into(),
+                must_change_password: false,
             },
         )
         .unwrap();
@@ -532,6 +529,7 @@ mod tests {
                 full_name: "Other Person".into(),
                 roles: vec![Role::Admin],
                 password: "a long password".into(),
+                must_change_password: false,
             },
         );
         assert!(matches!(result, Err(Error::Forbidden)));

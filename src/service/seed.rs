@@ -97,6 +97,7 @@ pub fn seed(ctx: &Ctx, appeals: u32, now: Timestamp) -> Result<Vec<DemoLogin>> {
                 full_name: name.into(),
                 roles: roles.to_vec(),
                 password: DEMO_PASSWORD.into(),
+                must_change_password: false,
             },
         )?;
         let user = load(ctx, id)?;

@@ -3,7 +3,7 @@
 //! Nothing outside this module knows that redb is underneath. The service layer runs each use
 //! case as one closure over a [`WriteTx`] (committed with immediate durability only when the
 //! closure succeeds) or a [`ReadTx`] (an MVCC snapshot that never waits for the writer).
-//! Reads are written once, as [`Reads`] methods available on both kinds of transaction.
+//! Reads are written once, as `…Reads` trait methods (e.g. [`AppealReads`]) available on both kinds of transaction.
 
 mod access;
 mod appeals;

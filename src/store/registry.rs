@@ -42,7 +42,7 @@ pub struct RegistryFilter {
 /// One page of the registry.
 #[derive(Debug, Clone)]
 pub struct RegistryPage {
-    /// Up to [`PAGE_SIZE`] appeals, newest first.
+    /// Up to 50 appeals, newest first.
     pub appeals: Vec<Appeal>,
     /// Cursor of the next page, when there is one.
     pub next: Option<AppealId>,

@@ -54,6 +54,7 @@ impl TestApp {
                     full_name: name.into(),
                     roles: vec![role],
                     password: PASSWORD.into(),
+                    must_change_password: false,
                 },
             )
             .unwrap();

@@ -165,6 +165,7 @@ pub fn add_staff(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
             .filter_map(Role::from_code)
             .collect(),
         password: form.string("password"),
+        must_change_password: true,
     };
     match auth::create_staff(&call.app.ctx, Some(&who.0), &input) {
         Ok(_) => Ok(Response::see_other(&format!(
