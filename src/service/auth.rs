@@ -128,38 +128,50 @@ pub fn register_applicant(ctx: &Ctx, form: &RegistrationForm, lang: Lang) -> Res
         taken.add("tax_id", "error.taxid.taken");
         return Err(Error::Invalid(taken));
     }
-    let password_hash = hash_password(password.expose())?;
-    let now = ctx.now();
+    let user = User {
+        id: UserId(0),
+        account,
+        full_name,
+        phone: Some(phone),
+        email: Some(email),
+        address,
+        lang,
+        terms_accepted_at: None,
+        created_at: ctx.now(),
+        must_change_password: false,
+        active: true,
+    };
+    insert_new_user(
+        ctx,
+        user,
+        password.expose(),
+        ("tax_id", "error.taxid.taken"),
+    )
+}
+
+/// Hashes the password and stores a new user under a fresh id; a taken sign-in name becomes
+/// the field error `taken` = (field, message key).
+fn insert_new_user(
+    ctx: &Ctx,
+    mut user: User,
+    password: &str,
+    taken: (&'static str, &'static str),
+) -> Result<UserId> {
+    let credentials = Credentials {
+        password_hash: hash_password(password)?,
+    };
     ctx.store.write(|tx| {
-        let id = UserId(tx.next_in_sequence("user")?);
-        let user = User {
-            id,
-            account: account.clone(),
-            full_name: full_name.clone(),
-            phone: Some(phone.clone()),
-            email: Some(email.clone()),
-            address: address.clone(),
-            lang,
-            terms_accepted_at: None,
-            created_at: now,
-            must_change_password: false,
-            active: true,
-        };
-        tx.insert_user(
-            &user,
-            &Credentials {
-                password_hash: password_hash.clone(),
-            },
-        )
-        .map_err(|err| match err {
-            crate::store::Error::Duplicate(_) => {
-                let mut taken = FieldErrors::default();
-                taken.add("tax_id", "error.taxid.taken");
-                Error::Invalid(taken)
-            }
-            other => Error::Store(other),
-        })?;
-        Ok(id)
+        user.id = UserId(tx.next_in_sequence("user")?);
+        tx.insert_user(&user, &credentials)
+            .map_err(|err| match err {
+                crate::store::Error::Duplicate(_) => {
+                    let mut errors = FieldErrors::default();
+                    errors.add(taken.0, taken.1);
+                    Error::Invalid(errors)
+                }
+                other => Error::Store(other),
+            })?;
+        Ok(user.id)
     })
 }
 
@@ -181,42 +193,23 @@ pub fn create_staff(ctx: &Ctx, by: Option<&User>, form: &StaffForm) -> Result<Us
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    let password_hash = hash_password(password.expose())?;
-    let now = ctx.now();
-    ctx.store.write(|tx| {
-        let id = UserId(tx.next_in_sequence("user")?);
-        let user = User {
-            id,
-            account: Account::Staff {
-                login: login.clone(),
-                roles: Roles::of(&form.roles),
-            },
-            full_name: full_name.clone(),
-            phone: None,
-            email: None,
-            address: String::new(),
-            lang: Lang::Kk,
-            terms_accepted_at: None,
-            created_at: now,
-            must_change_password: form.must_change_password,
-            active: true,
-        };
-        tx.insert_user(
-            &user,
-            &Credentials {
-                password_hash: password_hash.clone(),
-            },
-        )
-        .map_err(|err| match err {
-            crate::store::Error::Duplicate(_) => {
-                let mut taken = FieldErrors::default();
-                taken.add("login", "error.login_taken");
-                Error::Invalid(taken)
-            }
-            other => Error::Store(other),
-        })?;
-        Ok(id)
-    })
+    let user = User {
+        id: UserId(0),
+        account: Account::Staff {
+            login,
+            roles: Roles::of(&form.roles),
+        },
+        full_name,
+        phone: None,
+        email: None,
+        address: String::new(),
+        lang: Lang::Kk,
+        terms_accepted_at: None,
+        created_at: ctx.now(),
+        must_change_password: form.must_change_password,
+        active: true,
+    };
+    insert_new_user(ctx, user, password.expose(), ("login", "error.login_taken"))
 }
 
 /// Creates the first admin with a random one-time password, if the store has no staff yet.

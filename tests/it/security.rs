@@ -210,3 +210,50 @@ fn every_response_carries_the_security_headers_and_strict_cookies() {
     assert_eq!(b.get("/nowhere").status, 404);
     assert!(b.get("/nowhere").text().contains("Бет табылмады"));
 }
+
+#[test]
+fn staff_created_by_the_admin_must_choose_their_own_password_first() {
+    let app = TestApp::spawn();
+    let mut admin = app.browser();
+    admin.sign_in("admin", PASSWORD);
+    admin.get("/admin/staff");
+    let created = admin.post(
+        "/admin/staff",
+        &[
+            ("login", "newclerk"),
+            ("full_name", "Жаңа Қызметкер"),
+            ("roles", "clerk"),
+            ("password", "initial password 1"),
+        ],
+    );
+    assert_eq!(created.status, 303, "{}", created.text());
+    let mut clerk = app.browser();
+    clerk.sign_in("newclerk", "initial password 1");
+    let forced = clerk.get("/registry");
+    assert_eq!(forced.location.as_deref(), Some("/account/password"));
+    clerk.get("/account/password");
+    let wrong = clerk.post(
+        "/account/password",
+        &[
+            ("current", "initial password 1"),
+            ("password", "short"),
+            ("password_again", "short"),
+        ],
+    );
+    assert_eq!(wrong.status, 422);
+    assert!(
+        wrong.text().contains("кемінде 10 таңба"),
+        "{}",
+        wrong.text()
+    );
+    let changed = clerk.post(
+        "/account/password",
+        &[
+            ("current", "initial password 1"),
+            ("password", "my own password"),
+            ("password_again", "my own password"),
+        ],
+    );
+    assert_eq!(changed.location.as_deref(), Some("/registry"));
+    assert_eq!(clerk.get("/registry").status, 200);
+}
