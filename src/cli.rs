@@ -30,6 +30,110 @@ pub enum Command {
     User(UserCommand),
     /// Validate a configuration file without serving.
     CheckConfig(StoreArgs),
+    /// Print the registration date and deadline the appliance would set for an appeal.
+    Deadline(DeadlineArgs),
+    /// Check the store: every index entry points to a record and back, every history chain holds.
+    Check(StoreArgs),
+    /// Consistent copies of the store.
+    #[command(subcommand)]
+    Backup(BackupCommand),
+    /// Replace the store with a backup copy.
+    Restore(RestoreArgs),
+    /// Write every record to a directory in a documented, versioned format.
+    Export(ExportArgs),
+    /// Load an export into an empty store.
+    Import(ImportArgs),
+}
+
+/// Options of `deadline`.
+#[derive(Debug, Clone, Args)]
+pub struct DeadlineArgs {
+    /// Store and configuration (the store's calendar is used).
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Appeal type: application, complaint, request, proposal, feedback, report.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: String,
+    /// When the appeal was received, local time: "YYYY-MM-DD HH:MM".
+    #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
+    pub received: String,
+}
+
+/// Backup commands.
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Write a consistent copy of the store to FILE while the server may keep running.
+    Create(BackupCreateArgs),
+    /// Open a copy read-only and check it (schema, records, history chains).
+    Verify(BackupVerifyArgs),
+}
+
+/// Options of `backup create`.
+#[derive(Debug, Clone, Args)]
+pub struct BackupCreateArgs {
+    /// Store and configuration.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Where to write the copy.
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+}
+
+/// Options of `backup verify`.
+#[derive(Debug, Clone, Args)]
+pub struct BackupVerifyArgs {
+    /// The copy to check.
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+}
+
+/// Options of `restore`.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// Store and configuration.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The backup copy to restore.
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+    /// Replace the existing store (required: restoring destroys the current data).
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+/// Options of `export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Store and configuration.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: ExportFormat,
+    /// Include password hashes and other secrets.
+    #[arg(long)]
+    pub with_secrets: bool,
+    /// Directory to write (created; must be empty).
+    #[arg(value_name = "DIR")]
+    pub dir: std::path::PathBuf,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON object per line, one file per record kind, attachments as files.
+    Jsonl,
+}
+
+/// Options of `import`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// Store and configuration (the store must be empty).
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// A directory written by `export`.
+    #[arg(value_name = "DIR")]
+    pub dir: std::path::PathBuf,
 }
 
 /// Where the store and configuration are.

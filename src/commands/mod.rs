@@ -1,9 +1,15 @@
 //! One file per subcommand. Commands load the configuration, open the store and call the
 //! same service functions as the web door; they are the only code that prints to stdout.
 
+mod backup;
+mod check;
 mod check_config;
+mod deadline;
 mod demo;
+mod export;
+mod import;
 mod init;
+mod restore;
 mod serve;
 mod user;
 
@@ -28,6 +34,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(&args),
         Command::User(cmd) => user::run(cmd),
         Command::CheckConfig(args) => check_config::run(&args),
+        Command::Deadline(args) => deadline::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Backup(cmd) => backup::run(cmd),
+        Command::Restore(args) => restore::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Import(args) => import::run(&args),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::Call;
 use super::error::WebError;
-use super::handlers::{admin, appeals, applicant, auth, registry};
+use super::handlers::{admin, appeals, applicant, auth, backup, calendar, registry};
 use super::request::Method::{self, Get, Head, Post};
 use super::response::Response;
 use super::session::{require_admin, require_applicant, require_staff, require_user};
@@ -78,6 +78,9 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
         }
         (Get | Head, ["admin", "staff"]) => admin::staff(call, &require_admin(v)?),
         (Post, ["admin", "staff"]) => admin::add_staff(call, &require_admin(v)?),
+        (Get | Head, ["admin", "calendar"]) => calendar::show(call, &require_admin(v)?),
+        (Post, ["admin", "calendar"]) => calendar::update(call, &require_admin(v)?),
+        (Get | Head, ["admin", "backup"]) => backup::download(call, &require_admin(v)?),
 
         (Get | Head, ["health"]) => Ok(Response::text(200, "ok")),
         (Method::Other, _) => Err(WebError::Method),

@@ -6,6 +6,8 @@ pub mod admin;
 pub mod appeals;
 pub mod applicant;
 pub mod auth;
+pub mod backup;
+pub mod calendar;
 pub mod registry;
 
 use maud::Markup;
