@@ -182,7 +182,11 @@ mod coverage {
                 let valid = literal
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+                let file_name = [".jsonl", ".json", ".redb", ".toml", ".pdf", ".csv"]
+                    .iter()
+                    .any(|ext| literal.ends_with(ext));
                 if valid
+                    && !file_name
                     && literal.contains('.')
                     && groups.contains(group)
                     && !literal.ends_with('.')

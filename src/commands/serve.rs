@@ -4,13 +4,15 @@
 use std::io::Write;
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use anyhow::Context;
 
 use super::{load_config, open_ctx};
 use crate::cli::ServeArgs;
 use crate::config::Config;
-use crate::service::{Ctx, auth};
+use crate::service::{Ctx, auth, notices};
 use crate::web::{self, App, tls};
 
 pub(super) fn run(args: &ServeArgs) -> anyhow::Result<()> {
@@ -39,12 +41,56 @@ pub(super) fn serve(ctx: Ctx, config: &Config) -> anyhow::Result<()> {
     let tls_config = tls::server_config(&material).context("loading the TLS certificate")?;
     let listener =
         TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
+    let worker = start_notice_worker(ctx.clone());
     let app = Arc::new(App::new(ctx, config).map_err(anyhow::Error::msg)?);
     let handle = web::start(app, listener, tls_config, web::limits(config))
         .context("starting the server")?;
     println!("listening on https://{}", handle.addr());
     let _ = std::io::stdout().flush();
     handle.run_until_signal();
+    worker.stop();
     log::info!("stopped");
     Ok(())
+}
+
+/// The background thread that delivers queued notices and queues deadline reminders.
+struct NoticeWorker {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl NoticeWorker {
+    fn stop(mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn start_notice_worker(ctx: Ctx) -> NoticeWorker {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let thread = std::thread::Builder::new()
+        .name("notices".into())
+        .spawn(move || {
+            let mut ticks: u64 = 0;
+            while !flag.load(Ordering::SeqCst) {
+                if let Err(err) = notices::deliver(&ctx, 500) {
+                    log::error!("delivering notices: {err}");
+                }
+                // Deadline reminders every ten minutes (and at start).
+                if ticks.is_multiple_of(600) {
+                    match notices::remind(&ctx) {
+                        Ok(0) => {}
+                        Ok(n) => log::info!("queued {n} deadline reminders"),
+                        Err(err) => log::error!("queuing reminders: {err}"),
+                    }
+                }
+                ticks += 1;
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        })
+        .ok();
+    NoticeWorker { stop, thread }
 }

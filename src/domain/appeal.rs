@@ -1,18 +1,19 @@
-//! An appeal and its history: the state machine.
+//! An appeal and its history: the state and the changes that make it.
 //!
-//! The current [`Appeal`] is always the fold of its [`Event`]s: [`decide`] checks a command
-//! against the state and the actor and returns the [`Change`] it causes (or a [`Refusal`]);
+//! The current [`Appeal`] is always the fold of its [`Event`]s: `lifecycle::decide` checks a
+//! command against the state and the actor and returns the [`Change`] it causes;
 //! [`Appeal::apply`] folds a change in. The stored snapshot is a cache of that fold.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use super::deadline::{CountingRule, Term};
 use super::file_type::FileType;
-use super::kind::{AppealKind, Channel, Outcome, Status};
+use super::kind::{AppealKind, Channel, Ground, Outcome, Score, Status};
 use super::registration_number::RegistrationNumber;
 use super::tax_id::{ApplicantKind, TaxId};
-use super::user::{Role, Roles, UserId};
+use super::user::{Roles, UserId};
 
 /// An appeal's number in the store (not the registration number people see).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -71,7 +72,7 @@ pub struct Actor {
     pub roles: Roles,
 }
 
-/// The answer that closes an appeal.
+/// An answer: drafted by the executor, signed by the director.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
     /// The text sent to the applicant.
@@ -80,10 +81,28 @@ pub struct Answer {
     pub outcome: Outcome,
     /// Files sent with it.
     pub attachments: Vec<AttachmentRef>,
-    /// Who answered.
+    /// Whether it tells the applicant where, when and how to complain (art. 80 ч.5); without
+    /// it the complaint period is 6 months instead of 3 (art. 92 ч.1-1).
+    pub appeal_clause: bool,
+    /// Who drafted it.
     pub by: Actor,
-    /// When.
+    /// When it was drafted.
     pub at: Timestamp,
+    /// Why no hearing was held before a burdensome decision (art. 73 ч.2 exception).
+    pub hearing_waiver: Option<String>,
+    /// Who signed it, and when (set on signing).
+    pub signed: Option<Signature>,
+}
+
+/// Who signed an answer, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+    /// The signer.
+    pub by: Actor,
+    /// The instant.
+    pub at: Timestamp,
+    /// The local day (complaint periods count from it).
+    pub on: Date,
 }
 
 /// The executor an appeal is assigned to.
@@ -93,6 +112,126 @@ pub struct Assignee {
     pub user: UserId,
     /// Their name at the time.
     pub name: String,
+}
+
+/// A request with a term: correction of defects or additional documents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    /// What is asked.
+    pub text: String,
+    /// The last day to answer it.
+    pub until: Date,
+}
+
+/// The hearing before a burdensome decision (art. 73).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hearing {
+    /// The preliminary decision sent to the applicant.
+    pub preliminary: String,
+    /// The last day for objections.
+    pub objections_until: Date,
+    /// The protocol, once the hearing was held.
+    pub protocol: Option<String>,
+}
+
+/// A deadline extension (art. 76 ч.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    /// The deadline before.
+    pub previous_due: Date,
+    /// The new deadline.
+    pub new_due: Date,
+    /// The reasons.
+    pub reason: String,
+    /// Who decided.
+    pub by: Actor,
+    /// The day of the decision.
+    pub decided_on: Date,
+    /// The last day to notify the applicant (3 working days).
+    pub notify_by: Date,
+    /// When the applicant was notified (in the same transaction, in-app).
+    pub notified_at: Option<Timestamp>,
+}
+
+/// An outgoing letter (forwarding, complaint passed up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Letter {
+    /// Outgoing number.
+    pub number: String,
+    /// The addressee body.
+    pub to: String,
+    /// Text of the letter.
+    pub text: String,
+    /// The day it was sent.
+    pub sent_on: Date,
+}
+
+/// How a forwarding went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Forwarding {
+    /// The letter.
+    pub letter: Letter,
+    /// For a forwarding in part: what part, and the child appeal that records it.
+    pub part: Option<(String, AppealId, RegistrationNumber)>,
+}
+
+/// Why the procedure ended without an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ending {
+    /// The ground (for terminations).
+    pub ground: Option<Ground>,
+    /// The reasons as written.
+    pub reason: String,
+    /// Who.
+    pub by: Actor,
+}
+
+/// The applicant's rating of the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    /// Positive, neutral or negative.
+    pub score: Score,
+    /// Optional comment.
+    pub comment: String,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// Why the deadline is what it is (shown on the appeal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineBasis {
+    /// The statutory term.
+    pub term: Term,
+    /// How it was counted.
+    pub rule: CountingRule,
+    /// Non-working days passed over while counting.
+    pub skipped_days_off: u16,
+}
+
+/// Links between appeals and flags set at registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Links {
+    /// The same applicant's answered appeal on the same subject (a repeated appeal).
+    pub repeated_of: Option<(AppealId, RegistrationNumber)>,
+    /// The same applicant's open appeal on the same subject (a duplicate).
+    pub duplicate_of: Option<(AppealId, RegistrationNumber)>,
+    /// For a forwarded part: the appeal it was split from.
+    pub parent: Option<(AppealId, RegistrationNumber)>,
+    /// For a complaint about an answer: the contested appeal and who signed its answer.
+    pub contested: Option<Contested>,
+    /// Complaints filed about this appeal's answer.
+    pub complaints: Vec<(AppealId, RegistrationNumber)>,
+}
+
+/// The answer a complaint contests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contested {
+    /// The appeal.
+    pub appeal: AppealId,
+    /// Its number.
+    pub number: RegistrationNumber,
+    /// Who signed the contested answer (may not decide the complaint, art. 97 ч.2).
+    pub signer: Option<UserId>,
 }
 
 /// The current state of one appeal.
@@ -108,6 +247,8 @@ pub struct Appeal {
     pub channel: Channel,
     /// The applicant's data as filed.
     pub applicant: ApplicantData,
+    /// Co-applicants of a collective appeal (names as given).
+    pub co_applicants: Vec<String>,
     /// The applicant's account, when they have one (paper appeals may not).
     pub owner: Option<UserId>,
     /// Recipient unit.
@@ -118,24 +259,48 @@ pub struct Appeal {
     pub subject: String,
     /// The appeal's text.
     pub description: String,
-    /// Files filed with it.
+    /// Files filed with it (and added later at the institution's request).
     pub attachments: Vec<AttachmentRef>,
     /// When it was received.
     pub received_at: Timestamp,
     /// The day it was registered (art. 64 ч.3).
     pub registered_on: Date,
-    /// The last day of the term.
+    /// The last day of the term (after any extension).
     pub due: Date,
     /// Whether `due` lies in a year whose calendar the admin has not confirmed.
     pub due_provisional: bool,
+    /// How the original deadline was counted.
+    pub basis: DeadlineBasis,
     /// Who registered it (the applicant online, or the clerk).
     pub registered_by: Actor,
     /// Where it is.
     pub status: Status,
-    /// The executor, once assigned.
+    /// The executor, once routed.
     pub executor: Option<Assignee>,
-    /// The answer, once given.
+    /// Co-executors.
+    pub co_executors: Vec<Assignee>,
+    /// An open request to correct defects.
+    pub correction: Option<Request>,
+    /// An open request for documents.
+    pub documents: Option<Request>,
+    /// The hearing, when one was started.
+    pub hearing: Option<Hearing>,
+    /// A draft answer waiting for signature.
+    pub draft: Option<Answer>,
+    /// The signed answer.
     pub answer: Option<Answer>,
+    /// Extensions, oldest first.
+    pub extensions: Vec<Extension>,
+    /// Forwarding to another body (in full or in part).
+    pub forwardings: Vec<Forwarding>,
+    /// A complaint passed to the higher body.
+    pub sent_up: Option<Letter>,
+    /// Return, withdrawal or termination.
+    pub ending: Option<Ending>,
+    /// The applicant's rating.
+    pub rating: Option<Rating>,
+    /// Links and flags.
+    pub links: Links,
     /// Number of events in its history.
     pub events: u32,
 }
@@ -143,21 +308,106 @@ pub struct Appeal {
 impl Appeal {
     /// Whether the term has run out on `today` without an answer.
     pub fn is_overdue(&self, today: Date) -> bool {
-        !self.status.is_terminal() && today > self.due
+        self.status.deadline_runs() && today > self.due
     }
 
     /// Folds one change into the state.
     pub fn apply(&mut self, change: &Change) {
         match change {
             Change::Registered(initial) => *self = (**initial).clone(),
-            Change::Assigned { executor } => {
+            Change::Routed {
+                unit,
+                executor,
+                co_executors,
+                ..
+            } => {
+                self.unit = *unit;
                 self.executor = Some(executor.clone());
+                self.co_executors.clone_from(co_executors);
                 self.status = Status::InProgress;
             }
-            Change::Answered(answer) => {
+            Change::CorrectionRequested(request) => {
+                self.correction = Some(request.clone());
+                self.status = Status::NeedsFix;
+            }
+            Change::Corrected { attachments, .. } => {
+                self.attachments.extend(attachments.iter().cloned());
+                self.correction = None;
+                self.status = Status::Registered;
+            }
+            Change::DocumentsRequested(request) => {
+                self.documents = Some(request.clone());
+                self.status = Status::DocumentsRequested;
+            }
+            Change::DocumentsAdded { attachments, .. } => {
+                self.attachments.extend(attachments.iter().cloned());
+                self.documents = None;
+                self.status = Status::InProgress;
+            }
+            Change::HearingStarted(hearing) => {
+                self.hearing = Some(hearing.clone());
+                self.status = Status::Hearing;
+            }
+            Change::HearingHeld { protocol } => {
+                if let Some(hearing) = &mut self.hearing {
+                    hearing.protocol = Some(protocol.clone());
+                }
+                self.status = Status::InProgress;
+            }
+            Change::DraftSubmitted(answer) => {
+                self.draft = Some(answer.clone());
+                self.status = Status::OnSignature;
+            }
+            Change::DraftReturned { .. } => {
+                self.draft = None;
+                self.status = Status::InProgress;
+            }
+            Change::Signed(signature) => {
+                if let Some(mut answer) = self.draft.take() {
+                    answer.signed = Some(signature.clone());
+                    self.answer = Some(answer);
+                }
+                self.status = Status::Closed;
+            }
+            Change::Extended(extension) => {
+                self.due = extension.new_due;
+                self.extensions.push(extension.clone());
+            }
+            Change::Forwarded(forwarding) => {
+                if forwarding.part.is_none() {
+                    self.status = Status::Forwarded;
+                }
+                self.forwardings.push(forwarding.clone());
+            }
+            Change::Returned(ending) => {
+                self.ending = Some(ending.clone());
+                self.status = Status::Returned;
+            }
+            Change::Withdrawn(ending) => {
+                self.ending = Some(ending.clone());
+                self.status = Status::Withdrawn;
+            }
+            Change::Terminated(ending) => {
+                self.ending = Some(ending.clone());
+                self.status = Status::Terminated;
+            }
+            Change::SentUp(letter) => {
+                self.sent_up = Some(letter.clone());
+                self.status = Status::ComplaintSentUp;
+            }
+            Change::ComplaintDecided(answer) => {
                 self.answer = Some(answer.clone());
                 self.status = Status::Closed;
             }
+            Change::ComplaintFiled { complaint, number } => {
+                self.links.complaints.push((*complaint, *number));
+            }
+            Change::Rated(rating) => self.rating = Some(rating.clone()),
+            Change::DeadlineRecomputed { due, provisional } => {
+                self.due = *due;
+                self.due_provisional = *provisional;
+            }
+            Change::NoteAdded { .. } => {}
         }
         self.events += 1;
     }
@@ -180,15 +430,88 @@ impl Appeal {
 /// One step of an appeal's life.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
-    /// The appeal was registered with this initial state.
+    /// Registered with this initial state.
     Registered(Box<Appeal>),
-    /// An executor was assigned (or changed).
-    Assigned {
-        /// The executor.
+    /// Routed to a unit and executor (by the clerk, or by a routing rule).
+    Routed {
+        /// Unit.
+        unit: UnitId,
+        /// Executor.
         executor: Assignee,
+        /// Co-executors.
+        co_executors: Vec<Assignee>,
+        /// Whether an admin-defined rule routed it.
+        by_rule: bool,
     },
-    /// The answer was given and the appeal closed.
-    Answered(Answer),
+    /// The applicant was asked to correct defects.
+    CorrectionRequested(Request),
+    /// The defects were corrected.
+    Corrected {
+        /// What the applicant wrote.
+        note: String,
+        /// Files added.
+        attachments: Vec<AttachmentRef>,
+    },
+    /// More documents were requested.
+    DocumentsRequested(Request),
+    /// The applicant added documents.
+    DocumentsAdded {
+        /// What the applicant wrote.
+        note: String,
+        /// Files added.
+        attachments: Vec<AttachmentRef>,
+    },
+    /// A preliminary decision was sent for the hearing.
+    HearingStarted(Hearing),
+    /// The hearing was held.
+    HearingHeld {
+        /// Its protocol.
+        protocol: String,
+    },
+    /// A draft answer went to the director.
+    DraftSubmitted(Answer),
+    /// The director sent the draft back.
+    DraftReturned {
+        /// Why.
+        comment: String,
+    },
+    /// The director signed the draft: the answer was sent.
+    Signed(Signature),
+    /// The deadline was extended.
+    Extended(Extension),
+    /// Forwarded to the competent body, in full or in part.
+    Forwarded(Forwarding),
+    /// Returned to the applicant.
+    Returned(Ending),
+    /// Withdrawn by the applicant.
+    Withdrawn(Ending),
+    /// Terminated on a legal ground.
+    Terminated(Ending),
+    /// A complaint was passed to the higher body with the case file.
+    SentUp(Letter),
+    /// A complaint was decided (by the institution itself, or as the higher body reported).
+    ComplaintDecided(Answer),
+    /// A complaint was filed about this appeal's answer.
+    ComplaintFiled {
+        /// The complaint.
+        complaint: AppealId,
+        /// Its number.
+        number: RegistrationNumber,
+    },
+    /// The applicant rated the answer.
+    Rated(Rating),
+    /// The working-day calendar changed and the deadline with it.
+    DeadlineRecomputed {
+        /// The new deadline.
+        due: Date,
+        /// Whether it lies in an unconfirmed year.
+        provisional: bool,
+    },
+    /// A staff note, never shown to the applicant.
+    NoteAdded {
+        /// The note.
+        text: String,
+    },
 }
 
 impl Change {
@@ -196,9 +519,41 @@ impl Change {
     pub fn label_key(&self) -> &'static str {
         match self {
             Change::Registered(_) => "history.registered",
-            Change::Assigned { .. } => "history.assigned",
-            Change::Answered(_) => "history.answered",
+            Change::Routed { by_rule: false, .. } => "history.routed",
+            Change::Routed { by_rule: true, .. } => "history.routed_by_rule",
+            Change::CorrectionRequested(_) => "history.correction_requested",
+            Change::Corrected { .. } => "history.corrected",
+            Change::DocumentsRequested(_) => "history.documents_requested",
+            Change::DocumentsAdded { .. } => "history.documents_added",
+            Change::HearingStarted(_) => "history.hearing_started",
+            Change::HearingHeld { .. } => "history.hearing_held",
+            Change::DraftSubmitted(_) => "history.draft_submitted",
+            Change::DraftReturned { .. } => "history.draft_returned",
+            Change::Signed(_) => "history.signed",
+            Change::Extended(_) => "history.extended",
+            Change::Forwarded(Forwarding { part: None, .. }) => "history.forwarded",
+            Change::Forwarded(Forwarding { part: Some(_), .. }) => "history.forwarded_in_part",
+            Change::Returned(_) => "history.returned",
+            Change::Withdrawn(_) => "history.withdrawn",
+            Change::Terminated(_) => "history.terminated",
+            Change::SentUp(_) => "history.sent_up",
+            Change::ComplaintDecided(_) => "history.complaint_decided",
+            Change::ComplaintFiled { .. } => "history.complaint_filed",
+            Change::Rated(_) => "history.rated",
+            Change::DeadlineRecomputed { .. } => "history.deadline_recomputed",
+            Change::NoteAdded { .. } => "history.note",
         }
+    }
+
+    /// Whether the applicant may see this step (staff notes and routing stay internal).
+    pub fn visible_to_applicant(&self) -> bool {
+        !matches!(
+            self,
+            Change::NoteAdded { .. }
+                | Change::Routed { .. }
+                | Change::DraftSubmitted(_)
+                | Change::DraftReturned { .. }
+        )
     }
 }
 
@@ -217,286 +572,4 @@ pub struct Event {
     pub to: Status,
     /// What changed.
     pub change: Change,
-}
-
-/// What someone asks to do to an appeal.
-#[derive(Debug, Clone)]
-pub enum Command {
-    /// Route the appeal to an executor.
-    Assign {
-        /// The executor.
-        executor: Assignee,
-        /// The executor's roles (only executors and directors can be assigned).
-        executor_roles: Roles,
-    },
-    /// Answer and close.
-    Answer {
-        /// Answer text.
-        text: String,
-        /// Result.
-        outcome: Outcome,
-        /// Files.
-        attachments: Vec<AttachmentRef>,
-    },
-}
-
-/// Why a command was refused; each has a message key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    /// The actor's role does not allow it.
-    #[error("your role does not allow this")]
-    WrongRole,
-    /// The appeal's status does not allow it.
-    #[error("not possible in status {0:?}")]
-    WrongStatus(Status),
-    /// Only the assigned executor (or the director) may do it.
-    #[error("this appeal is assigned to someone else")]
-    NotYourTask,
-    /// The chosen person cannot be an executor.
-    #[error("that person cannot be an executor")]
-    NotAnExecutor,
-}
-
-impl Refusal {
-    /// Translation key of the message.
-    pub fn key(self) -> &'static str {
-        match self {
-            Refusal::WrongRole => "refusal.wrong_role",
-            Refusal::WrongStatus(_) => "refusal.wrong_status",
-            Refusal::NotYourTask => "refusal.not_your_task",
-            Refusal::NotAnExecutor => "refusal.not_an_executor",
-        }
-    }
-}
-
-/// Checks a command against the appeal and the actor; returns the change it causes.
-pub fn decide(
-    appeal: &Appeal,
-    command: Command,
-    actor: &Actor,
-    now: Timestamp,
-) -> Result<Change, Refusal> {
-    match command {
-        Command::Assign {
-            executor,
-            executor_roles,
-        } => {
-            if !actor.roles.any(&[Role::Clerk, Role::Director]) {
-                return Err(Refusal::WrongRole);
-            }
-            if !matches!(appeal.status, Status::Registered | Status::InProgress) {
-                return Err(Refusal::WrongStatus(appeal.status));
-            }
-            if !executor_roles.any(&[Role::Executor, Role::Director]) {
-                return Err(Refusal::NotAnExecutor);
-            }
-            Ok(Change::Assigned { executor })
-        }
-        Command::Answer {
-            text,
-            outcome,
-            attachments,
-        } => {
-            if !actor.roles.any(&[Role::Executor, Role::Director]) {
-                return Err(Refusal::WrongRole);
-            }
-            if appeal.status != Status::InProgress {
-                return Err(Refusal::WrongStatus(appeal.status));
-            }
-            let is_assignee = appeal
-                .executor
-                .as_ref()
-                .is_some_and(|e| Some(e.user) == actor.user);
-            if !is_assignee && !actor.roles.has(Role::Director) {
-                return Err(Refusal::NotYourTask);
-            }
-            Ok(Change::Answered(Answer {
-                text,
-                outcome,
-                attachments,
-                by: actor.clone(),
-                at: now,
-            }))
-        }
-    }
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-pub(crate) mod tests {
-    use super::*;
-    use crate::domain::tax_id::TaxId;
-
-    pub(crate) fn sample_appeal() -> Appeal {
-        Appeal {
-            id: AppealId(1),
-            number: RegistrationNumber {
-                kind: ApplicantKind::Individual,
-                year: 2026,
-                seq: 1,
-            },
-            kind: AppealKind::Application,
-            channel: Channel::Portal,
-            applicant: ApplicantData {
-                kind: ApplicantKind::Individual,
-                tax_id: TaxId::parse("900101300126").unwrap(),
-                name: "Айгүл Серікова".into(),
-                phone: "+77012345678".into(),
-                email: "aigul@example.kz".into(),
-                address: "Қарасу ауылы".into(),
-            },
-            owner: Some(UserId(10)),
-            unit: UnitId(1),
-            category: CategoryId(1),
-            subject: "Үйірмеге жазылу".into(),
-            description: "Балам үшін орын сұраймын.".into(),
-            attachments: Vec::new(),
-            received_at: "2026-03-02T05:00:00Z".parse().unwrap(),
-            registered_on: jiff::civil::date(2026, 3, 2),
-            due: jiff::civil::date(2026, 3, 25),
-            due_provisional: false,
-            registered_by: applicant(),
-            status: Status::Registered,
-            executor: None,
-            answer: None,
-            events: 1,
-        }
-    }
-
-    fn applicant() -> Actor {
-        Actor {
-            user: Some(UserId(10)),
-            name: "Айгүл Серікова".into(),
-            roles: Roles::default(),
-        }
-    }
-
-    fn staff(id: u64, roles: &[Role]) -> Actor {
-        Actor {
-            user: Some(UserId(id)),
-            name: format!("staff {id}"),
-            roles: Roles::of(roles),
-        }
-    }
-
-    fn assign_to(id: u64) -> Command {
-        Command::Assign {
-            executor: Assignee {
-                user: UserId(id),
-                name: format!("staff {id}"),
-            },
-            executor_roles: Roles::of(&[Role::Executor]),
-        }
-    }
-
-    fn answer() -> Command {
-        Command::Answer {
-            text: "Орын бар.".into(),
-            outcome: Outcome::Satisfied,
-            attachments: Vec::new(),
-        }
-    }
-
-    fn now() -> Timestamp {
-        "2026-03-05T06:00:00Z".parse().unwrap()
-    }
-
-    #[test]
-    fn a_clerk_assigns_and_the_executor_answers() {
-        let mut appeal = sample_appeal();
-        let change = decide(&appeal, assign_to(3), &staff(2, &[Role::Clerk]), now()).unwrap();
-        appeal.apply(&change);
-        assert_eq!(appeal.status, Status::InProgress);
-        let change = decide(&appeal, answer(), &staff(3, &[Role::Executor]), now()).unwrap();
-        appeal.apply(&change);
-        assert_eq!(appeal.status, Status::Closed);
-        assert_eq!(appeal.answer.as_ref().unwrap().outcome, Outcome::Satisfied);
-        assert_eq!(appeal.events, 3);
-    }
-
-    #[test]
-    fn an_applicant_or_executor_cannot_assign() {
-        let appeal = sample_appeal();
-        assert_eq!(
-            decide(&appeal, assign_to(3), &applicant(), now()),
-            Err(Refusal::WrongRole)
-        );
-        assert_eq!(
-            decide(&appeal, assign_to(3), &staff(3, &[Role::Executor]), now()),
-            Err(Refusal::WrongRole)
-        );
-    }
-
-    #[test]
-    fn a_clerk_cannot_be_made_executor() {
-        let appeal = sample_appeal();
-        let command = Command::Assign {
-            executor: Assignee {
-                user: UserId(2),
-                name: "clerk".into(),
-            },
-            executor_roles: Roles::of(&[Role::Clerk]),
-        };
-        assert_eq!(
-            decide(&appeal, command, &staff(2, &[Role::Clerk]), now()),
-            Err(Refusal::NotAnExecutor)
-        );
-    }
-
-    #[test]
-    fn only_the_assignee_or_the_director_answers() {
-        let mut appeal = sample_appeal();
-        appeal.apply(&decide(&appeal, assign_to(3), &staff(2, &[Role::Clerk]), now()).unwrap());
-        assert_eq!(
-            decide(&appeal, answer(), &staff(4, &[Role::Executor]), now()),
-            Err(Refusal::NotYourTask)
-        );
-        assert!(decide(&appeal, answer(), &staff(5, &[Role::Director]), now()).is_ok());
-    }
-
-    #[test]
-    fn an_unassigned_or_closed_appeal_cannot_be_answered() {
-        let mut appeal = sample_appeal();
-        assert_eq!(
-            decide(&appeal, answer(), &staff(5, &[Role::Director]), now()),
-            Err(Refusal::WrongStatus(Status::Registered))
-        );
-        appeal.apply(&decide(&appeal, assign_to(3), &staff(2, &[Role::Clerk]), now()).unwrap());
-        appeal.apply(&decide(&appeal, answer(), &staff(3, &[Role::Executor]), now()).unwrap());
-        assert_eq!(
-            decide(&appeal, answer(), &staff(3, &[Role::Executor]), now()),
-            Err(Refusal::WrongStatus(Status::Closed))
-        );
-        assert_eq!(
-            decide(&appeal, assign_to(3), &staff(2, &[Role::Clerk]), now()),
-            Err(Refusal::WrongStatus(Status::Closed))
-        );
-    }
-
-    #[test]
-    fn overdue_means_past_due_and_not_closed() {
-        let mut appeal = sample_appeal();
-        assert!(!appeal.is_overdue(jiff::civil::date(2026, 3, 25)));
-        assert!(appeal.is_overdue(jiff::civil::date(2026, 3, 26)));
-        appeal.status = Status::Closed;
-        assert!(!appeal.is_overdue(jiff::civil::date(2026, 3, 26)));
-    }
-
-    proptest::proptest! {
-        /// The snapshot built step by step equals the fold of the recorded changes.
-        #[test]
-        fn snapshot_equals_fold_of_changes(steps in proptest::collection::vec((0u8..3, 1u64..6), 0..12)) {
-            let mut appeal = sample_appeal();
-            let mut changes = vec![Change::Registered(Box::new(appeal.clone()))];
-            for (what, who) in steps {
-                let actor = staff(who, if who % 2 == 0 { &[Role::Clerk] } else { &[Role::Executor, Role::Director] });
-                let command = match what { 0 | 1 => assign_to(who), _ => answer() };
-                if let Ok(change) = decide(&appeal, command, &actor, now()) {
-                    appeal.apply(&change);
-                    changes.push(change);
-                }
-            }
-            proptest::prop_assert_eq!(Appeal::fold(&changes), Some(appeal));
-        }
-    }
 }

@@ -17,6 +17,8 @@ pub struct Institution {
     pub address: String,
     /// The director's (or acting director's) full name.
     pub director_name: String,
+    /// The higher body complaints about the institution's answers go to (art. 91).
+    pub higher_body: String,
 }
 
 /// A structural unit that can receive appeals.

@@ -24,6 +24,8 @@ pub struct ProfileForm {
     pub address: String,
     /// Director's full name.
     pub director_name: String,
+    /// The higher body complaints go to.
+    pub higher_body: String,
 }
 
 /// A name in three languages, as typed (units and categories).
@@ -70,6 +72,7 @@ impl SetupForm {
                 bin: "150340001236".into(),
                 address: "Қостанай облысы, Қарасу ауданы, Қарасу ауылы, Абай көшесі, 12".into(),
                 director_name: "Серікова Гүлнар Бекқызы".into(),
+                higher_body: "Қостанай облысы әкімдігінің білім басқармасы".into(),
             },
             units: vec![
                 names("Әдістемелік бөлім", "Методический отдел", "Methodology unit"),
@@ -109,6 +112,9 @@ fn parse_profile(form: &ProfileForm) -> Result<Institution> {
     };
     let address = errors.take("address", optional_text(&form.address, 400));
     let director_name = errors.take("director_name", optional_text(&form.director_name, 200));
+    let higher_body = errors
+        .take("higher_body", optional_text(&form.higher_body, 300))
+        .unwrap_or_default();
     match (kk, ru, en, bin, address, director_name) {
         (Some(kk), Some(ru), Some(en), Some(bin), Some(address), Some(director_name)) => {
             Ok(Institution {
@@ -116,6 +122,7 @@ fn parse_profile(form: &ProfileForm) -> Result<Institution> {
                 bin,
                 address,
                 director_name,
+                higher_body,
             })
         }
         _ => Err(Error::Invalid(errors)),
@@ -190,6 +197,7 @@ pub fn profile_form(ctx: &Ctx) -> Result<ProfileForm> {
         bin: institution.bin.map(|b| b.to_string()).unwrap_or_default(),
         address: institution.address,
         director_name: institution.director_name,
+        higher_body: institution.higher_body,
     })
 }
 

@@ -1,24 +1,28 @@
-//! Appeal use cases: filing, registering on someone's behalf, routing, answering, reading.
+//! Appeal intake and reading: filing, registering on someone's behalf, complaints about an
+//! answer, the cabinet, one appeal with its history, attachments.
 //!
-//! Each writes the appeal snapshot, its new event and its indexes in one transaction. An
-//! applicant sees only their own appeals; anything else is "not found", never "forbidden".
+//! Registration writes the appeal, its first event, its indexes, the applicant's notice and
+//! any rule-based routing in one transaction. An applicant sees only their own appeals;
+//! anything else is "not found", never "forbidden". Later steps live in `lifecycle`.
 
 use jiff::Timestamp;
 
 use super::{Ctx, Error, Result};
 use crate::domain::appeal::{
-    Actor, Appeal, AppealId, ApplicantData, AttachmentId, AttachmentRef, CategoryId, Change,
-    Command, Event, UnitId, decide,
+    Actor, Appeal, AppealId, ApplicantData, AttachmentId, CategoryId, Change, Contested,
+    DeadlineBasis, Event, Links, UnitId,
 };
 use crate::domain::deadline::{due_date, registration_date};
 use crate::domain::field::{Email, FieldErrors, FullName, Phone, optional_text, required_text};
 use crate::domain::file_type::{FileType, clean_file_name};
-use crate::domain::kind::{AppealKind, Channel, Outcome, Status};
+use crate::domain::kind::{AppealKind, Channel, Status};
+use crate::domain::lifecycle::{Command, Moment, decide};
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::tax_id::{ApplicantKind, TaxId};
 use crate::domain::user::{Account, Role, User, UserId};
 use crate::store::{
-    AppealReads, AttachmentMeta, AttachmentReads, NewAttachment, SettingsReads, UserReads, WriteTx,
+    AppealReads, AttachmentMeta, AttachmentReads, NewAttachment, NoticeKind, SettingsReads,
+    UserReads, WriteTx,
 };
 
 /// An uploaded file as it came from the form.
@@ -57,6 +61,8 @@ pub struct AppealForm {
     pub address: String,
     /// Channel code (clerk's form).
     pub channel: String,
+    /// Co-applicants of a collective appeal, one per line.
+    pub co_applicants: String,
 }
 
 impl AppealForm {
@@ -94,6 +100,7 @@ struct Parsed {
     description: String,
     applicant: ApplicantData,
     channel: Channel,
+    co_applicants: Vec<String>,
     files: Vec<NewAttachment>,
 }
 
@@ -178,6 +185,19 @@ fn parse_form(ctx: &Ctx, form: &AppealForm, uploads: &[Upload], on_behalf: bool)
     } else {
         Some(Channel::Portal)
     };
+    let co_applicants = errors
+        .take("co_applicants", optional_text(&form.co_applicants, 5_000))
+        .map(|text| {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    if co_applicants.len() > 200 {
+        errors.add("co_applicants", "error.too_long");
+    }
     let files = parse_files(ctx, uploads, &mut errors);
     match (
         kind,
@@ -221,6 +241,7 @@ fn parse_form(ctx: &Ctx, form: &AppealForm, uploads: &[Upload], on_behalf: bool)
                 address,
             },
             channel,
+            co_applicants,
             files,
         }),
         _ => Err(Error::Invalid(errors)),
@@ -236,6 +257,130 @@ pub fn actor(user: &User) -> Actor {
     }
 }
 
+/// A subject compared loosely: case, spacing and punctuation do not matter.
+fn same_subject(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    norm(a) == norm(b)
+}
+
+/// What registration needs besides the parsed form.
+struct Intake<'a> {
+    owner: Option<UserId>,
+    by: &'a User,
+    received_at: Timestamp,
+    contested: Option<Contested>,
+}
+
+/// Registers a parsed appeal inside an open transaction: number, deadline, repeated and
+/// duplicate flags, attachments, first event, indexes, the applicant's notice and routing.
+fn register_in(ctx: &Ctx, tx: &mut WriteTx, parsed: &Parsed, intake: &Intake) -> Result<Appeal> {
+    let calendar = ctx.calendar();
+    let registered_on = registration_date(
+        ctx.local(intake.received_at),
+        ctx.rules.close_of_business,
+        &calendar,
+    );
+    let term = parsed.kind.term();
+    let deadline = due_date(registered_on, term, ctx.rules.counting_rule, &calendar);
+    let year = registered_on.year();
+    let actor = actor(intake.by);
+    let id = AppealId(tx.next_in_sequence("appeal")?);
+    let seq = tx.next_in_sequence(&RegistrationNumber::counter_key(
+        parsed.applicant.kind,
+        year,
+    ))?;
+    let number = RegistrationNumber {
+        kind: parsed.applicant.kind,
+        year,
+        seq: u32::try_from(seq)
+            .map_err(|_| crate::store::Error::Duplicate("registration number"))?,
+    };
+    let mut links = Links {
+        contested: intake.contested.clone(),
+        ..Links::default()
+    };
+    for earlier in tx.appeals_of_tax_id(parsed.applicant.tax_id.as_str(), 200)? {
+        if !same_subject(&earlier.subject, &parsed.subject) {
+            continue;
+        }
+        if earlier.status == Status::Closed && links.repeated_of.is_none() {
+            links.repeated_of = Some((earlier.id, earlier.number));
+        } else if !earlier.status.is_terminal() && links.duplicate_of.is_none() {
+            links.duplicate_of = Some((earlier.id, earlier.number));
+        }
+    }
+    let mut attachments = Vec::with_capacity(parsed.files.len());
+    for file in &parsed.files {
+        attachments.push(tx.insert_attachment(id, intake.by.id, file)?);
+    }
+    let appeal = Appeal {
+        id,
+        number,
+        kind: parsed.kind,
+        channel: parsed.channel,
+        applicant: parsed.applicant.clone(),
+        co_applicants: parsed.co_applicants.clone(),
+        owner: intake.owner,
+        unit: parsed.unit,
+        category: parsed.category,
+        subject: parsed.subject.clone(),
+        description: parsed.description.clone(),
+        attachments,
+        received_at: intake.received_at,
+        registered_on: deadline.registered_on,
+        due: deadline.due,
+        due_provisional: deadline.provisional,
+        basis: DeadlineBasis {
+            term,
+            rule: ctx.rules.counting_rule,
+            skipped_days_off: deadline.skipped_days_off,
+        },
+        registered_by: actor.clone(),
+        status: Status::Registered,
+        executor: None,
+        co_executors: Vec::new(),
+        correction: None,
+        documents: None,
+        hearing: None,
+        draft: None,
+        answer: None,
+        extensions: Vec::new(),
+        forwardings: Vec::new(),
+        sent_up: None,
+        ending: None,
+        rating: None,
+        links,
+        events: 1,
+    };
+    let event = Event {
+        seq: 0,
+        at: intake.received_at,
+        actor: actor.clone(),
+        from: None,
+        to: Status::Registered,
+        change: Change::Registered(Box::new(appeal.clone())),
+    };
+    tx.insert_appeal(&appeal, &event)?;
+    if let Some(owner) = appeal.owner {
+        tx.enqueue_notice(
+            owner,
+            appeal.id,
+            appeal.number,
+            NoticeKind::Registered,
+            intake.received_at,
+        )?;
+    }
+    super::routing::route_by_rule(ctx, tx, appeal)
+}
+
 fn register(
     ctx: &Ctx,
     parsed: &Parsed,
@@ -243,86 +388,97 @@ fn register(
     by: &User,
     received_at: Timestamp,
 ) -> Result<Appeal> {
-    let calendar = ctx.calendar();
-    let registered_on = registration_date(
-        ctx.local(received_at),
-        ctx.rules.close_of_business,
-        &calendar,
-    );
-    let deadline = due_date(
-        registered_on,
-        parsed.kind.term(),
-        ctx.rules.counting_rule,
-        &calendar,
-    );
-    let year = registered_on.year();
-    let actor = actor(by);
-    ctx.store.write(|tx: &mut WriteTx| {
-        let id = AppealId(tx.next_in_sequence("appeal")?);
-        let seq = tx.next_in_sequence(&RegistrationNumber::counter_key(
-            parsed.applicant.kind,
-            year,
-        ))?;
-        let number = RegistrationNumber {
-            kind: parsed.applicant.kind,
-            year,
-            seq: u32::try_from(seq)
-                .map_err(|_| crate::store::Error::Duplicate("registration number"))?,
-        };
-        let mut attachments = Vec::with_capacity(parsed.files.len());
-        for file in &parsed.files {
-            attachments.push(tx.insert_attachment(id, by.id, file)?);
-        }
-        let appeal = Appeal {
-            id,
-            number,
-            kind: parsed.kind,
-            channel: parsed.channel,
-            applicant: parsed.applicant.clone(),
-            owner,
-            unit: parsed.unit,
-            category: parsed.category,
-            subject: parsed.subject.clone(),
-            description: parsed.description.clone(),
-            attachments,
-            received_at,
-            registered_on: deadline.registered_on,
-            due: deadline.due,
-            due_provisional: deadline.provisional,
-            registered_by: actor.clone(),
-            status: Status::Registered,
-            executor: None,
-            answer: None,
-            events: 1,
-        };
-        let event = Event {
-            seq: 0,
-            at: received_at,
-            actor: actor.clone(),
-            from: None,
-            to: Status::Registered,
-            change: Change::Registered(Box::new(appeal.clone())),
-        };
-        tx.insert_appeal(&appeal, &event)?;
-        Ok(appeal)
-    })
+    let intake = Intake {
+        owner,
+        by,
+        received_at,
+        contested: None,
+    };
+    ctx.store.write(|tx| register_in(ctx, tx, parsed, &intake))
 }
 
 /// An applicant files an appeal online (after agreeing to the terms).
 pub fn file(ctx: &Ctx, applicant: &User, form: &AppealForm, uploads: &[Upload]) -> Result<Appeal> {
-    if !applicant.is_applicant() {
+    let parsed = parse_own(ctx, applicant, form, uploads)?;
+    register(ctx, &parsed, Some(applicant.id), applicant, ctx.now())
+}
+
+/// Parses an applicant's own form: identity always comes from the account.
+fn parse_own(ctx: &Ctx, applicant: &User, form: &AppealForm, uploads: &[Upload]) -> Result<Parsed> {
+    if !applicant.is_applicant() || applicant.terms_accepted_at.is_none() {
         return Err(Error::Forbidden);
     }
-    if applicant.terms_accepted_at.is_none() {
-        return Err(Error::Forbidden);
-    }
-    // The applicant's identity comes from the account, whatever the form says.
     let mut form = form.clone();
     let own = AppealForm::prefilled(applicant);
     form.applicant_kind = own.applicant_kind;
     form.tax_id = own.tax_id;
-    let parsed = parse_form(ctx, &form, uploads, false)?;
-    register(ctx, &parsed, Some(applicant.id), applicant, ctx.now())
+    parse_form(ctx, &form, uploads, false)
+}
+
+/// The applicant complains about the answer to one of their appeals (art. 91-92): a linked
+/// complaint appeal, registered in the same transaction that records the link.
+pub fn file_complaint(
+    ctx: &Ctx,
+    applicant: &User,
+    contested: AppealId,
+    form: &AppealForm,
+    uploads: &[Upload],
+) -> Result<Appeal> {
+    let mut form = form.clone();
+    AppealKind::Complaint.code().clone_into(&mut form.kind);
+    let now = ctx.now();
+    let today = ctx.today();
+    let calendar = ctx.calendar();
+    ctx.store.write(|tx| {
+        let original = tx
+            .appeal(contested)?
+            .filter(|a| a.owner == Some(applicant.id))
+            .ok_or(Error::NotFound)?;
+        if form.unit.is_empty() {
+            form.unit = original.unit.0.to_string();
+        }
+        if form.category.is_empty() {
+            form.category = original.category.0.to_string();
+        }
+        let parsed = parse_own(ctx, applicant, &form, uploads)?;
+        let signer = original
+            .answer
+            .as_ref()
+            .and_then(|a| a.signed.as_ref())
+            .and_then(|s| s.by.user);
+        let intake = Intake {
+            owner: Some(applicant.id),
+            by: applicant,
+            received_at: now,
+            contested: Some(Contested {
+                appeal: original.id,
+                number: original.number,
+                signer,
+            }),
+        };
+        // Check the window before registering anything.
+        let probe = Command::LinkComplaint {
+            complaint: AppealId(0),
+            number: original.number,
+        };
+        decide(
+            &original,
+            probe,
+            &actor(applicant),
+            Moment {
+                now,
+                today,
+                calendar: &calendar,
+            },
+        )?;
+        let complaint = register_in(ctx, tx, &parsed, &intake)?;
+        let link = Command::LinkComplaint {
+            complaint: complaint.id,
+            number: complaint.number,
+        };
+        super::lifecycle::apply_in(ctx, tx, &original, link, applicant, &[])?;
+        Ok(complaint)
+    })
 }
 
 /// The clerk registers an appeal that came on paper, by e-mail or in person.
@@ -351,11 +507,12 @@ pub fn register_on_behalf(
 pub struct AppealView {
     /// Current state.
     pub appeal: Appeal,
-    /// Every step, oldest first.
+    /// The steps this viewer may see, oldest first (staff notes are left out for applicants).
     pub events: Vec<Event>,
 }
 
-fn can_see(viewer: &User, appeal: &Appeal) -> bool {
+/// Whether `viewer` may see `appeal`.
+pub(super) fn can_see(viewer: &User, appeal: &Appeal) -> bool {
     if viewer.is_applicant() {
         appeal.owner == Some(viewer.id)
     } else {
@@ -370,7 +527,10 @@ pub fn view(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<AppealView> {
             .appeal(id)?
             .filter(|a| can_see(viewer, a))
             .ok_or(Error::NotFound)?;
-        let events = tx.events(id)?;
+        let mut events = tx.events(id)?;
+        if viewer.is_applicant() {
+            events.retain(|e| e.change.visible_to_applicant());
+        }
         Ok(AppealView { appeal, events })
     })
 }
@@ -398,100 +558,15 @@ pub fn cabinet(ctx: &Ctx, applicant: &User) -> Result<Vec<Appeal>> {
         .read(|tx| tx.appeals_of_owner(applicant.id, 500))?)
 }
 
-fn step(
-    ctx: &Ctx,
-    by: &User,
-    id: AppealId,
-    command: &Command,
-    files: &[NewAttachment],
-) -> Result<Appeal> {
-    let now = ctx.now();
-    let actor = actor(by);
-    ctx.store.write(|tx| {
-        let before = tx
-            .appeal(id)?
-            .filter(|a| can_see(by, a))
-            .ok_or(Error::NotFound)?;
-        let mut command = command.clone();
-        if let Command::Answer { attachments, .. } = &mut command {
-            for file in files {
-                attachments.push(tx.insert_attachment(id, by.id, file)?);
-            }
-        }
-        let change = decide(&before, command, &actor, now)?;
-        let mut after = before.clone();
-        after.apply(&change);
-        let event = Event {
-            seq: before.events,
-            at: now,
-            actor: actor.clone(),
-            from: Some(before.status),
-            to: after.status,
-            change,
-        };
-        tx.update_appeal(&before, &after, &event)?;
-        Ok(after)
-    })
-}
-
-/// The clerk or director routes an appeal to an executor.
-pub fn assign(ctx: &Ctx, by: &User, id: AppealId, executor: &str) -> Result<Appeal> {
-    let executor = executor
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| ctx.store.read(|tx| tx.user(UserId(n))).ok().flatten())
-        .filter(|u| !u.is_applicant() && u.active);
-    let Some(executor) = executor else {
-        let mut errors = FieldErrors::default();
-        errors.add("executor", "error.required");
-        return Err(Error::Invalid(errors));
-    };
-    let command = Command::Assign {
-        executor: crate::domain::appeal::Assignee {
-            user: executor.id,
-            name: executor.full_name.as_str().to_owned(),
-        },
-        executor_roles: executor.roles(),
-    };
-    step(ctx, by, id, &command, &[])
-}
-
-/// What the answer form carries, as typed.
-#[derive(Debug, Clone, Default)]
-pub struct AnswerForm {
-    /// Answer text.
-    pub text: String,
-    /// Outcome code.
-    pub outcome: String,
-}
-
-/// The executor (or director) answers and closes an appeal.
-pub fn answer(
-    ctx: &Ctx,
-    by: &User,
-    id: AppealId,
-    form: &AnswerForm,
-    uploads: &[Upload],
-) -> Result<Appeal> {
+/// Files as uploaded, checked and named (for the lifecycle's forms).
+pub(super) fn checked_files(ctx: &Ctx, uploads: &[Upload]) -> Result<Vec<NewAttachment>> {
     let mut errors = FieldErrors::default();
-    let text = errors.take("text", required_text(&form.text, 20_000));
-    let outcome = errors.take(
-        "outcome",
-        Outcome::from_code(&form.outcome).ok_or("error.required"),
-    );
     let files = parse_files(ctx, uploads, &mut errors);
-    let (Some(text), Some(outcome)) = (text, outcome) else {
-        return Err(Error::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Err(Error::Invalid(errors));
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(Error::Invalid(errors))
     }
-    let command = Command::Answer {
-        text,
-        outcome,
-        attachments: Vec::<AttachmentRef>::new(),
-    };
-    step(ctx, by, id, &command, &files)
 }
 
 #[cfg(test)]
@@ -501,6 +576,7 @@ pub(crate) mod tests {
     use crate::domain::lang::Lang;
     use crate::service::admin::{self, SetupForm};
     use crate::service::auth::{self, RegistrationForm, StaffForm};
+    use crate::service::lifecycle::{self, FieldList};
     use crate::service::testing::ctx_at;
 
     pub(crate) struct World {
@@ -508,6 +584,42 @@ pub(crate) mod tests {
         pub applicant: User,
         pub clerk: User,
         pub executor: User,
+        pub director: User,
+    }
+
+    impl World {
+        /// The clerk routes the appeal to the executor.
+        pub(crate) fn route(&self, id: AppealId) -> Appeal {
+            let executor = self.executor.id.0.to_string();
+            lifecycle::act(
+                &self.ctx,
+                &self.clerk,
+                id,
+                "route",
+                &FieldList::of(&[("executor", &executor)]),
+                &[],
+            )
+            .unwrap()
+        }
+
+        /// The executor drafts an answer and the director signs it.
+        pub(crate) fn answer(&self, id: AppealId, outcome: &str, text: &str) -> Appeal {
+            let draft = FieldList::of(&[
+                ("outcome", outcome),
+                ("text", text),
+                ("appeal_clause", "yes"),
+            ]);
+            lifecycle::act(&self.ctx, &self.executor, id, "submit-draft", &draft, &[]).unwrap();
+            lifecycle::act(
+                &self.ctx,
+                &self.director,
+                id,
+                "sign",
+                &FieldList::default(),
+                &[],
+            )
+            .unwrap()
+        }
     }
 
     pub(crate) fn world() -> World {
@@ -550,11 +662,13 @@ pub(crate) mod tests {
         };
         let clerk = staff("clerk", Role::Clerk);
         let executor = staff("executor", Role::Executor);
+        let director = staff("director", Role::Director);
         World {
             ctx,
             applicant,
             clerk,
             executor,
+            director,
         }
     }
 
@@ -640,23 +754,16 @@ pub(crate) mod tests {
     fn the_whole_story_keeps_a_verified_history() {
         let w = world();
         let appeal = file(&w.ctx, &w.applicant, &appeal_form(), &[]).unwrap();
-        assign(&w.ctx, &w.clerk, appeal.id, &w.executor.id.0.to_string()).unwrap();
-        let answered = answer(
-            &w.ctx,
-            &w.executor,
-            appeal.id,
-            &AnswerForm {
-                text: "Орын бар.".into(),
-                outcome: "satisfied".into(),
-            },
-            &[],
-        )
-        .unwrap();
+        w.route(appeal.id);
+        let answered = w.answer(appeal.id, "satisfied", "Орын бар.");
         assert_eq!(answered.status, Status::Closed);
         let seen = view(&w.ctx, &w.applicant, appeal.id).unwrap();
-        assert_eq!(seen.events.len(), 3);
+        // Routing and the draft are internal; the applicant sees registration and the answer.
+        assert_eq!(seen.events.len(), 2);
+        let all = w.ctx.store.read(|tx| tx.events(appeal.id)).unwrap();
+        assert_eq!(all.len(), 4);
         assert_eq!(seen.appeal.answer.unwrap().text, "Орын бар.");
-        let changes: Vec<Change> = seen.events.iter().map(|e| e.change.clone()).collect();
+        let changes: Vec<Change> = all.iter().map(|e| e.change.clone()).collect();
         let stored = w
             .ctx
             .store
@@ -674,7 +781,7 @@ pub(crate) mod tests {
     fn a_rewritten_event_breaks_the_chain() {
         let w = world();
         let appeal = file(&w.ctx, &w.applicant, &appeal_form(), &[]).unwrap();
-        assign(&w.ctx, &w.clerk, appeal.id, &w.executor.id.0.to_string()).unwrap();
+        w.route(appeal.id);
         let mut events = w.ctx.store.read(|tx| tx.events(appeal.id)).unwrap();
         events[1].actor.name = "someone else".into();
         w.ctx

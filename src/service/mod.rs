@@ -7,7 +7,11 @@
 pub mod admin;
 pub mod appeals;
 pub mod auth;
+pub mod calendar;
+pub mod lifecycle;
+pub mod notices;
 pub mod registry;
+pub mod routing;
 pub mod seed;
 
 use jiff::Timestamp;
@@ -16,10 +20,10 @@ use jiff::tz::TimeZone;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::domain::appeal::Refusal;
 use crate::domain::calendar::Calendar;
 use crate::domain::deadline::CountingRule;
 use crate::domain::field::FieldErrors;
+use crate::domain::lifecycle::Refusal;
 use crate::store::{self, Store};
 
 /// Why a use case did not happen. The web layer maps each variant to one kind of page.
@@ -127,9 +131,14 @@ impl Ctx {
         self.local(self.now()).date()
     }
 
-    /// The working-day calendar (built-in rules; admin edits arrive with the lifecycle work).
+    /// The working-day calendar the admin keeps (the built-in one while none is stored). If the
+    /// store cannot be read, the failure is logged and the built-in calendar is used: a deadline
+    /// that may miss an override beats refusing to register an appeal (АППК art. 64 ч.1).
     pub fn calendar(&self) -> Calendar {
-        Calendar::builtin()
+        calendar::load(self).unwrap_or_else(|err| {
+            log::error!("reading the working-day calendar: {err}; using the built-in calendar");
+            Calendar::builtin()
+        })
     }
 }
 

@@ -7,7 +7,9 @@ use crate::domain::kind::{AppealKind, Status};
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::tax_id::TaxId;
 use crate::domain::user::{Role, User, UserId};
-use crate::store::{RegistryFilter, RegistryPage, RegistryReads, UserReads};
+use crate::store::{
+    QueueCounts, QueueReads, RegistryFilter, RegistryPage, RegistryReads, UserReads,
+};
 
 /// The registry's query string, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,6 +28,8 @@ pub struct RegistryQuery {
     pub q: String,
     /// Next-page cursor.
     pub before: String,
+    /// `1` for open appeals only.
+    pub open: String,
 }
 
 /// Turns the typed query into a store filter; unknown values are ignored, not errors.
@@ -56,6 +60,7 @@ pub fn filter(ctx: &Ctx, query: &RegistryQuery) -> RegistryFilter {
         tax_id,
         number,
         before: query.before.parse().ok().map(AppealId),
+        open_only: query.open == "1",
     }
 }
 
@@ -66,6 +71,15 @@ pub fn list(ctx: &Ctx, staff: &User, query: &RegistryQuery) -> Result<RegistryPa
     }
     let filter = filter(ctx, query);
     Ok(ctx.store.read(|tx| tx.registry(&filter))?)
+}
+
+/// The work-queue counts for a member of staff.
+pub fn queue_counts(ctx: &Ctx, staff: &User) -> Result<QueueCounts> {
+    let today = ctx.today();
+    let soon_until = add_working_days(today, 3, &ctx.calendar());
+    Ok(ctx
+        .store
+        .read(|tx| tx.queue_counts(staff.id, today, soon_until))?)
 }
 
 /// Staff who can be assigned appeals (executors and directors), by name.
@@ -84,8 +98,8 @@ pub fn executors(ctx: &Ctx) -> Result<Vec<User>> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::service::appeals;
     use crate::service::appeals::tests::{appeal_form, world};
-    use crate::service::appeals::{self, AnswerForm};
 
     fn query(f: impl FnOnce(&mut RegistryQuery)) -> RegistryQuery {
         let mut q = RegistryQuery::default();
@@ -104,19 +118,9 @@ mod tests {
                     .id,
             );
         }
-        appeals::assign(&w.ctx, &w.clerk, ids[0], &w.executor.id.0.to_string()).unwrap();
-        appeals::assign(&w.ctx, &w.clerk, ids[1], &w.executor.id.0.to_string()).unwrap();
-        appeals::answer(
-            &w.ctx,
-            &w.executor,
-            ids[1],
-            &AnswerForm {
-                text: "ok".into(),
-                outcome: "explained".into(),
-            },
-            &[],
-        )
-        .unwrap();
+        w.route(ids[0]);
+        w.route(ids[1]);
+        w.answer(ids[1], "explained", "ok");
 
         let all = list(&w.ctx, &w.clerk, &RegistryQuery::default()).unwrap();
         assert_eq!(

@@ -5,8 +5,9 @@
 use jiff::{Span, Timestamp};
 
 use super::admin::{self, SetupForm};
-use super::appeals::{self, AnswerForm, AppealForm, Upload};
+use super::appeals::{self, AppealForm, Upload};
 use super::auth::{self, RegistrationForm, StaffForm};
+use super::lifecycle::{self, FieldList};
 use super::{Ctx, Result};
 use crate::domain::kind::AppealKind;
 use crate::domain::lang::Lang;
@@ -88,6 +89,7 @@ pub fn seed(ctx: &Ctx, appeals: u32, now: Timestamp) -> Result<Vec<DemoLogin>> {
     let mut logins = Vec::new();
     let mut executors = Vec::new();
     let mut clerk = None;
+    let mut director = None;
     for (login, name, roles) in STAFF {
         let id = auth::create_staff(
             ctx,
@@ -105,14 +107,17 @@ pub fn seed(ctx: &Ctx, appeals: u32, now: Timestamp) -> Result<Vec<DemoLogin>> {
             executors.push(user.clone());
         }
         if roles.contains(&Role::Clerk) {
-            clerk = Some(user);
+            clerk = Some(user.clone());
+        }
+        if roles.contains(&Role::Director) {
+            director = Some(user);
         }
         logins.push(DemoLogin {
             login: login.into(),
             who: name.into(),
         });
     }
-    let Some(clerk) = clerk else {
+    let (Some(clerk), Some(director)) = (clerk, director) else {
         return Ok(logins);
     };
     let mut applicants = Vec::new();
@@ -142,28 +147,42 @@ pub fn seed(ctx: &Ctx, appeals: u32, now: Timestamp) -> Result<Vec<DemoLogin>> {
             });
         }
     }
-    seed_appeals(ctx, appeals, now, &applicants, &clerk, &executors)?;
+    seed_appeals(
+        ctx,
+        appeals,
+        now,
+        &applicants,
+        &Desk {
+            clerk,
+            director,
+            executors,
+        },
+    )?;
     ctx.clock.set(now);
     Ok(logins)
 }
 
+/// The staff who move seeded appeals along.
+pub struct Desk {
+    /// Registers paper appeals and routes.
+    pub clerk: User,
+    /// Signs answers.
+    pub director: User,
+    /// Draft answers.
+    pub executors: Vec<User>,
+}
+
 /// Appeals spread over the 60 days before `now`; older ones are further along.
+#[allow(clippy::too_many_lines)] // one scenario, step by step
 pub fn seed_appeals(
     ctx: &Ctx,
     count: u32,
     now: Timestamp,
     applicants: &[User],
-    clerk: &User,
-    executors: &[User],
+    desk: &Desk,
 ) -> Result<()> {
+    let (clerk, executors) = (&desk.clerk, &desk.executors);
     let kinds = AppealKind::ALL;
-    let outcomes = [
-        "satisfied",
-        "explained",
-        "partly-satisfied",
-        "refused",
-        "explained",
-    ];
     let pdf = Upload {
         file_name: "өтініш.pdf".into(),
         bytes: b"%PDF-1.4\n% demo attachment\n".to_vec(),
@@ -223,23 +242,50 @@ pub fn seed_appeals(
                     .unwrap_or(filed_at),
             );
             let executor = &executors[n as usize % executors.len()];
-            appeals::assign(ctx, clerk, appeal.id, &executor.id.0.to_string())?;
+            let id = executor.id.0.to_string();
+            lifecycle::act(
+                ctx,
+                clerk,
+                appeal.id,
+                "route",
+                &FieldList::of(&[("executor", &id)]),
+                &[],
+            )?;
             if age_days >= 12 && n % 5 != 0 {
                 ctx.clock.set(
                     filed_at
                         .checked_add(Span::new().hours(24 * 9))
                         .unwrap_or(filed_at),
                 );
-                appeals::answer(
-                    ctx,
-                    executor,
-                    appeal.id,
-                    &AnswerForm {
-                        text: "Өтінішіңіз қаралды. Сұрағыңыз бойынша түсініктеме беріледі.\n\nВаше обращение рассмотрено.".into(),
-                        outcome: outcomes[n as usize % outcomes.len()].into(),
-                    },
-                    &[],
-                )?;
+                let kind = appeal.kind;
+                let outcome = crate::domain::kind::Outcome::for_track(kind.track())[n as usize % 3];
+                let answer = FieldList::of(&[
+                    ("outcome", outcome.code()),
+                    (
+                        "text",
+                        "Өтінішіңіз қаралды. Сұрағыңыз бойынша түсініктеме беріледі.\n\nВаше обращение рассмотрено.",
+                    ),
+                    ("appeal_clause", "yes"),
+                    ("hearing_waiver", "Өтініш берушінің өз өтініші бойынша"),
+                ]);
+                if kind == AppealKind::Complaint {
+                    let up = FieldList::of(&[
+                        ("letter_number", "01-15/12"),
+                        ("to", "Қостанай облысы білім басқармасы"),
+                        ("text", "Шағым іс материалдарымен жолданады."),
+                    ]);
+                    lifecycle::act(ctx, clerk, appeal.id, "send-up", &up, &[])?;
+                } else {
+                    lifecycle::act(ctx, executor, appeal.id, "submit-draft", &answer, &[])?;
+                    lifecycle::act(
+                        ctx,
+                        &desk.director,
+                        appeal.id,
+                        "sign",
+                        &FieldList::default(),
+                        &[],
+                    )?;
+                }
             }
         }
     }
@@ -277,9 +323,14 @@ mod tests {
         let logins = seed(&ctx, 36, now).unwrap();
         assert!(logins.iter().any(|l| l.login == "clerk"));
         assert_eq!(ctx.store.read(|tx| tx.appeal_count()).unwrap(), 36);
-        for status in Status::ALL {
+        for status in [
+            Status::Registered,
+            Status::InProgress,
+            Status::Closed,
+            Status::ComplaintSentUp,
+        ] {
             let filter = RegistryFilter {
-                status: Some(*status),
+                status: Some(status),
                 ..RegistryFilter::default()
             };
             let page = ctx.store.read(|tx| tx.registry(&filter)).unwrap();

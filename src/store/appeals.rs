@@ -112,6 +112,27 @@ pub trait AppealReads: Tx {
         Ok(appeals)
     }
 
+    /// The appeals filed under one IIN/BIN, newest first.
+    fn appeals_of_tax_id(&self, tax_id: &str, limit: usize) -> Result<Vec<Appeal>> {
+        let Some(index) = self.view(super::schema::IDX_TAX_ID)? else {
+            return Ok(Vec::new());
+        };
+        let ids: Vec<u64> = index
+            .range((tax_id, 0)..=(tax_id, u64::MAX))?
+            .rev()
+            .take(limit)
+            .map(|entry| entry.map(|(k, _)| k.value().1))
+            .collect::<Result<_, _>>()?;
+        drop(index);
+        let mut appeals = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(appeal) = self.appeal(AppealId(id))? {
+                appeals.push(appeal);
+            }
+        }
+        Ok(appeals)
+    }
+
     /// Number of appeals in the store.
     fn appeal_count(&self) -> Result<u64> {
         self.view(APPEALS)?.map_or(Ok(0), |t| t.len())

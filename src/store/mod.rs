@@ -8,9 +8,14 @@
 mod access;
 mod appeals;
 mod attachments;
+mod backup;
 pub mod codec;
+mod export;
+mod integrity;
 mod migrate;
+mod notices;
 mod registry;
+mod routing;
 pub mod schema;
 mod sessions;
 mod settings;
@@ -21,9 +26,15 @@ use std::sync::Arc;
 
 use redb::{Database, Durability, ReadableDatabase};
 
+pub use crate::domain::queue::QueueCounts;
 pub use appeals::{AppealReads, ChainBreak};
 pub use attachments::{AttachmentMeta, AttachmentReads, NewAttachment};
-pub use registry::{RegistryFilter, RegistryPage, RegistryReads, RowSummary};
+pub use backup::{CopySummary, StoreFile, restore, verify_copy};
+pub use export::{ExportOptions, ImportSummary, Manifest, read_manifest};
+pub use integrity::{IntegrityReport, Problem};
+pub use notices::{Notice, NoticeKind, NoticeReads, OutboxEntry};
+pub use registry::{QueueReads, RegistryFilter, RegistryPage, RegistryReads, RowSummary};
+pub use routing::RoutingReads;
 pub use sessions::{Session, SessionReads};
 pub use settings::SettingsReads;
 pub use users::{Credentials, UserReads, login_key_for};

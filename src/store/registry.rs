@@ -13,6 +13,7 @@ use super::schema::{
 use super::{AppealReads, Result, Tx, WriteTx};
 use crate::domain::appeal::{Appeal, AppealId, UnitId};
 use crate::domain::kind::{AppealKind, Status};
+use crate::domain::queue::QueueCounts;
 use crate::domain::user::UserId;
 
 /// Rows per registry page.
@@ -35,6 +36,8 @@ pub struct RegistryFilter {
     pub tax_id: Option<String>,
     /// Only this registration number (exact, printed form).
     pub number: Option<String>,
+    /// Only appeals whose deadline still runs.
+    pub open_only: bool,
     /// Start below this appeal id (the "next page" cursor).
     pub before: Option<AppealId>,
 }
@@ -97,8 +100,14 @@ impl RowSummary {
             && filter.kind.is_none_or(|k| k.index() == self.kind)
             && filter.unit.is_none_or(|u| u.0 == self.unit)
             && filter.executor.is_none_or(|e| e.0 == self.executor)
+            && (!filter.open_only
+                || Status::ALL
+                    .get(usize::from(self.status))
+                    .is_some_and(|s| s.deadline_runs()))
             && filter.due_between.is_none_or(|(from, to)| {
-                self.status != Status::Closed.index()
+                Status::ALL
+                    .get(usize::from(self.status))
+                    .is_some_and(|s| s.deadline_runs())
                     && (day_key(from)..=day_key(to)).contains(&self.due)
             })
     }
@@ -128,7 +137,7 @@ pub(super) fn write_indexes(tx: &mut WriteTx, appeal: &Appeal) -> Result<()> {
     }
     tx.table(IDX_TAX_ID)?
         .insert((appeal.applicant.tax_id.as_str(), id), ())?;
-    if !appeal.status.is_terminal() {
+    if appeal.status.deadline_runs() {
         tx.table(IDX_OPEN_DUE)?
             .insert((day_key(appeal.due), id), ())?;
     }
@@ -256,6 +265,44 @@ pub trait RegistryReads: Tx + Sized {
 }
 
 impl<T: Tx> RegistryReads for T {}
+
+/// Counting the work queues in one pass over the open appeals.
+pub trait QueueReads: Tx + Sized {
+    /// Counts for `me`, with "soon" meaning due in `[today, soon_until]`.
+    fn queue_counts(&self, me: UserId, today: Date, soon_until: Date) -> Result<QueueCounts> {
+        let (Some(open), Some(rows)) = (self.view(IDX_OPEN_DUE)?, self.view(APPEAL_ROWS)?) else {
+            return Ok(QueueCounts::default());
+        };
+        let (today, soon_until) = (day_key(today), day_key(soon_until));
+        let mut counts = QueueCounts::default();
+        for entry in open.range::<(u32, u64)>(..)? {
+            let id = entry?.0.value().1;
+            let Some(row) = rows
+                .get(id)?
+                .and_then(|v| RowSummary::from_bytes(v.value()))
+            else {
+                continue;
+            };
+            if row.status == Status::Registered.index() {
+                counts.awaiting_routing += 1;
+            }
+            if row.status == Status::OnSignature.index() {
+                counts.awaiting_signature += 1;
+            }
+            if row.executor == me.0 {
+                counts.mine += 1;
+            }
+            if row.due < today {
+                counts.overdue += 1;
+            } else if row.due <= soon_until {
+                counts.due_soon += 1;
+            }
+        }
+        Ok(counts)
+    }
+}
+
+impl<T: Tx> QueueReads for T {}
 
 #[cfg(test)]
 mod tests {

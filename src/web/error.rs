@@ -3,7 +3,7 @@
 use super::Call;
 use super::response::Response;
 use super::views::errors::error_page;
-use crate::domain::appeal::Refusal;
+use crate::domain::lifecycle::Refusal;
 use crate::service;
 
 /// Why a request failed.

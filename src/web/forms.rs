@@ -53,6 +53,16 @@ impl Form {
     }
 }
 
+impl crate::service::lifecycle::Fields for Form {
+    fn get(&self, name: &str) -> &str {
+        Form::get(self, name)
+    }
+
+    fn all(&self, name: &str) -> Vec<&str> {
+        Form::all(self, name)
+    }
+}
+
 /// Percent-encodes a value for a query string.
 pub fn encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()

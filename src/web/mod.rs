@@ -104,6 +104,11 @@ impl Call<'_> {
                 roles: u.roles(),
             }),
             tz: self.app.ctx.rules.time_zone.clone(),
+            unread: self
+                .visitor
+                .user()
+                .and_then(|u| crate::service::notices::unread(&self.app.ctx, u).ok())
+                .unwrap_or(0),
         }
     }
 

@@ -45,15 +45,18 @@ pub fn receipt(id: AppealId) -> String {
     format!("/appeals/{}/receipt", id.0)
 }
 
-/// Assign an executor (POST).
-pub fn assign(id: AppealId) -> String {
-    format!("/appeals/{}/assign", id.0)
+/// Take a step on an appeal (POST, with `action`).
+pub fn act(id: AppealId) -> String {
+    format!("/appeals/{}/act", id.0)
 }
 
-/// Answer and close (POST).
-pub fn answer(id: AppealId) -> String {
-    format!("/appeals/{}/answer", id.0)
+/// The applicant's complaint about an appeal's answer.
+pub fn complaint(id: AppealId) -> String {
+    format!("/appeals/{}/complaint", id.0)
 }
+
+/// The signed-in user's notices.
+pub const NOTICES: &str = "/notices";
 
 /// Download an attachment.
 pub fn file(id: AttachmentId) -> String {

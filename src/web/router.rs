@@ -50,12 +50,14 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
         (Get | Head, ["appeals", n, "receipt"]) => {
             appeals::receipt(call, &require_user(v)?, AppealId(id(n)?))
         }
-        (Post, ["appeals", n, "assign"]) => {
-            appeals::assign(call, &require_staff(v)?, AppealId(id(n)?))
+        (Post, ["appeals", n, "act"]) => appeals::act(call, &require_user(v)?, AppealId(id(n)?)),
+        (Get | Head, ["appeals", n, "complaint"]) => {
+            appeals::complaint_form(call, &require_applicant(v)?, AppealId(id(n)?))
         }
-        (Post, ["appeals", n, "answer"]) => {
-            appeals::answer(call, &require_staff(v)?, AppealId(id(n)?))
+        (Post, ["appeals", n, "complaint"]) => {
+            appeals::file_complaint(call, &require_applicant(v)?, AppealId(id(n)?))
         }
+        (Get | Head, ["notices"]) => appeals::notices(call, &require_user(v)?),
         (Get | Head, ["files", n]) => {
             appeals::download(call, &require_user(v)?, AttachmentId(id(n)?))
         }

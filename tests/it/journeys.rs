@@ -54,11 +54,12 @@ fn an_appeal_goes_from_the_applicant_to_an_answer() {
         .and_then(|o| o.split('"').next())
         .unwrap()
         .to_owned();
-    let assigned = clerk.post(
-        &format!("{appeal_path}/assign"),
-        &[("executor", &executor_id)],
+    let assigned = clerk.post_multipart(
+        &format!("{appeal_path}/act"),
+        &[("action", "route"), ("executor", &executor_id)],
+        &[],
     );
-    assert_eq!(assigned.status, 303);
+    assert_eq!(assigned.status, 303, "{}", assigned.text());
 
     // The executor sees it in the registry filtered to them, and answers with a file.
     let mut executor = app.browser();
@@ -69,9 +70,11 @@ fn an_appeal_goes_from_the_applicant_to_an_answer() {
     assert!(mine.links("/appeals/").contains(&appeal_path));
     executor.get(&appeal_path);
     let answered = executor.post_multipart(
-        &format!("{appeal_path}/answer"),
+        &format!("{appeal_path}/act"),
         &[
+            ("action", "submit-draft"),
             ("outcome", "satisfied"),
+            ("appeal_clause", "yes"),
             ("text", "Орын бар, сабақ сейсенбі күні басталады."),
         ],
         &[FileUpload {
@@ -80,6 +83,17 @@ fn an_appeal_goes_from_the_applicant_to_an_answer() {
         }],
     );
     assert_eq!(answered.status, 303, "{}", answered.text());
+    // Until the director signs, the applicant sees no answer.
+    assert!(!applicant.get(&appeal_path).text().contains("сейсенбі"));
+
+    // The director approves and signs.
+    let mut director = app.browser();
+    director.sign_in("director", PASSWORD);
+    let queue = director.get("/registry?status=on-signature");
+    assert!(queue.links("/appeals/").contains(&appeal_path));
+    director.get(&appeal_path);
+    let signed = director.post_multipart(&format!("{appeal_path}/act"), &[("action", "sign")], &[]);
+    assert_eq!(signed.status, 303, "{}", signed.text());
 
     // The applicant reads the answer, the new status and the whole history.
     let page = applicant.get(&appeal_path);
@@ -92,9 +106,8 @@ fn an_appeal_goes_from_the_applicant_to_an_answer() {
     assert!(text.contains("Қаралды"), "{text}");
     for step in [
         "Тіркелді",
-        "Орындаушы тағайындалды",
-        "Жауап берілді",
-        "Динара Ахметова",
+        "Жауапқа қол қойылып, жіберілді",
+        "Қол қойған Гүлнар Серікова",
         "Нұрлан Оспанов",
     ] {
         assert!(text.contains(step), "history lacks {step}: {text}");

@@ -4,11 +4,13 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::missing_panics_doc,
+    clippy::too_many_lines,
     missing_docs
 )]
 
 mod architecture;
 mod binary;
+mod calendar;
 mod journeys;
 mod security;
 mod support;

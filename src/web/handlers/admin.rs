@@ -25,6 +25,7 @@ fn profile_values(form: &ProfileForm) -> Form {
         ("bin".into(), form.bin.clone()),
         ("address".into(), form.address.clone()),
         ("director_name".into(), form.director_name.clone()),
+        ("higher_body".into(), form.higher_body.clone()),
     ])
 }
 
@@ -69,6 +70,7 @@ pub fn save_profile(call: &Call, who: &AdminUser) -> Result<Response, WebError> 
         bin: form.string("bin"),
         address: form.string("address"),
         director_name: form.string("director_name"),
+        higher_body: form.string("higher_body"),
     };
     match admin::update_profile(&call.app.ctx, &who.0, &input) {
         Ok(()) => Ok(Response::see_other(&format!("{}?saved=1", paths::ADMIN))),

@@ -1,19 +1,22 @@
-//! One appeal: page or card, receipt, attachment download, assignment and answer.
+//! One appeal: page or card, receipt, attachment download, the steps on it, complaints about
+//! its answer; and the user's notices.
 
+use super::applicant::{appeal_form, appeal_form_page};
 use super::{ok, unprocessable};
 use crate::domain::appeal::{Appeal, AppealId, AttachmentId};
 use crate::domain::field::FieldErrors;
-use crate::domain::user::{Role, User};
-use crate::service::appeals::{self, AnswerForm};
-use crate::service::{self, admin, registry};
+use crate::domain::user::User;
+use crate::service::appeals::{self, AppealForm};
+use crate::service::{self, admin, lifecycle, notices};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::forms::Form;
 use crate::web::paths;
 use crate::web::response::Response;
-use crate::web::session::{AnyUser, StaffUser};
+use crate::web::session::{AnyUser, ApplicantUser};
 use crate::web::views;
-use crate::web::views::appeal::{AppealPage, StaffActions};
+use crate::web::views::actions::ActionPanel;
+use crate::web::views::appeal::AppealPage;
 use crate::web::views::applicant::Names;
 
 fn names(call: &Call, appeal: &Appeal) -> Result<Names, WebError> {
@@ -33,37 +36,46 @@ fn names(call: &Call, appeal: &Appeal) -> Result<Names, WebError> {
     })
 }
 
+/// The appeal page; `refused` re-shows one action's form with its values and errors.
 fn render(
     call: &Call,
     viewer: &User,
     id: AppealId,
-    values: &Form,
-    errors: &FieldErrors,
+    refused: Option<(&str, &Form, &FieldErrors)>,
 ) -> Result<maud::Markup, WebError> {
-    let view = appeals::view(&call.app.ctx, viewer, id)?;
+    let ctx = &call.app.ctx;
+    let view = appeals::view(ctx, viewer, id)?;
     let a = &view.appeal;
-    let staff = if viewer.is_applicant() {
-        None
+    let lang = call.visitor.lang;
+    let available = lifecycle::available(ctx, viewer, a);
+    let executors = if available.contains(&"route") {
+        lifecycle::assignable(ctx)?
+            .iter()
+            .map(|u| (u.id.0.to_string(), u.full_name.as_str().to_owned()))
+            .collect()
     } else {
-        let roles = viewer.roles();
-        let open = !a.status.is_terminal();
-        let executors = (open && roles.any(&[Role::Clerk, Role::Director]))
-            .then(|| registry::executors(&call.app.ctx))
-            .transpose()?
-            .map(|list| {
-                list.iter()
-                    .map(|u| (u.id.0.to_string(), u.full_name.as_str().to_owned()))
-                    .collect()
-            });
-        let assigned_to_me = a.executor.as_ref().is_some_and(|e| e.user == viewer.id);
-        let can_answer = a.status == crate::domain::kind::Status::InProgress
-            && (assigned_to_me || roles.has(Role::Director));
-        Some(StaffActions {
-            executors,
-            can_answer,
-            values,
-            errors,
-        })
+        Vec::new()
+    };
+    let (units, _) = admin::units_and_categories(ctx)?;
+    let empty = Form::default();
+    let no_errors = FieldErrors::default();
+    let (values, errors, refused_action) = match refused {
+        Some((action, values, errors)) => (values, errors, Some(action.to_owned())),
+        None => (&empty, &no_errors, None),
+    };
+    let panel = ActionPanel {
+        available,
+        may_complain: lifecycle::may_complain(ctx, viewer, a),
+        executors,
+        units: units
+            .iter()
+            .filter(|u| u.active)
+            .map(|u| (u.id.0.to_string(), u.names.get(lang).to_owned()))
+            .collect(),
+        higher_body: admin::institution(ctx)?.higher_body,
+        values,
+        errors,
+        refused: refused_action,
     };
     Ok(views::appeal::appeal_page(
         &call.chrome(),
@@ -71,21 +83,16 @@ fn render(
             appeal: a,
             events: &view.events,
             names: names(call, a)?,
-            today: call.app.ctx.today(),
-            staff,
+            today: ctx.today(),
+            staff: !viewer.is_applicant(),
+            panel,
         },
     ))
 }
 
 /// GET /appeals/{id}
 pub fn show(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebError> {
-    Ok(ok(render(
-        call,
-        &who.0,
-        id,
-        &Form::default(),
-        &FieldErrors::default(),
-    )?))
+    Ok(ok(render(call, &who.0, id, None)?))
 }
 
 /// GET /appeals/{id}/receipt
@@ -127,30 +134,85 @@ pub fn download(call: &Call, who: &AnyUser, id: AttachmentId) -> Result<Response
         .with_header("cache-control", "private, no-store"))
 }
 
-/// POST /appeals/{id}/assign
-pub fn assign(call: &Call, who: &StaffUser, id: AppealId) -> Result<Response, WebError> {
-    let form = call.form();
-    match appeals::assign(&call.app.ctx, &who.0, id, form.get("executor")) {
-        Ok(_) => Ok(Response::see_other(&paths::appeal(id))),
-        Err(service::Error::Invalid(errors)) => {
-            Ok(unprocessable(render(call, &who.0, id, &form, &errors)?))
-        }
+/// POST /appeals/{id}/act: one step, named by the form's `action`.
+pub fn act(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebError> {
+    let (form, uploads) = call.multipart()?;
+    let action = form.string("action");
+    match lifecycle::act(&call.app.ctx, &who.0, id, &action, &form, &uploads) {
+        Ok(appeal) => Ok(Response::see_other(&paths::appeal(appeal.id))),
+        Err(service::Error::Invalid(errors)) => Ok(unprocessable(render(
+            call,
+            &who.0,
+            id,
+            Some((&action, &form, &errors)),
+        )?)),
         Err(other) => Err(other.into()),
     }
 }
 
-/// POST /appeals/{id}/answer
-pub fn answer(call: &Call, who: &StaffUser, id: AppealId) -> Result<Response, WebError> {
+/// GET /appeals/{id}/complaint: the complaint form, prefilled.
+pub fn complaint_form(
+    call: &Call,
+    who: &ApplicantUser,
+    id: AppealId,
+) -> Result<Response, WebError> {
+    let view = appeals::view(&call.app.ctx, &who.0, id)?;
+    if !lifecycle::may_complain(&call.app.ctx, &who.0, &view.appeal) {
+        return Err(WebError::Refused(
+            crate::domain::lifecycle::Refusal::TooLate,
+        ));
+    }
+    let own = AppealForm::prefilled(&who.0);
+    let values = Form::from_pairs(vec![
+        ("kind".into(), "complaint".into()),
+        ("unit".into(), view.appeal.unit.0.to_string()),
+        ("category".into(), view.appeal.category.0.to_string()),
+        (
+            "subject".into(),
+            format!(
+                "{} {}",
+                call.chrome().t("complaint.subject"),
+                view.appeal.number
+            ),
+        ),
+        ("tax_id".into(), own.tax_id),
+        ("name".into(), own.name),
+        ("phone".into(), own.phone),
+        ("email".into(), own.email),
+        ("address".into(), own.address),
+    ]);
+    Ok(ok(appeal_form_page(
+        call,
+        &values,
+        &FieldErrors::default(),
+        super::applicant::FormMode::Complaint(id),
+    )?))
+}
+
+/// POST /appeals/{id}/complaint
+pub fn file_complaint(
+    call: &Call,
+    who: &ApplicantUser,
+    id: AppealId,
+) -> Result<Response, WebError> {
     let (form, uploads) = call.multipart()?;
-    let input = AnswerForm {
-        text: form.string("text"),
-        outcome: form.string("outcome"),
-    };
-    match appeals::answer(&call.app.ctx, &who.0, id, &input, &uploads) {
-        Ok(_) => Ok(Response::see_other(&paths::appeal(id))),
-        Err(service::Error::Invalid(errors)) => {
-            Ok(unprocessable(render(call, &who.0, id, &form, &errors)?))
-        }
+    match appeals::file_complaint(&call.app.ctx, &who.0, id, &appeal_form(&form), &uploads) {
+        Ok(complaint) => Ok(Response::see_other(&format!(
+            "{}?new=1",
+            paths::receipt(complaint.id)
+        ))),
+        Err(service::Error::Invalid(errors)) => Ok(unprocessable(appeal_form_page(
+            call,
+            &form,
+            &errors,
+            super::applicant::FormMode::Complaint(id),
+        )?)),
         Err(other) => Err(other.into()),
     }
+}
+
+/// GET /notices: the user's notices (marks them read).
+pub fn notices(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
+    let list = notices::list_and_mark_read(&call.app.ctx, &who.0)?;
+    Ok(ok(views::notices::notices(&call.chrome(), &list)))
 }

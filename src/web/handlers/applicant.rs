@@ -34,13 +34,30 @@ pub(super) fn options(units: &[Unit], categories: &[Category], lang: Lang) -> (O
     )
 }
 
-/// The appeal form page, for the applicant or the clerk.
+/// Which appeal form is shown.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum FormMode {
+    /// The applicant's own appeal.
+    Own,
+    /// The clerk registers someone else's.
+    OnBehalf,
+    /// The applicant's complaint about an appeal's answer.
+    Complaint(crate::domain::appeal::AppealId),
+}
+
+/// The appeal form page, for the applicant, the clerk, or a complaint.
 pub(super) fn appeal_form_page(
     call: &Call,
     values: &Form,
     errors: &FieldErrors,
-    on_behalf: bool,
+    mode: FormMode,
 ) -> Result<maud::Markup, WebError> {
+    let (action, title) = match mode {
+        FormMode::Own => (paths::NEW_APPEAL.to_owned(), "form.title"),
+        FormMode::OnBehalf => (paths::REGISTRY_NEW.to_owned(), "form.title_on_behalf"),
+        FormMode::Complaint(id) => (paths::complaint(id), "complaint.title"),
+    };
+    let on_behalf = matches!(mode, FormMode::OnBehalf);
     let (units, categories) = admin::units_and_categories(&call.app.ctx)?;
     let (units, categories) = options(&units, &categories, call.visitor.lang);
     let rules = &call.app.ctx.rules;
@@ -52,6 +69,8 @@ pub(super) fn appeal_form_page(
             units,
             categories,
             on_behalf,
+            action,
+            title,
             max_files: rules.max_attachments,
             max_mib: rules.max_attachment_bytes / (1024 * 1024),
         },
@@ -73,6 +92,7 @@ pub(super) fn appeal_form(form: &Form) -> AppealForm {
         email: form.string("email"),
         address: form.string("address"),
         channel: form.string("channel"),
+        co_applicants: form.string("co_applicants"),
     }
 }
 
@@ -127,7 +147,7 @@ pub fn new_appeal_form(call: &Call, who: &ApplicantUser) -> Result<Response, Web
         call,
         &prefilled(who),
         &FieldErrors::default(),
-        false,
+        FormMode::Own,
     )?))
 }
 
@@ -150,6 +170,7 @@ pub fn file_appeal(call: &Call, who: &ApplicantUser) -> Result<Response, WebErro
                 "category",
                 "subject",
                 "description",
+                "co_applicants",
                 "name",
                 "phone",
                 "email",
@@ -163,7 +184,7 @@ pub fn file_appeal(call: &Call, who: &ApplicantUser) -> Result<Response, WebErro
                 call,
                 &Form::from_pairs(pairs),
                 &errors,
-                false,
+                FormMode::Own,
             )?))
         }
         Err(other) => Err(other.into()),

@@ -1,4 +1,6 @@
-//! The admin's backup download.
+//! The admin's backup download: a consistent copy of the store, taken while the desk keeps
+//! working, sent as one redb file. The copy is built in memory (the response body is in memory
+//! anyway), so nothing is left in the data directory if the transfer breaks.
 
 use crate::web::Call;
 use crate::web::error::WebError;
@@ -6,6 +8,23 @@ use crate::web::response::Response;
 use crate::web::session::AdminUser;
 
 /// GET /admin/backup: a consistent copy of the store as a download.
-pub fn download(_call: &Call, _who: &AdminUser) -> Result<Response, WebError> {
-    Err(WebError::NotFound)
+pub fn download(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
+    let ctx = &call.app.ctx;
+    let bytes = ctx
+        .store
+        .backup_bytes()
+        .map_err(|e| WebError::Internal(format!("backup copy: {e}")))?;
+    let stamp = ctx.local(ctx.now()).strftime("%Y%m%d-%H%M");
+    log::info!(
+        "request {}: backup copy of {} bytes for {}",
+        call.req.id,
+        bytes.len(),
+        who.0.sign_in_name()
+    );
+    Ok(Response::bytes("application/octet-stream", bytes)
+        .with_header(
+            "content-disposition",
+            format!("attachment; filename=\"otinish-{stamp}.redb\""),
+        )
+        .with_header("cache-control", "no-store"))
 }

@@ -1,6 +1,6 @@
 //! The registry and the clerk's registration of paper, e-mail and walk-in appeals.
 
-use super::applicant::{appeal_form, appeal_form_page};
+use super::applicant::{FormMode, appeal_form, appeal_form_page};
 use super::{ok, unprocessable};
 use crate::domain::deadline::add_working_days;
 use crate::domain::field::FieldErrors;
@@ -26,9 +26,11 @@ pub fn list(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
         executor: q.string("executor"),
         q: q.string("q"),
         before: q.string("before"),
+        open: q.string("open"),
     };
     let ctx = &call.app.ctx;
     let page = registry::list(ctx, &who.0, &query)?;
+    let counts = registry::queue_counts(ctx, &who.0)?;
     let (units, _) = admin::units_and_categories(ctx)?;
     let lang = call.visitor.lang;
     let executors = registry::executors(ctx)?
@@ -48,6 +50,8 @@ pub fn list(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
                 .collect(),
             executors,
             today,
+            me: who.0.id.0,
+            counts,
             soon_until: add_working_days(today, 3, &ctx.calendar()),
         },
     )))
@@ -63,7 +67,7 @@ pub fn new_form(call: &Call, _who: &StaffUser) -> Result<Response, WebError> {
         call,
         &values,
         &FieldErrors::default(),
-        true,
+        FormMode::OnBehalf,
     )?))
 }
 
@@ -75,9 +79,12 @@ pub fn register(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
             "{}?new=1",
             paths::receipt(appeal.id)
         ))),
-        Err(service::Error::Invalid(errors)) => {
-            Ok(unprocessable(appeal_form_page(call, &form, &errors, true)?))
-        }
+        Err(service::Error::Invalid(errors)) => Ok(unprocessable(appeal_form_page(
+            call,
+            &form,
+            &errors,
+            FormMode::OnBehalf,
+        )?)),
         Err(other) => Err(other.into()),
     }
 }

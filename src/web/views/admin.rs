@@ -59,7 +59,7 @@ pub fn settings(c: &Chrome, p: &SettingsPage) -> Markup {
         c.t("admin.title"),
         html! {
             h1 { (c.t("admin.title")) }
-            p { a href=(paths::ADMIN_STAFF) { (c.t("admin.staff")) } }
+            p { a href=(paths::ADMIN_STAFF) { (c.t("admin.staff")) } " · " a href="/admin/backup" { (c.t("admin.backup")) } " · " a href=(super::calendar::ADMIN_CALENDAR) { (c.t("calendar.title")) } }
             @if p.saved { p.notice.success role="status" { (c.t("admin.saved")) } }
             section.card {
                 h2 { (c.t("admin.profile")) }
@@ -72,6 +72,7 @@ pub fn settings(c: &Chrome, p: &SettingsPage) -> Markup {
                     (input(c, p.errors, Input::text("bin", "admin.bin", v.get("bin")).optional()))
                     (input(c, p.errors, Input::text("address", "admin.address", v.get("address")).optional()))
                     (input(c, p.errors, Input::text("director_name", "admin.director", v.get("director_name")).optional()))
+                    (input(c, p.errors, Input::text("higher_body", "admin.higher_body", v.get("higher_body")).optional()))
                     p.actions { button.primary type="submit" { (c.t("admin.save")) } }
                 }
             }

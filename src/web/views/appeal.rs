@@ -1,43 +1,32 @@
-//! One appeal: facts, files, history and answer; for staff also the actions (the card).
+//! One appeal: facts, deadline basis, files, requests, answer and history; below them the
+//! steps the viewer may take now (`views::actions`).
 
 use jiff::civil::Date;
 use maud::{Markup, html};
 
+use super::actions::{ActionPanel, actions};
 use super::applicant::Names;
-use super::components::{csrf, date, error_summary, select, size, status, textarea};
+use super::components::{date, size, status};
 use super::layout::{Chrome, page};
 use crate::domain::appeal::{Appeal, AttachmentRef, Change, Event};
-use crate::domain::field::FieldErrors;
-use crate::domain::kind::Outcome;
-use crate::web::forms::Form;
+use crate::domain::deadline::{CountingRule, DayUnit};
 use crate::web::paths;
-
-/// What staff may do on the card.
-#[derive(Debug, Clone)]
-pub struct StaffActions<'a> {
-    /// Executors as (user id, name), when the viewer may assign.
-    pub executors: Option<Vec<(String, String)>>,
-    /// Whether the viewer may answer.
-    pub can_answer: bool,
-    /// Values of a refused answer form.
-    pub values: &'a Form,
-    /// Refused fields.
-    pub errors: &'a FieldErrors,
-}
 
 /// Everything the appeal page shows.
 #[derive(Debug, Clone)]
 pub struct AppealPage<'a> {
     /// The appeal.
     pub appeal: &'a Appeal,
-    /// Its history.
+    /// Its history (already filtered for the viewer).
     pub events: &'a [Event],
     /// Unit and category names.
     pub names: Names,
     /// Today (for the overdue mark).
     pub today: Date,
-    /// Staff actions (None for the applicant).
-    pub staff: Option<StaffActions<'a>>,
+    /// Whether the viewer is staff (sees internal details).
+    pub staff: bool,
+    /// The steps the viewer may take, with what their forms need.
+    pub panel: ActionPanel<'a>,
 }
 
 fn files(c: &Chrome, list: &[AttachmentRef]) -> Markup {
@@ -57,18 +46,99 @@ fn files(c: &Chrome, list: &[AttachmentRef]) -> Markup {
     }
 }
 
+#[allow(clippy::collapsible_match)] // maud's `@if` inside an arm reads better than guards
+fn detail(c: &Chrome, change: &Change) -> Markup {
+    html! {
+        @match change {
+            Change::Routed { executor, co_executors, .. } => {
+                ": " (executor.name)
+                @for co in co_executors { ", " (co.name) }
+            }
+            Change::CorrectionRequested(r) | Change::DocumentsRequested(r) => {
+                ": " (r.text) " (" (c.t("field.until")) " " (date(r.until)) ")"
+            }
+            Change::Corrected { note, .. } | Change::DocumentsAdded { note, .. } => @if !note.is_empty() { ": " (note) },
+            Change::HearingStarted(h) => { " (" (c.t("field.objections_until")) " " (date(h.objections_until)) ")" }
+            Change::DraftSubmitted(a) | Change::ComplaintDecided(a) => { ": " (c.t(a.outcome.label_key())) }
+            Change::DraftReturned { comment } => { ": " (comment) }
+            Change::Extended(e) => { ": " (date(e.previous_due)) " → " (date(e.new_due)) " — " (e.reason) }
+            Change::Forwarded(f) => {
+                ": " (f.letter.to) " (" (c.t("field.letter_number")) " " (f.letter.number) ")"
+                @if let Some((_, child, number)) = &f.part { " · " a href=(paths::appeal(*child)) { (number) } }
+            }
+            Change::Returned(e) | Change::Withdrawn(e) => @if !e.reason.is_empty() { ": " (e.reason) },
+            Change::Terminated(e) => {
+                @if let Some(g) = e.ground { ": " (c.t(g.label_key())) }
+                " — " (e.reason)
+            }
+            Change::SentUp(l) => { ": " (l.to) " (" (c.t("field.letter_number")) " " (l.number) ")" }
+            Change::ComplaintFiled { complaint, number } => { ": " a href=(paths::appeal(*complaint)) { (number) } }
+            Change::Rated(r) => { ": " (c.t(r.score.label_key())) }
+            Change::NoteAdded { text } => { ": " (text) }
+            Change::DeadlineRecomputed { due, .. } => { ": " (date(*due)) }
+            _ => {}
+        }
+    }
+}
+
 fn history_line(c: &Chrome, e: &Event) -> Markup {
     html! {
         li {
             time datetime=(e.at.to_string()) { (c.time(e.at)) }
             " · " strong { (e.actor.name) } " · "
             (c.t(e.change.label_key()))
-            @match &e.change {
-                Change::Assigned { executor } => { ": " (executor.name) }
-                Change::Answered(answer) => { ": " (c.t(answer.outcome.label_key())) }
-                Change::Registered(_) => {}
-            }
+            (detail(c, &e.change))
             @if e.from.is_some_and(|from| from != e.to) { " → " (status(c, e.to)) }
+        }
+    }
+}
+
+/// Why the deadline is what it is.
+fn basis(c: &Chrome, a: &Appeal) -> Markup {
+    let unit = match a.basis.term.unit {
+        DayUnit::Working => c.t("deadline.working_days"),
+        DayUnit::Calendar => c.t("deadline.calendar_days"),
+    };
+    let rule = match a.basis.rule {
+        CountingRule::FromNextDay => c.t("deadline.from_next_day"),
+        CountingRule::RegistrationDayCounts => c.t("deadline.registration_day_counts"),
+    };
+    html! {
+        p.muted {
+            (c.tr.fmt("deadline.basis", &[
+                ("registered", &date(a.registered_on)),
+                ("days", &a.basis.term.days.to_string()),
+                ("unit", unit),
+                ("skipped", &a.basis.skipped_days_off.to_string()),
+            ]))
+            " " (rule)
+            @for e in &a.extensions {
+                " " (c.tr.fmt("deadline.extended", &[("date", &date(e.new_due)), ("reason", &e.reason)]))
+            }
+        }
+    }
+}
+
+fn links(c: &Chrome, a: &Appeal) -> Markup {
+    let l = &a.links;
+    html! {
+        @if let Some((id, number)) = &l.repeated_of {
+            p.notice { (c.t("appeal.repeated_of")) " " a href=(paths::appeal(*id)) { (number) } }
+        }
+        @if let Some((id, number)) = &l.duplicate_of {
+            p.notice { (c.t("appeal.duplicate_of")) " " a href=(paths::appeal(*id)) { (number) } }
+        }
+        @if let Some((id, number)) = &l.parent {
+            p.notice { (c.t("appeal.part_of")) " " a href=(paths::appeal(*id)) { (number) } }
+        }
+        @if let Some(contested) = &l.contested {
+            p.notice { (c.t("appeal.contests")) " " a href=(paths::appeal(contested.appeal)) { (contested.number) } }
+        }
+        @if !l.complaints.is_empty() {
+            p.notice {
+                (c.t("appeal.complaints"))
+                @for (id, number) in &l.complaints { " " a href=(paths::appeal(*id)) { (number) } }
+            }
         }
     }
 }
@@ -84,20 +154,28 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
             p {
                 (status(c, a.status))
                 @if a.is_overdue(p.today) { " " span.tag.overdue { (c.t("appeal.overdue")) } }
-                @if a.due_provisional && p.staff.is_some() { " " span.tag.provisional { (c.t("appeal.provisional")) } }
+                @if a.due_provisional && p.staff { " " span.tag.provisional { (c.t("appeal.provisional")) } }
             }
+            (links(c, a))
             dl.facts {
                 dt { (c.t("appeal.kind")) } dd { (c.t(a.kind.label_key())) }
                 dt { (c.t("appeal.registered_on")) } dd { (date(a.registered_on)) }
-                dt { (c.t("appeal.due")) } dd { (date(a.due)) }
+                dt { (c.t("appeal.due")) } dd { strong { (date(a.due)) } }
                 dt { (c.t("appeal.unit")) } dd { (p.names.unit) }
                 dt { (c.t("appeal.category")) } dd { (p.names.category) }
                 dt { (c.t("appeal.channel")) } dd { (c.t(a.channel.label_key())) }
                 dt { (c.t("appeal.applicant")) } dd { (a.applicant.name) " · " (a.applicant.tax_id) }
+                @if !a.co_applicants.is_empty() {
+                    dt { (c.t("appeal.co_applicants")) } dd { (a.co_applicants.join(", ")) }
+                }
                 dt { (c.t("register.phone")) } dd { (a.applicant.phone) }
                 @if !a.applicant.email.is_empty() { dt { (c.t("register.email")) } dd { (a.applicant.email) } }
-                @if let Some(executor) = &a.executor { dt { (c.t("appeal.executor")) } dd { (executor.name) } }
+                @if let Some(executor) = &a.executor {
+                    dt { (c.t("appeal.executor")) }
+                    dd { (executor.name) @for co in &a.co_executors { ", " (co.name) } }
+                }
             }
+            (basis(c, a))
             p.actions.no-print { a.btn.secondary href=(paths::receipt(a.id)) { (c.t("appeal.receipt")) } }
             section {
                 h2 { (a.subject) }
@@ -105,57 +183,49 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
                 h3 { (c.t("appeal.files")) }
                 (files(c, &a.attachments))
             }
+            @if let Some(r) = &a.correction {
+                section.notice.error { h2 { (c.t("appeal.correction")) } p { (r.text) } p { (c.t("field.until")) " " strong { (date(r.until)) } } }
+            }
+            @if let Some(r) = &a.documents {
+                section.notice.error { h2 { (c.t("appeal.documents")) } p { (r.text) } p { (c.t("field.until")) " " strong { (date(r.until)) } } }
+            }
+            @if let Some(h) = &a.hearing {
+                section.card {
+                    h2 { (c.t("appeal.hearing")) }
+                    p { (h.preliminary) }
+                    p { (c.t("field.objections_until")) " " strong { (date(h.objections_until)) } }
+                    @if let Some(protocol) = &h.protocol { h3 { (c.t("appeal.protocol")) } p { (protocol) } }
+                }
+            }
+            @if let Some(draft) = a.draft.as_ref().filter(|_| p.staff) {
+                section.card {
+                    h2 { (c.t("appeal.draft")) }
+                    p { strong { (c.t("appeal.outcome")) ": " (c.t(draft.outcome.label_key())) } }
+                    @for para in draft.text.split("\n\n") { p { (para) } }
+                    (files(c, &draft.attachments))
+                    p.muted { (draft.by.name) ", " (c.time(draft.at)) }
+                }
+            }
             @if let Some(answer) = &a.answer {
                 section.answer {
                     h2 { (c.t("appeal.answer")) }
                     p { strong { (c.t("appeal.outcome")) ": " (c.t(answer.outcome.label_key())) } }
                     @for para in answer.text.split("\n\n") { p { (para) } }
                     (files(c, &answer.attachments))
-                    p.muted { (answer.by.name) ", " (c.time(answer.at)) }
+                    @if let Some(s) = &answer.signed { p.muted { (c.t("appeal.signed_by")) " " (s.by.name) ", " (c.time(s.at)) } }
                 }
             }
-            @if let Some(staff) = &p.staff { (actions(c, a, staff)) }
+            @if let Some(ending) = &a.ending {
+                section.card { h2 { (c.t(a.status.label_key())) } @if !ending.reason.is_empty() { p { (ending.reason) } } }
+            }
+            @if let Some(rating) = &a.rating {
+                p { (c.t("appeal.rating")) ": " strong { (c.t(rating.score.label_key())) } @if !rating.comment.is_empty() { " — " (rating.comment) } }
+            }
+            (actions(c, a, &p.panel))
             section {
                 h2 { (c.t("appeal.history")) }
                 ol.history { @for e in p.events { (history_line(c, e)) } }
             }
         },
     )
-}
-
-fn actions(c: &Chrome, a: &Appeal, s: &StaffActions) -> Markup {
-    let outcomes: Vec<(String, String)> = Outcome::ALL
-        .iter()
-        .map(|o| (o.code().to_owned(), c.t(o.label_key()).to_owned()))
-        .collect();
-    html! {
-        @if let Some(executors) = &s.executors {
-            section.card.no-print {
-                h2 { (c.t("card.assign")) }
-                form.stack method="post" action=(paths::assign(a.id)) {
-                    (csrf(c))
-                    (select(c, s.errors, "executor", "appeal.executor", executors,
-                        &a.executor.as_ref().map(|e| e.user.0.to_string()).unwrap_or_default(), true))
-                    p.actions { button.primary type="submit" { (c.t("card.assign_submit")) } }
-                }
-            }
-        }
-        @if s.can_answer {
-            section.card.no-print {
-                h2 { (c.t("card.answer")) }
-                (error_summary(c, s.errors))
-                form.stack method="post" action=(paths::answer(a.id)) enctype="multipart/form-data" novalidate {
-                    (csrf(c))
-                    (select(c, s.errors, "outcome", "appeal.outcome", &outcomes, s.values.get("outcome"), true))
-                    (textarea(c, s.errors, "text", "card.answer_text", s.values.get("text"), 8))
-                    div.field {
-                        label for="f-files" { (c.t("form.files")) }
-                        input id="f-files" name="files" type="file" multiple accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx";
-                        @if let Some(key) = s.errors.for_field("files") { p.error role="alert" { (c.t(key)) } }
-                    }
-                    p.actions { button.primary type="submit" { (c.t("card.answer_submit")) } }
-                }
-            }
-        }
-    }
 }

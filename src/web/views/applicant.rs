@@ -93,6 +93,10 @@ pub struct AppealFormPage<'a> {
     pub categories: Vec<(String, String)>,
     /// The clerk's form (applicant identity and channel editable).
     pub on_behalf: bool,
+    /// Where the form posts.
+    pub action: String,
+    /// Title key.
+    pub title: &'static str,
     /// Attachments allowed.
     pub max_files: usize,
     /// MiB per attachment.
@@ -131,6 +135,11 @@ pub fn appeal_form(c: &Chrome, p: &AppealFormPage) -> Markup {
                     (select(c, p.errors, "category", "appeal.category", &p.categories, v.get("category"), true))
                     (input(c, p.errors, Input::text("subject", "appeal.subject", v.get("subject"))))
                     (textarea(c, p.errors, "description", "appeal.description", v.get("description"), 8))
+                    div.field {
+                        label for="f-co_applicants" { (c.t("appeal.co_applicants")) }
+                        textarea id="f-co_applicants" name="co_applicants" rows="2" aria-describedby="f-co_applicants-hint" { (v.get("co_applicants")) }
+                        p.hint id="f-co_applicants-hint" { (c.t("form.co_applicants_hint")) }
+                    }
                     @let file_error = p.errors.for_field("files").map(|k| c.tr.t(k));
                     div.field.invalid[file_error.is_some()] {
                         label for="f-files" { (c.t("form.files")) }

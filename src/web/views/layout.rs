@@ -37,6 +37,8 @@ pub struct Chrome<'a> {
     pub user: Option<NavUser>,
     /// Local time zone, for showing times.
     pub tz: TimeZone,
+    /// Unread notices of the signed-in user.
+    pub unread: usize,
 }
 
 impl Chrome<'_> {
@@ -96,6 +98,14 @@ pub fn page(c: &Chrome, title: &str, body: Markup) -> Markup {
                                     }
                                     @if user.roles.has(Role::Admin) {
                                         (nav_link(c, paths::ADMIN, "nav.admin"))
+                                    }
+                                }
+                            }
+                            @if c.user.is_some() {
+                                li {
+                                    a href=(paths::NOTICES) aria-current=[(c.path == paths::NOTICES).then_some("page")] {
+                                        (c.t("nav.notices"))
+                                        @if c.unread > 0 { " " span.count { (c.unread) } }
                                     }
                                 }
                             }

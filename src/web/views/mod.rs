@@ -1,12 +1,15 @@
 //! HTML pages as pure functions of view models (maud). Views import domain types, `i18n`,
 //! `web::paths` and each other, never the service or the store.
 
+pub mod actions;
 pub mod admin;
 pub mod appeal;
 pub mod applicant;
 pub mod auth;
+pub mod calendar;
 pub mod components;
 pub mod errors;
 pub mod home;
 pub mod layout;
+pub mod notices;
 pub mod registry;

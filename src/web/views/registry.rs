@@ -7,6 +7,7 @@ use super::components::{date, status};
 use super::layout::{Chrome, page};
 use crate::domain::appeal::{Appeal, AppealId};
 use crate::domain::kind::{AppealKind, Status};
+use crate::domain::queue::QueueCounts;
 use crate::web::forms::{Form, encode};
 use crate::web::paths;
 
@@ -27,6 +28,61 @@ pub struct RegistryPage<'a> {
     pub today: Date,
     /// The date "due within 3 working days" ends.
     pub soon_until: Date,
+    /// The viewer's user id (for "my tasks").
+    pub me: u64,
+    /// Work-queue counts.
+    pub counts: QueueCounts,
+}
+
+/// The work queues as links with their counts (e-Otinish's registries, domain.md §4.5).
+fn queues(c: &Chrome, p: &RegistryPage) -> Markup {
+    let me = format!("{}?executor={}&open=1", paths::REGISTRY, p.me);
+    let n = &p.counts;
+    let links: [(String, &'static str, Option<u64>); 8] = [
+        (
+            format!("{}?status=registered", paths::REGISTRY),
+            "queue.routing",
+            Some(n.awaiting_routing),
+        ),
+        (me, "queue.mine", Some(n.mine)),
+        (
+            format!("{}?due=soon", paths::REGISTRY),
+            "queue.soon",
+            Some(n.due_soon),
+        ),
+        (
+            format!("{}?due=overdue", paths::REGISTRY),
+            "queue.overdue",
+            Some(n.overdue),
+        ),
+        (
+            format!("{}?status=on-signature", paths::REGISTRY),
+            "queue.signature",
+            Some(n.awaiting_signature),
+        ),
+        (
+            format!("{}?status=withdrawn", paths::REGISTRY),
+            "queue.withdrawn",
+            None,
+        ),
+        (
+            format!("{}?status=closed", paths::REGISTRY),
+            "queue.finished",
+            None,
+        ),
+        (paths::REGISTRY.to_owned(), "queue.all", None),
+    ];
+    html! {
+        nav.queues aria-label=(c.t("queue.label")) {
+            ul {
+                @for (href, key, count) in &links {
+                    li {
+                        a href=(href) { (c.t(key)) @if let Some(count) = count { " " span.count { (count) } } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn filter_select(
@@ -63,7 +119,7 @@ pub fn registry(c: &Chrome, p: &RegistryPage) -> Markup {
         ("soon".to_owned(), c.t("registry.soon").to_owned()),
     ];
     let next_link = p.next.map(|next| {
-        let mut query: Vec<String> = ["status", "kind", "due", "unit", "executor", "q"]
+        let mut query: Vec<String> = ["status", "kind", "due", "unit", "executor", "q", "open"]
             .iter()
             .filter(|k| !q.get(k).is_empty())
             .map(|k| format!("{k}={}", encode(q.get(k))))
@@ -76,6 +132,7 @@ pub fn registry(c: &Chrome, p: &RegistryPage) -> Markup {
         c.t("registry.title"),
         html! {
             h1 { (c.t("registry.title")) }
+            (queues(c, p))
             form.filters method="get" action=(paths::REGISTRY) role="search" {
                 div.field {
                     label for="q-q" { (c.t("registry.search")) }

@@ -1,0 +1,575 @@
+//! The appeal state machine: who may do what, in which status, by when (domain.md §8.3).
+//!
+//! [`decide`] checks a [`Command`] against the appeal, the actor and the day, and returns the
+//! [`Change`] it causes or the [`Refusal`] that explains why not. It never changes anything
+//! itself; `Appeal::apply` folds the change in.
+
+use jiff::civil::Date;
+use jiff::{Span, Timestamp};
+
+use super::appeal::{
+    Actor, Answer, Appeal, Assignee, AttachmentRef, Change, Ending, Extension, Forwarding, Hearing,
+    Letter, Rating, Request, Signature, UnitId,
+};
+use super::calendar::Calendar;
+use super::deadline::add_working_days;
+use super::kind::{Ground, Outcome, Score, Status, Track};
+use super::user::{Role, Roles};
+
+/// The moment a command is decided at.
+#[derive(Debug, Clone, Copy)]
+pub struct Moment<'a> {
+    /// The instant.
+    pub now: Timestamp,
+    /// The institution's local day.
+    pub today: Date,
+    /// The working-day calendar.
+    pub calendar: &'a Calendar,
+}
+
+/// What someone asks to do to an appeal.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Route to a unit and executor (+ co-executors).
+    Route {
+        /// Unit.
+        unit: UnitId,
+        /// Executor.
+        executor: Assignee,
+        /// The executor's roles.
+        executor_roles: Roles,
+        /// Co-executors.
+        co_executors: Vec<Assignee>,
+    },
+    /// Ask the applicant to correct defects (art. 64 ч.6 / art. 93).
+    RequestCorrection(Request),
+    /// The defects were corrected.
+    Correct {
+        /// Note.
+        note: String,
+        /// Files.
+        attachments: Vec<AttachmentRef>,
+    },
+    /// Ask the applicant for more documents.
+    RequestDocuments(Request),
+    /// The applicant adds documents.
+    AddDocuments {
+        /// Note.
+        note: String,
+        /// Files.
+        attachments: Vec<AttachmentRef>,
+    },
+    /// Send the preliminary decision for a hearing (art. 73).
+    StartHearing(Hearing),
+    /// Record that the hearing was held.
+    RecordHearing {
+        /// Protocol.
+        protocol: String,
+    },
+    /// Send a draft answer for signature.
+    SubmitDraft {
+        /// Text.
+        text: String,
+        /// Result.
+        outcome: Outcome,
+        /// Whether the appeal clause is included.
+        appeal_clause: bool,
+        /// Files.
+        attachments: Vec<AttachmentRef>,
+        /// Reason a hearing was not needed, for a burdensome result without one.
+        hearing_waiver: Option<String>,
+    },
+    /// Send the draft back to the executor.
+    ReturnDraft {
+        /// Why.
+        comment: String,
+    },
+    /// Approve and sign the draft: the answer goes out.
+    Sign,
+    /// Extend the deadline (art. 76 ч.3).
+    Extend {
+        /// New deadline (rolled forward to a working day).
+        new_due: Date,
+        /// Reasons.
+        reason: String,
+    },
+    /// Forward to the competent body, in full or in part (art. 65).
+    Forward(Forwarding),
+    /// Return to the applicant (art. 64 ч.7).
+    Return {
+        /// Reasons.
+        reason: String,
+    },
+    /// The applicant withdraws the appeal (art. 64 ч.9).
+    Withdraw {
+        /// Reasons or the withdrawal text.
+        reason: String,
+    },
+    /// Terminate the procedure on a ground.
+    Terminate {
+        /// Ground.
+        ground: Ground,
+        /// Reasons.
+        reason: String,
+    },
+    /// Pass a complaint with the case file to the higher body (art. 91 ч.4).
+    SendUp(Letter),
+    /// Decide a complaint: the institution's own full satisfaction, or the higher body's
+    /// decision as it came back.
+    DecideComplaint {
+        /// Result.
+        outcome: Outcome,
+        /// Text.
+        text: String,
+        /// Files.
+        attachments: Vec<AttachmentRef>,
+    },
+    /// Record that a complaint was filed about this appeal's answer.
+    LinkComplaint {
+        /// The complaint.
+        complaint: super::appeal::AppealId,
+        /// Its number.
+        number: super::registration_number::RegistrationNumber,
+    },
+    /// The applicant rates the answer.
+    Rate {
+        /// Score.
+        score: Score,
+        /// Comment.
+        comment: String,
+    },
+    /// A staff note, never shown to the applicant.
+    AddNote {
+        /// The note.
+        text: String,
+    },
+}
+
+/// Why a command was refused; each has a message key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The actor's role does not allow it.
+    #[error("your role does not allow this")]
+    WrongRole,
+    /// The appeal's status does not allow it.
+    #[error("not possible in status {0:?}")]
+    WrongStatus(Status),
+    /// Only the assigned executor (or the director) may do it.
+    #[error("this appeal is assigned to someone else")]
+    NotYourTask,
+    /// The chosen person cannot be an executor.
+    #[error("that person cannot be an executor")]
+    NotAnExecutor,
+    /// The window for this step has closed.
+    #[error("the time for this step has passed")]
+    TooLate,
+    /// The term set for the applicant has not run out yet.
+    #[error("the applicant's term has not run out")]
+    TooEarly,
+    /// A term must end after today.
+    #[error("the term must end after today")]
+    DateInPast,
+    /// Extensions reach at most two months from the decision.
+    #[error("an extension may reach at most two months from today")]
+    ExtensionTooLong,
+    /// An extension must move the deadline later.
+    #[error("the new deadline must be after the current one")]
+    ExtensionNotLater,
+    /// Complaint terms cannot be extended (art. 99).
+    #[error("complaint terms cannot be extended")]
+    NoExtensionForComplaints,
+    /// A burdensome result needs a hearing first (art. 73).
+    #[error("a hearing must come first")]
+    HearingRequired,
+    /// Hearings belong to the general procedure.
+    #[error("no hearing on this procedure")]
+    NoHearingOnTrack,
+    /// The result does not belong to this appeal's procedure.
+    #[error("that result does not apply to this type")]
+    OutcomeNotForTrack,
+    /// The ground does not belong to this appeal's procedure.
+    #[error("that ground does not apply to this type")]
+    GroundNotForTrack,
+    /// The signer of the contested answer may not decide the complaint (art. 97 ч.2).
+    #[error("the signer of the contested answer cannot decide the complaint")]
+    ConflictOfInterest,
+    /// Already rated.
+    #[error("already rated")]
+    AlreadyRated,
+    /// A required text is empty.
+    #[error("a text is required")]
+    EmptyText,
+}
+
+impl Refusal {
+    /// Translation key of the message.
+    pub fn key(self) -> &'static str {
+        match self {
+            Refusal::WrongRole => "refusal.wrong_role",
+            Refusal::WrongStatus(_) => "refusal.wrong_status",
+            Refusal::NotYourTask => "refusal.not_your_task",
+            Refusal::NotAnExecutor => "refusal.not_an_executor",
+            Refusal::TooLate => "refusal.too_late",
+            Refusal::TooEarly => "refusal.too_early",
+            Refusal::DateInPast => "refusal.date_in_past",
+            Refusal::ExtensionTooLong => "refusal.extension_too_long",
+            Refusal::ExtensionNotLater => "refusal.extension_not_later",
+            Refusal::NoExtensionForComplaints => "refusal.no_extension_for_complaints",
+            Refusal::HearingRequired => "refusal.hearing_required",
+            Refusal::NoHearingOnTrack => "refusal.no_hearing_on_track",
+            Refusal::OutcomeNotForTrack => "refusal.outcome_not_for_track",
+            Refusal::GroundNotForTrack => "refusal.ground_not_for_track",
+            Refusal::ConflictOfInterest => "refusal.conflict_of_interest",
+            Refusal::AlreadyRated => "refusal.already_rated",
+            Refusal::EmptyText => "refusal.empty_text",
+        }
+    }
+}
+
+/// The last day of an "N working days from registration" window.
+pub fn window_end(appeal: &Appeal, working_days: u16, calendar: &Calendar) -> Date {
+    add_working_days(appeal.registered_on, working_days, calendar)
+}
+
+/// The last day a complaint about this appeal's answer may be filed: 3 months after it was
+/// signed, 6 when it did not explain how to complain (art. 92).
+pub fn complaint_deadline(appeal: &Appeal) -> Option<Date> {
+    let answer = appeal.answer.as_ref()?;
+    let signed = answer.signed.as_ref()?;
+    let months = if answer.appeal_clause { 3 } else { 6 };
+    signed.on.checked_add(Span::new().months(months)).ok()
+}
+
+fn require(ok: bool, refusal: Refusal) -> Result<(), Refusal> {
+    if ok { Ok(()) } else { Err(refusal) }
+}
+
+fn require_text(text: &str) -> Result<(), Refusal> {
+    require(!text.trim().is_empty(), Refusal::EmptyText)
+}
+
+fn require_status(appeal: &Appeal, allowed: &[Status]) -> Result<(), Refusal> {
+    require(
+        allowed.contains(&appeal.status),
+        Refusal::WrongStatus(appeal.status),
+    )
+}
+
+fn require_role(actor: &Actor, roles: &[Role]) -> Result<(), Refusal> {
+    require(actor.roles.any(roles), Refusal::WrongRole)
+}
+
+fn is_owner(appeal: &Appeal, actor: &Actor) -> bool {
+    actor.roles.is_empty() && actor.user.is_some() && actor.user == appeal.owner
+}
+
+/// The assigned executor, a co-executor or the director.
+fn require_executor(appeal: &Appeal, actor: &Actor) -> Result<(), Refusal> {
+    require_role(actor, &[Role::Executor, Role::Director])?;
+    let assigned = appeal
+        .executor
+        .iter()
+        .chain(&appeal.co_executors)
+        .any(|e| Some(e.user) == actor.user);
+    require(
+        assigned || actor.roles.has(Role::Director),
+        Refusal::NotYourTask,
+    )
+}
+
+/// Checks a command and returns the change it causes.
+#[allow(clippy::too_many_lines)] // one arm per command reads better than a dispatch table
+pub fn decide(
+    appeal: &Appeal,
+    command: Command,
+    actor: &Actor,
+    at: Moment,
+) -> Result<Change, Refusal> {
+    use Status::{
+        ComplaintSentUp, DocumentsRequested, InProgress, NeedsFix, OnSignature, Registered,
+    };
+    let track = appeal.kind.track();
+    match command {
+        Command::Route {
+            unit,
+            executor,
+            executor_roles,
+            co_executors,
+        } => {
+            require_role(actor, &[Role::Clerk, Role::Director])?;
+            require_status(appeal, &[Registered, InProgress])?;
+            require(
+                executor_roles.any(&[Role::Executor, Role::Director]),
+                Refusal::NotAnExecutor,
+            )?;
+            Ok(Change::Routed {
+                unit,
+                executor,
+                co_executors,
+                by_rule: false,
+            })
+        }
+        Command::RequestCorrection(request) => {
+            require_role(actor, &[Role::Clerk, Role::Director])?;
+            require_status(appeal, &[Registered])?;
+            require_text(&request.text)?;
+            require(request.until > at.today, Refusal::DateInPast)?;
+            Ok(Change::CorrectionRequested(request))
+        }
+        Command::Correct { note, attachments } => {
+            require(
+                is_owner(appeal, actor) || actor.roles.any(&[Role::Clerk, Role::Director]),
+                Refusal::WrongRole,
+            )?;
+            require_status(appeal, &[NeedsFix])?;
+            Ok(Change::Corrected { note, attachments })
+        }
+        Command::RequestDocuments(request) => {
+            require_executor(appeal, actor)?;
+            require_status(appeal, &[InProgress])?;
+            require_text(&request.text)?;
+            require(request.until > at.today, Refusal::DateInPast)?;
+            Ok(Change::DocumentsRequested(request))
+        }
+        Command::AddDocuments { note, attachments } => {
+            require(
+                is_owner(appeal, actor) || actor.roles.any(&[Role::Clerk, Role::Director]),
+                Refusal::WrongRole,
+            )?;
+            require_status(appeal, &[DocumentsRequested])?;
+            Ok(Change::DocumentsAdded { note, attachments })
+        }
+        Command::StartHearing(hearing) => {
+            require_executor(appeal, actor)?;
+            require_status(appeal, &[InProgress])?;
+            require(track == Track::General, Refusal::NoHearingOnTrack)?;
+            require_text(&hearing.preliminary)?;
+            // Objections may come within 2 working days of the notice (art. 73 ч.3).
+            require(
+                hearing.objections_until >= add_working_days(at.today, 2, at.calendar),
+                Refusal::DateInPast,
+            )?;
+            Ok(Change::HearingStarted(hearing))
+        }
+        Command::RecordHearing { protocol } => {
+            require_executor(appeal, actor)?;
+            require_status(appeal, &[Status::Hearing])?;
+            require_text(&protocol)?;
+            Ok(Change::HearingHeld { protocol })
+        }
+        Command::SubmitDraft {
+            text,
+            outcome,
+            appeal_clause,
+            attachments,
+            hearing_waiver,
+        } => {
+            require_executor(appeal, actor)?;
+            require_status(appeal, &[InProgress])?;
+            require(track != Track::Complaint, Refusal::OutcomeNotForTrack)?;
+            require(
+                Outcome::for_track(track).contains(&outcome),
+                Refusal::OutcomeNotForTrack,
+            )?;
+            require_text(&text)?;
+            let heard = appeal
+                .hearing
+                .as_ref()
+                .is_some_and(|h| h.protocol.is_some());
+            let waived = hearing_waiver
+                .as_ref()
+                .is_some_and(|w| !w.trim().is_empty());
+            require(
+                track != Track::General || !outcome.is_burdensome() || heard || waived,
+                Refusal::HearingRequired,
+            )?;
+            Ok(Change::DraftSubmitted(Answer {
+                text,
+                outcome,
+                attachments,
+                appeal_clause,
+                by: actor.clone(),
+                at: at.now,
+                hearing_waiver: hearing_waiver.filter(|w| !w.trim().is_empty()),
+                signed: None,
+            }))
+        }
+        Command::ReturnDraft { comment } => {
+            require_role(actor, &[Role::Director])?;
+            require_status(appeal, &[OnSignature])?;
+            require_text(&comment)?;
+            Ok(Change::DraftReturned { comment })
+        }
+        Command::Sign => {
+            require_role(actor, &[Role::Director])?;
+            require_status(appeal, &[OnSignature])?;
+            Ok(Change::Signed(Signature {
+                by: actor.clone(),
+                at: at.now,
+                on: at.today,
+            }))
+        }
+        Command::Extend { new_due, reason } => {
+            require_role(actor, &[Role::Director])?;
+            require(
+                appeal.status.deadline_runs(),
+                Refusal::WrongStatus(appeal.status),
+            )?;
+            require(track != Track::Complaint, Refusal::NoExtensionForComplaints)?;
+            require_text(&reason)?;
+            let new_due = at.calendar.working_day_on_or_after(new_due);
+            require(new_due > appeal.due, Refusal::ExtensionNotLater)?;
+            let limit = at
+                .today
+                .checked_add(Span::new().months(2))
+                .unwrap_or(Date::MAX);
+            require(
+                new_due <= at.calendar.working_day_on_or_after(limit),
+                Refusal::ExtensionTooLong,
+            )?;
+            Ok(Change::Extended(Extension {
+                previous_due: appeal.due,
+                new_due,
+                reason,
+                by: actor.clone(),
+                decided_on: at.today,
+                notify_by: add_working_days(at.today, 3, at.calendar),
+                notified_at: Some(at.now),
+            }))
+        }
+        Command::Forward(forwarding) => {
+            require_role(actor, &[Role::Clerk, Role::Director])?;
+            require_status(appeal, &[Registered, InProgress])?;
+            require_text(&forwarding.letter.to)?;
+            require(
+                at.today <= window_end(appeal, 3, at.calendar),
+                Refusal::TooLate,
+            )?;
+            Ok(Change::Forwarded(forwarding))
+        }
+        Command::Return { reason } => {
+            require_role(actor, &[Role::Clerk, Role::Director])?;
+            require_status(appeal, &[Registered, NeedsFix])?;
+            require_text(&reason)?;
+            if let Some(correction) = &appeal.correction {
+                require(at.today > correction.until, Refusal::TooEarly)?;
+            }
+            Ok(Change::Returned(Ending {
+                ground: None,
+                reason,
+                by: actor.clone(),
+            }))
+        }
+        Command::Withdraw { reason } => {
+            require(
+                is_owner(appeal, actor) || actor.roles.any(&[Role::Clerk, Role::Director]),
+                Refusal::WrongRole,
+            )?;
+            require(
+                !appeal.status.is_terminal(),
+                Refusal::WrongStatus(appeal.status),
+            )?;
+            Ok(Change::Withdrawn(Ending {
+                ground: None,
+                reason,
+                by: actor.clone(),
+            }))
+        }
+        Command::Terminate { ground, reason } => {
+            require_role(actor, &[Role::Director])?;
+            require(
+                !appeal.status.is_terminal(),
+                Refusal::WrongStatus(appeal.status),
+            )?;
+            require(
+                Ground::for_track(track).contains(&ground),
+                Refusal::GroundNotForTrack,
+            )?;
+            require_text(&reason)?;
+            Ok(Change::Terminated(Ending {
+                ground: Some(ground),
+                reason,
+                by: actor.clone(),
+            }))
+        }
+        Command::SendUp(letter) => {
+            require_role(actor, &[Role::Clerk, Role::Director])?;
+            require(track == Track::Complaint, Refusal::OutcomeNotForTrack)?;
+            require_status(appeal, &[Registered, InProgress])?;
+            require_text(&letter.to)?;
+            Ok(Change::SentUp(letter))
+        }
+        Command::DecideComplaint {
+            outcome,
+            text,
+            attachments,
+        } => {
+            require(track == Track::Complaint, Refusal::OutcomeNotForTrack)?;
+            require_text(&text)?;
+            let signer = appeal.links.contested.as_ref().and_then(|c| c.signer);
+            if outcome == Outcome::SelfRemedied {
+                require_role(actor, &[Role::Director])?;
+                require_status(appeal, &[Registered, InProgress])?;
+                require(
+                    signer.is_none() || signer != actor.user,
+                    Refusal::ConflictOfInterest,
+                )?;
+                require(
+                    at.today <= window_end(appeal, 3, at.calendar),
+                    Refusal::TooLate,
+                )?;
+            } else {
+                require_role(actor, &[Role::Clerk, Role::Director])?;
+                require_status(appeal, &[ComplaintSentUp])?;
+                require(
+                    Outcome::for_track(Track::Complaint).contains(&outcome),
+                    Refusal::OutcomeNotForTrack,
+                )?;
+            }
+            let signature = Signature {
+                by: actor.clone(),
+                at: at.now,
+                on: at.today,
+            };
+            Ok(Change::ComplaintDecided(Answer {
+                text,
+                outcome,
+                attachments,
+                appeal_clause: true,
+                by: actor.clone(),
+                at: at.now,
+                hearing_waiver: None,
+                signed: Some(signature),
+            }))
+        }
+        Command::LinkComplaint { complaint, number } => {
+            require(
+                is_owner(appeal, actor) || actor.roles.any(&[Role::Clerk, Role::Director]),
+                Refusal::WrongRole,
+            )?;
+            require_status(appeal, &[Status::Closed])?;
+            let last_day = complaint_deadline(appeal).ok_or(Refusal::WrongStatus(appeal.status))?;
+            require(at.today <= last_day, Refusal::TooLate)?;
+            Ok(Change::ComplaintFiled { complaint, number })
+        }
+        Command::Rate { score, comment } => {
+            require(is_owner(appeal, actor), Refusal::WrongRole)?;
+            require_status(appeal, &[Status::Closed])?;
+            require(appeal.answer.is_some(), Refusal::WrongStatus(appeal.status))?;
+            require(appeal.rating.is_none(), Refusal::AlreadyRated)?;
+            Ok(Change::Rated(Rating {
+                score,
+                comment,
+                at: at.now,
+            }))
+        }
+        Command::AddNote { text } => {
+            require(!actor.roles.is_empty(), Refusal::WrongRole)?;
+            require_text(&text)?;
+            Ok(Change::NoteAdded { text })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,744 @@
+//! Guards of the state machine, one test each, and properties over random command sequences.
+#![allow(clippy::unwrap_used)]
+
+use jiff::civil::{Date, date};
+use proptest::prelude::*;
+
+use super::*;
+use crate::domain::appeal::{AppealId, ApplicantData, CategoryId, Contested, DeadlineBasis, Links};
+use crate::domain::deadline::{CountingRule, Term};
+use crate::domain::kind::{AppealKind, Channel};
+use crate::domain::registration_number::RegistrationNumber;
+use crate::domain::tax_id::{ApplicantKind, TaxId};
+use crate::domain::user::UserId;
+
+const OWNER: u64 = 10;
+const CLERK: u64 = 2;
+const EXECUTOR: u64 = 3;
+const OTHER_EXECUTOR: u64 = 4;
+const DIRECTOR: u64 = 5;
+
+pub(crate) fn appeal_of(kind: AppealKind) -> Appeal {
+    let applicant = applicant();
+    Appeal {
+        id: AppealId(1),
+        number: RegistrationNumber {
+            kind: ApplicantKind::Individual,
+            year: 2026,
+            seq: 1,
+        },
+        kind,
+        channel: Channel::Portal,
+        applicant: ApplicantData {
+            kind: ApplicantKind::Individual,
+            tax_id: TaxId::parse("900101300126").unwrap(),
+            name: "Айгүл Серікова".into(),
+            phone: "+77012345678".into(),
+            email: "aigul@example.kz".into(),
+            address: "Қарасу".into(),
+        },
+        co_applicants: Vec::new(),
+        owner: Some(UserId(OWNER)),
+        unit: UnitId(1),
+        category: CategoryId(1),
+        subject: "Үйірмеге жазылу".into(),
+        description: "Орын сұраймын.".into(),
+        attachments: Vec::new(),
+        received_at: "2026-03-02T05:00:00Z".parse().unwrap(),
+        registered_on: date(2026, 3, 2),
+        due: date(2026, 3, 27),
+        due_provisional: false,
+        basis: DeadlineBasis {
+            term: Term {
+                days: 15,
+                unit: crate::domain::deadline::DayUnit::Working,
+            },
+            rule: CountingRule::FromNextDay,
+            skipped_days_off: 5,
+        },
+        registered_by: applicant,
+        status: Status::Registered,
+        executor: None,
+        co_executors: Vec::new(),
+        correction: None,
+        documents: None,
+        hearing: None,
+        draft: None,
+        answer: None,
+        extensions: Vec::new(),
+        forwardings: Vec::new(),
+        sent_up: None,
+        ending: None,
+        rating: None,
+        links: Links::default(),
+        events: 1,
+    }
+}
+
+fn applicant() -> Actor {
+    Actor {
+        user: Some(UserId(OWNER)),
+        name: "Айгүл".into(),
+        roles: Roles::default(),
+    }
+}
+
+fn staff(id: u64, roles: &[Role]) -> Actor {
+    Actor {
+        user: Some(UserId(id)),
+        name: format!("staff {id}"),
+        roles: Roles::of(roles),
+    }
+}
+
+fn clerk() -> Actor {
+    staff(CLERK, &[Role::Clerk])
+}
+fn executor() -> Actor {
+    staff(EXECUTOR, &[Role::Executor])
+}
+fn director() -> Actor {
+    staff(DIRECTOR, &[Role::Director])
+}
+
+fn at(day: Date) -> Moment<'static> {
+    static CALENDAR: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+    let calendar = CALENDAR.get_or_init(Calendar::builtin);
+    let now = day
+        .at(10, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(5)))
+        .unwrap()
+        .timestamp();
+    Moment {
+        now,
+        today: day,
+        calendar,
+    }
+}
+
+fn today() -> Moment<'static> {
+    at(date(2026, 3, 3))
+}
+
+fn route_to(id: u64) -> Command {
+    Command::Route {
+        unit: UnitId(1),
+        executor: Assignee {
+            user: UserId(id),
+            name: format!("staff {id}"),
+        },
+        executor_roles: Roles::of(&[Role::Executor]),
+        co_executors: Vec::new(),
+    }
+}
+
+fn draft(outcome: Outcome) -> Command {
+    Command::SubmitDraft {
+        text: "Жауап.".into(),
+        outcome,
+        appeal_clause: true,
+        attachments: Vec::new(),
+        hearing_waiver: None,
+    }
+}
+
+fn run(
+    appeal: &mut Appeal,
+    command: Command,
+    actor: &Actor,
+    moment: Moment,
+) -> Result<(), Refusal> {
+    let change = decide(appeal, command, actor, moment)?;
+    appeal.apply(&change);
+    Ok(())
+}
+
+/// Registered → routed → draft → signed.
+fn answered(kind: AppealKind) -> Appeal {
+    let mut a = appeal_of(kind);
+    run(&mut a, route_to(EXECUTOR), &clerk(), today()).unwrap();
+    let outcome = Outcome::for_track(kind.track())[0];
+    run(&mut a, draft(outcome), &executor(), today()).unwrap();
+    run(&mut a, Command::Sign, &director(), today()).unwrap();
+    a
+}
+
+#[test]
+fn the_general_path_routes_drafts_and_signs() {
+    let a = answered(AppealKind::Application);
+    assert_eq!(a.status, Status::Closed);
+    let answer = a.answer.unwrap();
+    assert_eq!(answer.signed.unwrap().by.user, Some(UserId(DIRECTOR)));
+    assert!(a.draft.is_none());
+}
+
+#[test]
+fn only_the_clerk_or_director_routes_and_only_to_executors() {
+    let a = appeal_of(AppealKind::Application);
+    assert_eq!(
+        decide(&a, route_to(EXECUTOR), &executor(), today()),
+        Err(Refusal::WrongRole)
+    );
+    assert_eq!(
+        decide(&a, route_to(EXECUTOR), &applicant(), today()),
+        Err(Refusal::WrongRole)
+    );
+    let to_clerk = Command::Route {
+        unit: UnitId(1),
+        executor: Assignee {
+            user: UserId(CLERK),
+            name: "clerk".into(),
+        },
+        executor_roles: Roles::of(&[Role::Clerk]),
+        co_executors: Vec::new(),
+    };
+    assert_eq!(
+        decide(&a, to_clerk, &clerk(), today()),
+        Err(Refusal::NotAnExecutor)
+    );
+}
+
+#[test]
+fn only_the_assigned_executor_or_the_director_drafts() {
+    let mut a = appeal_of(AppealKind::Application);
+    run(&mut a, route_to(EXECUTOR), &clerk(), today()).unwrap();
+    let other = staff(OTHER_EXECUTOR, &[Role::Executor]);
+    assert_eq!(
+        decide(&a, draft(Outcome::Satisfied), &other, today()),
+        Err(Refusal::NotYourTask)
+    );
+    assert!(decide(&a, draft(Outcome::Satisfied), &director(), today()).is_ok());
+}
+
+#[test]
+fn only_the_director_signs_or_returns_a_draft() {
+    let mut a = appeal_of(AppealKind::Application);
+    run(&mut a, route_to(EXECUTOR), &clerk(), today()).unwrap();
+    run(&mut a, draft(Outcome::Explained), &executor(), today()).unwrap();
+    assert_eq!(
+        decide(&a, Command::Sign, &executor(), today()),
+        Err(Refusal::WrongRole)
+    );
+    run(
+        &mut a,
+        Command::ReturnDraft {
+            comment: "Толықтырыңыз".into(),
+        },
+        &director(),
+        today(),
+    )
+    .unwrap();
+    assert_eq!(a.status, Status::InProgress);
+    assert!(a.draft.is_none());
+}
+
+#[test]
+fn a_burdensome_result_needs_a_hearing_or_a_recorded_exception() {
+    let mut a = appeal_of(AppealKind::Application);
+    run(&mut a, route_to(EXECUTOR), &clerk(), today()).unwrap();
+    assert_eq!(
+        decide(&a, draft(Outcome::BurdensomeAct), &executor(), today()),
+        Err(Refusal::HearingRequired)
+    );
+    let waived = Command::SubmitDraft {
+        text: "Жауап.".into(),
+        outcome: Outcome::Refused,
+        appeal_clause: true,
+        attachments: Vec::new(),
+        hearing_waiver: Some("Өтініш берушінің өз өтініші бойынша (73-б. 2-б.)".into()),
+    };
+    assert!(decide(&a, waived, &executor(), today()).is_ok());
+    let too_soon = Hearing {
+        preliminary: "Алдын ала шешім".into(),
+        objections_until: date(2026, 3, 4),
+        protocol: None,
+    };
+    assert_eq!(
+        decide(&a, Command::StartHearing(too_soon), &executor(), today()),
+        Err(Refusal::DateInPast)
+    );
+    let hearing = Hearing {
+        preliminary: "Алдын ала шешім".into(),
+        objections_until: date(2026, 3, 6),
+        protocol: None,
+    };
+    run(&mut a, Command::StartHearing(hearing), &executor(), today()).unwrap();
+    assert_eq!(a.status, Status::Hearing);
+    run(
+        &mut a,
+        Command::RecordHearing {
+            protocol: "Хаттама".into(),
+        },
+        &executor(),
+        at(date(2026, 3, 10)),
+    )
+    .unwrap();
+    assert!(decide(&a, draft(Outcome::BurdensomeAct), &executor(), today()).is_ok());
+}
+
+#[test]
+fn hearings_belong_to_the_general_procedure() {
+    let mut a = appeal_of(AppealKind::Request);
+    run(&mut a, route_to(EXECUTOR), &clerk(), today()).unwrap();
+    let hearing = Hearing {
+        preliminary: "x".into(),
+        objections_until: date(2026, 3, 10),
+        protocol: None,
+    };
+    assert_eq!(
+        decide(&a, Command::StartHearing(hearing), &executor(), today()),
+        Err(Refusal::NoHearingOnTrack)
+    );
+    assert_eq!(
+        decide(&a, draft(Outcome::Satisfied), &executor(), today()).map(|_| ()),
+        Ok(())
+    );
+    assert_eq!(
+        decide(&a, draft(Outcome::BurdensomeAct), &executor(), today()),
+        Err(Refusal::OutcomeNotForTrack)
+    );
+}
+
+#[test]
+fn forwarding_is_possible_only_within_three_working_days_of_registration() {
+    let a = appeal_of(AppealKind::Application);
+    let forward = || {
+        Command::Forward(Forwarding {
+            letter: Letter {
+                number: "01-12/45".into(),
+                to: "Аудандық білім бөлімі".into(),
+                text: "Қарауға жолдаймыз".into(),
+                sent_on: date(2026, 3, 5),
+            },
+            part: None,
+        })
+    };
+    // Registered Mon 2 March: the window ends Thu 5 March.
+    assert!(decide(&a, forward(), &clerk(), at(date(2026, 3, 5))).is_ok());
+    assert_eq!(
+        decide(&a, forward(), &clerk(), at(date(2026, 3, 6))),
+        Err(Refusal::TooLate)
+    );
+    assert_eq!(
+        decide(&a, forward(), &executor(), at(date(2026, 3, 3))),
+        Err(Refusal::WrongRole)
+    );
+    let mut full = a.clone();
+    run(&mut full, forward(), &clerk(), today()).unwrap();
+    assert_eq!(full.status, Status::Forwarded);
+}
+
+#[test]
+fn correction_has_a_term_and_return_waits_for_it() {
+    let mut a = appeal_of(AppealKind::Application);
+    let past = Request {
+        text: "Мекенжайды көрсетіңіз".into(),
+        until: date(2026, 3, 3),
+    };
+    assert_eq!(
+        decide(&a, Command::RequestCorrection(past), &clerk(), today()),
+        Err(Refusal::DateInPast)
+    );
+    let request = Request {
+        text: "Мекенжайды көрсетіңіз".into(),
+        until: date(2026, 3, 10),
+    };
+    run(
+        &mut a,
+        Command::RequestCorrection(request),
+        &clerk(),
+        today(),
+    )
+    .unwrap();
+    assert_eq!(a.status, Status::NeedsFix);
+    let give_back = || Command::Return {
+        reason: "Түзетілмеді".into(),
+    };
+    assert_eq!(
+        decide(&a, give_back(), &clerk(), at(date(2026, 3, 10))),
+        Err(Refusal::TooEarly)
+    );
+    let mut returned = a.clone();
+    run(&mut returned, give_back(), &clerk(), at(date(2026, 3, 11))).unwrap();
+    assert_eq!(returned.status, Status::Returned);
+    run(
+        &mut a,
+        Command::Correct {
+            note: "Мекенжай: Қарасу".into(),
+            attachments: Vec::new(),
+        },
+        &applicant(),
+        today(),
+    )
+    .unwrap();
+    assert_eq!(a.status, Status::Registered);
+}
+
+#[test]
+fn documents_requested_and_added_return_to_work() {
+    let mut a = appeal_of(AppealKind::Application);
+    run(&mut a, route_to(EXECUTOR), &clerk(), today()).unwrap();
+    let request = Request {
+        text: "Туу туралы куәлік".into(),
+        until: date(2026, 3, 12),
+    };
+    run(
+        &mut a,
+        Command::RequestDocuments(request),
+        &executor(),
+        today(),
+    )
+    .unwrap();
+    assert_eq!(a.status, Status::DocumentsRequested);
+    let stranger = Actor {
+        user: Some(UserId(99)),
+        name: "x".into(),
+        roles: Roles::default(),
+    };
+    assert_eq!(
+        decide(
+            &a,
+            Command::AddDocuments {
+                note: String::new(),
+                attachments: Vec::new()
+            },
+            &stranger,
+            today()
+        ),
+        Err(Refusal::WrongRole)
+    );
+    run(
+        &mut a,
+        Command::AddDocuments {
+            note: "Қоса беріп отырмын".into(),
+            attachments: Vec::new(),
+        },
+        &applicant(),
+        today(),
+    )
+    .unwrap();
+    assert_eq!(a.status, Status::InProgress);
+}
+
+#[test]
+fn extensions_need_the_director_a_reason_and_at_most_two_months() {
+    let mut a = appeal_of(AppealKind::Application);
+    let extend = |d: Date| Command::Extend {
+        new_due: d,
+        reason: "Сараптама қажет".into(),
+    };
+    assert_eq!(
+        decide(&a, extend(date(2026, 4, 20)), &clerk(), today()),
+        Err(Refusal::WrongRole)
+    );
+    assert_eq!(
+        decide(&a, extend(date(2026, 3, 20)), &director(), today()),
+        Err(Refusal::ExtensionNotLater)
+    );
+    assert_eq!(
+        decide(&a, extend(date(2026, 5, 20)), &director(), today()),
+        Err(Refusal::ExtensionTooLong)
+    );
+    run(&mut a, extend(date(2026, 4, 25)), &director(), today()).unwrap();
+    // 25 April 2026 is a Saturday: the deadline rolls to Monday 27 April.
+    assert_eq!(a.due, date(2026, 4, 27));
+    let ext = &a.extensions[0];
+    assert_eq!(ext.notify_by, date(2026, 3, 6));
+    assert!(ext.notified_at.is_some());
+    let complaint = appeal_of(AppealKind::Complaint);
+    assert_eq!(
+        decide(&complaint, extend(date(2026, 4, 20)), &director(), today()),
+        Err(Refusal::NoExtensionForComplaints)
+    );
+}
+
+#[test]
+fn withdrawal_is_possible_until_the_answer_is_signed() {
+    let mut a = appeal_of(AppealKind::Application);
+    run(&mut a, route_to(EXECUTOR), &clerk(), today()).unwrap();
+    run(&mut a, draft(Outcome::Explained), &executor(), today()).unwrap();
+    let mut withdrawn = a.clone();
+    run(
+        &mut withdrawn,
+        Command::Withdraw {
+            reason: "Қажет емес".into(),
+        },
+        &applicant(),
+        today(),
+    )
+    .unwrap();
+    assert_eq!(withdrawn.status, Status::Withdrawn);
+    run(&mut a, Command::Sign, &director(), today()).unwrap();
+    assert_eq!(
+        decide(
+            &a,
+            Command::Withdraw {
+                reason: "кеш".into()
+            },
+            &applicant(),
+            today()
+        ),
+        Err(Refusal::WrongStatus(Status::Closed))
+    );
+}
+
+#[test]
+fn termination_grounds_follow_the_track() {
+    let a = appeal_of(AppealKind::Request);
+    let terminate = |g| Command::Terminate {
+        ground: g,
+        reason: "негіз".into(),
+    };
+    assert_eq!(
+        decide(&a, terminate(Ground::CourtAct), &director(), today()),
+        Err(Refusal::GroundNotForTrack)
+    );
+    assert!(decide(&a, terminate(Ground::Repeated), &director(), today()).is_ok());
+    assert_eq!(
+        decide(&a, terminate(Ground::Repeated), &clerk(), today()),
+        Err(Refusal::WrongRole)
+    );
+}
+
+#[test]
+fn complaints_are_linked_within_three_months_or_six_without_the_appeal_clause() {
+    let a = answered(AppealKind::Application);
+    let link = || Command::LinkComplaint {
+        complaint: AppealId(2),
+        number: RegistrationNumber {
+            kind: ApplicantKind::Individual,
+            year: 2026,
+            seq: 2,
+        },
+    };
+    assert!(decide(&a, link(), &applicant(), at(date(2026, 6, 3))).is_ok());
+    assert_eq!(
+        decide(&a, link(), &applicant(), at(date(2026, 6, 4))),
+        Err(Refusal::TooLate)
+    );
+    let mut no_clause = a.clone();
+    no_clause.answer.as_mut().unwrap().appeal_clause = false;
+    assert!(decide(&no_clause, link(), &applicant(), at(date(2026, 9, 3))).is_ok());
+    assert_eq!(
+        decide(&no_clause, link(), &applicant(), at(date(2026, 9, 4))),
+        Err(Refusal::TooLate)
+    );
+}
+
+#[test]
+fn the_signer_of_the_contested_answer_cannot_decide_the_complaint() {
+    let mut complaint = appeal_of(AppealKind::Complaint);
+    complaint.links.contested = Some(Contested {
+        appeal: AppealId(1),
+        number: RegistrationNumber {
+            kind: ApplicantKind::Individual,
+            year: 2026,
+            seq: 1,
+        },
+        signer: Some(UserId(DIRECTOR)),
+    });
+    let remedy = || Command::DecideComplaint {
+        outcome: Outcome::SelfRemedied,
+        text: "Қанағаттандырылды".into(),
+        attachments: Vec::new(),
+    };
+    assert_eq!(
+        decide(&complaint, remedy(), &director(), today()),
+        Err(Refusal::ConflictOfInterest)
+    );
+    let deputy = staff(6, &[Role::Director]);
+    assert!(decide(&complaint, remedy(), &deputy, today()).is_ok());
+    assert_eq!(
+        decide(&complaint, remedy(), &deputy, at(date(2026, 3, 6))),
+        Err(Refusal::TooLate)
+    );
+    // Passed up, the higher body's decision is recorded when it comes back.
+    let letter = Letter {
+        number: "02/7".into(),
+        to: "Білім басқармасы".into(),
+        text: "Іс қоса беріледі".into(),
+        sent_on: date(2026, 3, 3),
+    };
+    run(&mut complaint, Command::SendUp(letter), &clerk(), today()).unwrap();
+    assert_eq!(complaint.status, Status::ComplaintSentUp);
+    assert!(!complaint.status.deadline_runs());
+    let decided = Command::DecideComplaint {
+        outcome: Outcome::ComplaintRejected,
+        text: "Қанағаттандырусыз".into(),
+        attachments: Vec::new(),
+    };
+    run(&mut complaint, decided, &clerk(), at(date(2026, 3, 25))).unwrap();
+    assert_eq!(complaint.status, Status::Closed);
+}
+
+#[test]
+fn ratings_come_once_from_the_applicant_after_the_answer() {
+    let mut a = answered(AppealKind::Proposal);
+    let rate = || Command::Rate {
+        score: Score::Positive,
+        comment: String::new(),
+    };
+    assert_eq!(
+        decide(&a, rate(), &clerk(), today()),
+        Err(Refusal::WrongRole)
+    );
+    run(&mut a, rate(), &applicant(), today()).unwrap();
+    assert_eq!(
+        decide(&a, rate(), &applicant(), today()),
+        Err(Refusal::AlreadyRated)
+    );
+    let open = appeal_of(AppealKind::Proposal);
+    assert_eq!(
+        decide(&open, rate(), &applicant(), today()),
+        Err(Refusal::WrongStatus(Status::Registered))
+    );
+}
+
+#[test]
+fn notes_are_staff_only_and_invisible_to_the_applicant() {
+    let a = appeal_of(AppealKind::Application);
+    let note = || Command::AddNote {
+        text: "ішкі".into(),
+    };
+    assert_eq!(
+        decide(&a, note(), &applicant(), today()),
+        Err(Refusal::WrongRole)
+    );
+    assert!(
+        !decide(&a, note(), &clerk(), today())
+            .unwrap()
+            .visible_to_applicant()
+    );
+}
+
+// ---- properties -------------------------------------------------------------------------
+
+fn any_command() -> impl Strategy<Value = (u8, u8, u8)> {
+    (0u8..22, 0u8..5, 0u8..30)
+}
+
+fn actor_for(who: u8) -> Actor {
+    match who {
+        0 => applicant(),
+        1 => clerk(),
+        2 => executor(),
+        3 => director(),
+        _ => staff(OTHER_EXECUTOR, &[Role::Executor]),
+    }
+}
+
+fn command_for(what: u8, day: Date) -> Command {
+    let later = day.checked_add(Span::new().days(7)).unwrap();
+    match what {
+        0 => route_to(EXECUTOR),
+        1 => Command::RequestCorrection(Request {
+            text: "x".into(),
+            until: later,
+        }),
+        2 => Command::Correct {
+            note: "ok".into(),
+            attachments: Vec::new(),
+        },
+        3 => Command::RequestDocuments(Request {
+            text: "x".into(),
+            until: later,
+        }),
+        4 => Command::AddDocuments {
+            note: "ok".into(),
+            attachments: Vec::new(),
+        },
+        5 => Command::StartHearing(Hearing {
+            preliminary: "p".into(),
+            objections_until: later,
+            protocol: None,
+        }),
+        6 => Command::RecordHearing {
+            protocol: "p".into(),
+        },
+        7 => draft(Outcome::Satisfied),
+        8 => draft(Outcome::BurdensomeAct),
+        9 => Command::ReturnDraft {
+            comment: "c".into(),
+        },
+        10 => Command::Sign,
+        11 => Command::Extend {
+            new_due: later.checked_add(Span::new().days(20)).unwrap(),
+            reason: "r".into(),
+        },
+        12 => Command::Forward(Forwarding {
+            letter: Letter {
+                number: "1".into(),
+                to: "body".into(),
+                text: "t".into(),
+                sent_on: day,
+            },
+            part: None,
+        }),
+        13 => Command::Return { reason: "r".into() },
+        14 => Command::Withdraw { reason: "r".into() },
+        15 => Command::Terminate {
+            ground: Ground::Other,
+            reason: "r".into(),
+        },
+        16 => Command::SendUp(Letter {
+            number: "1".into(),
+            to: "higher".into(),
+            text: "t".into(),
+            sent_on: day,
+        }),
+        17 => Command::DecideComplaint {
+            outcome: Outcome::SelfRemedied,
+            text: "t".into(),
+            attachments: Vec::new(),
+        },
+        18 => Command::DecideComplaint {
+            outcome: Outcome::ComplaintRejected,
+            text: "t".into(),
+            attachments: Vec::new(),
+        },
+        19 => Command::Rate {
+            score: Score::Neutral,
+            comment: String::new(),
+        },
+        20 => Command::AddNote { text: "n".into() },
+        _ => Command::LinkComplaint {
+            complaint: AppealId(9),
+            number: RegistrationNumber {
+                kind: ApplicantKind::Individual,
+                year: 2026,
+                seq: 9,
+            },
+        },
+    }
+}
+
+proptest! {
+    /// For random command sequences: the snapshot equals the fold of the recorded changes; a
+    /// terminal status is never left; every deadline is a working day; the applicant's view of
+    /// the history never holds a staff-only step.
+    #[test]
+    fn random_histories_keep_the_invariants(
+        complaint in any::<bool>(),
+        steps in proptest::collection::vec(any_command(), 0..40),
+    ) {
+        let kind = if complaint { AppealKind::Complaint } else { AppealKind::Application };
+        let mut appeal = appeal_of(kind);
+        let mut changes = vec![Change::Registered(Box::new(appeal.clone()))];
+        let calendar = Calendar::builtin();
+        for (what, who, offset) in steps {
+            let day = date(2026, 3, 2).checked_add(Span::new().days(i64::from(offset))).unwrap();
+            let before = appeal.status;
+            if let Ok(change) = decide(&appeal, command_for(what, day), &actor_for(who), at(day)) {
+                appeal.apply(&change);
+                if before.is_terminal() {
+                    prop_assert_eq!(appeal.status, before, "left terminal status {:?} by {:?}", before, change);
+                }
+                let internal = matches!(change, Change::NoteAdded { .. } | Change::Routed { .. } | Change::DraftSubmitted(_) | Change::DraftReturned { .. });
+                prop_assert_eq!(change.visible_to_applicant(), !internal);
+                changes.push(change);
+            }
+            prop_assert!(calendar.is_working_day(appeal.due), "deadline {} is not a working day", appeal.due);
+        }
+        prop_assert_eq!(Appeal::fold(&changes), Some(appeal));
+    }
+}

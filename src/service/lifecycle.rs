@@ -1,0 +1,636 @@
+//! Every step of an appeal after registration, as one use case: parse the form, decide
+//! through `domain::lifecycle`, store the new state with its event and indexes, and queue the
+//! notices it causes — all in one transaction.
+
+use jiff::civil::Date;
+
+use super::appeals::{Upload, actor, can_see, checked_files};
+use super::{Ctx, Error, Result};
+use crate::domain::appeal::{
+    Appeal, AppealId, Assignee, Change, Event, Forwarding, Hearing, Letter, Links, Request, UnitId,
+};
+use crate::domain::field::{FieldErrors, required_text};
+use crate::domain::kind::{Ground, Outcome, Score, Status};
+use crate::domain::lifecycle::{Command, Moment, decide};
+use crate::domain::registration_number::RegistrationNumber;
+use crate::domain::user::{Role, User, UserId};
+use crate::store::{AppealReads, NewAttachment, NoticeKind, UserReads, WriteTx};
+
+/// Form fields as the web layer received them.
+pub trait Fields {
+    /// The first value of a field, or "".
+    fn get(&self, name: &str) -> &str;
+    /// Every value of a repeated field.
+    fn all(&self, name: &str) -> Vec<&str>;
+}
+
+/// Fields given as a list of pairs (the CLI, seeding and tests).
+#[derive(Debug, Clone, Default)]
+pub struct FieldList(pub Vec<(String, String)>);
+
+impl FieldList {
+    /// A list from string pairs.
+    pub fn of(pairs: &[(&str, &str)]) -> Self {
+        Self(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+}
+
+impl Fields for FieldList {
+    fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+/// The steps a form can ask for (the form's `action` field).
+pub const ACTIONS: &[&str] = &[
+    "route",
+    "request-correction",
+    "correct",
+    "request-documents",
+    "add-documents",
+    "start-hearing",
+    "record-hearing",
+    "submit-draft",
+    "return-draft",
+    "sign",
+    "extend",
+    "forward",
+    "return",
+    "withdraw",
+    "terminate",
+    "send-up",
+    "decide-complaint",
+    "rate",
+    "note",
+];
+
+fn text(errors: &mut FieldErrors, form: &dyn Fields, name: &'static str, max: usize) -> String {
+    errors
+        .take(name, required_text(form.get(name), max))
+        .unwrap_or_default()
+}
+
+fn date(errors: &mut FieldErrors, form: &dyn Fields, name: &'static str) -> Date {
+    errors
+        .take(
+            name,
+            form.get(name)
+                .trim()
+                .parse::<Date>()
+                .map_err(|_| "error.date"),
+        )
+        .unwrap_or(Date::MIN)
+}
+
+fn staff_member(tx: &WriteTx, field: &str) -> Result<Option<User>> {
+    let Ok(id) = field.parse::<u64>() else {
+        return Ok(None);
+    };
+    Ok(tx
+        .user(UserId(id))?
+        .filter(|u| !u.is_applicant() && u.active))
+}
+
+fn assignee(user: &User) -> Assignee {
+    Assignee {
+        user: user.id,
+        name: user.full_name.as_str().to_owned(),
+    }
+}
+
+/// Turns an action form into a command (files already stored and referenced).
+#[allow(clippy::too_many_lines)] // one arm per step, each a few lines
+fn command(
+    tx: &WriteTx,
+    appeal: &Appeal,
+    action: &str,
+    form: &dyn Fields,
+    attachments: Vec<crate::domain::appeal::AttachmentRef>,
+    today: Date,
+) -> Result<Command> {
+    let mut e = FieldErrors::default();
+    let command = match action {
+        "route" => {
+            let executor = staff_member(tx, form.get("executor"))?;
+            if executor.is_none() {
+                e.add("executor", "error.required");
+            }
+            let unit = form.get("unit").parse().map_or(appeal.unit, UnitId);
+            let mut co_executors = Vec::new();
+            for id in form.all("co_executors") {
+                let user = staff_member(tx, id)?;
+                if let Some(user) = user.filter(|u| executor.as_ref().is_none_or(|x| x.id != u.id))
+                {
+                    co_executors.push(assignee(&user));
+                }
+            }
+            match executor {
+                Some(executor) => Command::Route {
+                    unit,
+                    executor: assignee(&executor),
+                    executor_roles: executor.roles(),
+                    co_executors,
+                },
+                None => return Err(Error::Invalid(e)),
+            }
+        }
+        "request-correction" => Command::RequestCorrection(Request {
+            text: text(&mut e, form, "text", 5_000),
+            until: date(&mut e, form, "until"),
+        }),
+        "correct" => Command::Correct {
+            note: form.get("note").trim().to_owned(),
+            attachments,
+        },
+        "request-documents" => Command::RequestDocuments(Request {
+            text: text(&mut e, form, "text", 5_000),
+            until: date(&mut e, form, "until"),
+        }),
+        "add-documents" => Command::AddDocuments {
+            note: form.get("note").trim().to_owned(),
+            attachments,
+        },
+        "start-hearing" => Command::StartHearing(Hearing {
+            preliminary: text(&mut e, form, "text", 20_000),
+            objections_until: date(&mut e, form, "until"),
+            protocol: None,
+        }),
+        "record-hearing" => Command::RecordHearing {
+            protocol: text(&mut e, form, "text", 20_000),
+        },
+        "submit-draft" => {
+            let outcome = e.take(
+                "outcome",
+                Outcome::from_code(form.get("outcome")).ok_or("error.required"),
+            );
+            let body = text(&mut e, form, "text", 20_000);
+            let waiver = form.get("hearing_waiver").trim();
+            Command::SubmitDraft {
+                text: body,
+                outcome: outcome.unwrap_or(Outcome::Explained),
+                appeal_clause: !form.get("appeal_clause").is_empty(),
+                attachments,
+                hearing_waiver: (!waiver.is_empty()).then(|| waiver.to_owned()),
+            }
+        }
+        "return-draft" => Command::ReturnDraft {
+            comment: text(&mut e, form, "text", 5_000),
+        },
+        "sign" => Command::Sign,
+        "extend" => Command::Extend {
+            new_due: date(&mut e, form, "until"),
+            reason: text(&mut e, form, "text", 5_000),
+        },
+        "forward" => Command::Forward(Forwarding {
+            letter: Letter {
+                number: text(&mut e, form, "letter_number", 100),
+                to: text(&mut e, form, "to", 300),
+                text: text(&mut e, form, "text", 20_000),
+                sent_on: today,
+            },
+            part: None,
+        }),
+        "return" => Command::Return {
+            reason: text(&mut e, form, "text", 5_000),
+        },
+        "withdraw" => Command::Withdraw {
+            reason: form.get("text").trim().to_owned(),
+        },
+        "terminate" => {
+            let ground = e.take(
+                "ground",
+                Ground::from_code(form.get("ground")).ok_or("error.required"),
+            );
+            Command::Terminate {
+                ground: ground.unwrap_or(Ground::Other),
+                reason: text(&mut e, form, "text", 5_000),
+            }
+        }
+        "send-up" => Command::SendUp(Letter {
+            number: text(&mut e, form, "letter_number", 100),
+            to: text(&mut e, form, "to", 300),
+            text: text(&mut e, form, "text", 20_000),
+            sent_on: today,
+        }),
+        "decide-complaint" => {
+            let outcome = e.take(
+                "outcome",
+                Outcome::from_code(form.get("outcome")).ok_or("error.required"),
+            );
+            Command::DecideComplaint {
+                outcome: outcome.unwrap_or(Outcome::NotConsidered),
+                text: text(&mut e, form, "text", 20_000),
+                attachments,
+            }
+        }
+        "rate" => {
+            let score = e.take(
+                "score",
+                Score::from_code(form.get("score")).ok_or("error.required"),
+            );
+            Command::Rate {
+                score: score.unwrap_or(Score::Neutral),
+                comment: form.get("comment").trim().chars().take(2_000).collect(),
+            }
+        }
+        "note" => Command::AddNote {
+            text: text(&mut e, form, "text", 5_000),
+        },
+        _ => return Err(Error::NotFound),
+    };
+    if e.is_empty() {
+        Ok(command)
+    } else {
+        Err(Error::Invalid(e))
+    }
+}
+
+/// Runs one step on an appeal, as `by`, with the form of its `action`.
+pub fn act(
+    ctx: &Ctx,
+    by: &User,
+    id: AppealId,
+    action: &str,
+    form: &dyn Fields,
+    uploads: &[Upload],
+) -> Result<Appeal> {
+    if !ACTIONS.contains(&action) {
+        return Err(Error::NotFound);
+    }
+    let files = checked_files(ctx, uploads)?;
+    let today = ctx.today();
+    ctx.store.write(|tx| {
+        let before = tx
+            .appeal(id)?
+            .filter(|a| can_see(by, a))
+            .ok_or(Error::NotFound)?;
+        let mut attachments = Vec::with_capacity(files.len());
+        for file in &files {
+            attachments.push(tx.insert_attachment(id, by.id, file)?);
+        }
+        let command = command(tx, &before, action, form, attachments, today)?;
+        let part = form.get("part").trim();
+        if action == "forward" && !part.is_empty() {
+            return forward_part(ctx, tx, &before, command, part, by, &files);
+        }
+        apply_in(ctx, tx, &before, command, by, &files)
+    })
+}
+
+/// Decides and stores one command inside an open transaction; queues its notices.
+pub(super) fn apply_in(
+    ctx: &Ctx,
+    tx: &mut WriteTx,
+    before: &Appeal,
+    command: Command,
+    by: &User,
+    _files: &[NewAttachment],
+) -> Result<Appeal> {
+    let calendar = ctx.calendar();
+    let moment = Moment {
+        now: ctx.now(),
+        today: ctx.today(),
+        calendar: &calendar,
+    };
+    let change = decide(before, command, &actor(by), moment)?;
+    store_change(ctx, tx, before, change, by)
+}
+
+fn store_change(
+    ctx: &Ctx,
+    tx: &mut WriteTx,
+    before: &Appeal,
+    change: Change,
+    by: &User,
+) -> Result<Appeal> {
+    let now = ctx.now();
+    let mut after = before.clone();
+    after.apply(&change);
+    notify(tx, &after, &change, now)?;
+    let event = Event {
+        seq: before.events,
+        at: now,
+        actor: actor(by),
+        from: Some(before.status),
+        to: after.status,
+        change,
+    };
+    tx.update_appeal(before, &after, &event)?;
+    Ok(after)
+}
+
+/// The notices a change causes, queued in the same transaction.
+fn notify(tx: &mut WriteTx, appeal: &Appeal, change: &Change, now: jiff::Timestamp) -> Result<()> {
+    let to_owner = |tx: &mut WriteTx, kind| -> Result<()> {
+        if let Some(owner) = appeal.owner {
+            tx.enqueue_notice(owner, appeal.id, appeal.number, kind, now)?;
+        }
+        Ok(())
+    };
+    match change {
+        Change::Routed {
+            executor,
+            co_executors,
+            ..
+        } => {
+            for user in std::iter::once(executor).chain(co_executors) {
+                tx.enqueue_notice(
+                    user.user,
+                    appeal.id,
+                    appeal.number,
+                    NoticeKind::NewTask,
+                    now,
+                )?;
+            }
+        }
+        Change::CorrectionRequested(_) => to_owner(tx, NoticeKind::CorrectionRequested)?,
+        Change::DocumentsRequested(_) => to_owner(tx, NoticeKind::DocumentsRequested)?,
+        Change::HearingStarted(_) => to_owner(tx, NoticeKind::HearingStarted)?,
+        Change::Extended(_) => to_owner(tx, NoticeKind::Extended)?,
+        Change::Forwarded(_) => to_owner(tx, NoticeKind::Forwarded)?,
+        Change::Signed(_) => to_owner(tx, NoticeKind::Answered)?,
+        Change::Returned(_) => to_owner(tx, NoticeKind::Returned)?,
+        Change::Terminated(_) => to_owner(tx, NoticeKind::Terminated)?,
+        Change::SentUp(_) => to_owner(tx, NoticeKind::SentUp)?,
+        Change::ComplaintDecided(_) => to_owner(tx, NoticeKind::ComplaintDecided)?,
+        Change::DocumentsAdded { .. } | Change::Corrected { .. } => {
+            if let Some(executor) = &appeal.executor {
+                tx.enqueue_notice(
+                    executor.user,
+                    appeal.id,
+                    appeal.number,
+                    NoticeKind::ApplicantReplied,
+                    now,
+                )?;
+            }
+        }
+        Change::DraftSubmitted(_) => {
+            for director in tx
+                .staff()?
+                .into_iter()
+                .filter(|u| u.active && u.roles().has(Role::Director))
+            {
+                tx.enqueue_notice(
+                    director.id,
+                    appeal.id,
+                    appeal.number,
+                    NoticeKind::AwaitingSignature,
+                    now,
+                )?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Forwarding in part: the forwarded part becomes a child appeal (registered and forwarded at
+/// once), the parent records the letter and continues (art. 65; e-Otinish "Переадресовано в части").
+fn forward_part(
+    ctx: &Ctx,
+    tx: &mut WriteTx,
+    parent: &Appeal,
+    command: Command,
+    part: &str,
+    by: &User,
+    files: &[NewAttachment],
+) -> Result<Appeal> {
+    let Command::Forward(Forwarding { letter, .. }) = command else {
+        return Err(Error::NotFound);
+    };
+    // Check the guards on the parent first (role, status, 3-working-day window).
+    let probe = Command::Forward(Forwarding {
+        letter: letter.clone(),
+        part: None,
+    });
+    let calendar = ctx.calendar();
+    let moment = Moment {
+        now: ctx.now(),
+        today: ctx.today(),
+        calendar: &calendar,
+    };
+    decide(parent, probe, &actor(by), moment)?;
+
+    let now = ctx.now();
+    let child_id = AppealId(tx.next_in_sequence("appeal")?);
+    let seq = tx.next_in_sequence(&RegistrationNumber::counter_key(
+        parent.applicant.kind,
+        parent.number.year,
+    ))?;
+    let child_number = RegistrationNumber {
+        kind: parent.applicant.kind,
+        year: parent.number.year,
+        seq: u32::try_from(seq)
+            .map_err(|_| crate::store::Error::Duplicate("registration number"))?,
+    };
+    let mut child = parent.clone();
+    child.id = child_id;
+    child.number = child_number;
+    part.clone_into(&mut child.description);
+    child.attachments = Vec::new();
+    child.status = Status::Registered;
+    child.executor = None;
+    child.co_executors = Vec::new();
+    child.forwardings = Vec::new();
+    child.links = Links {
+        parent: Some((parent.id, parent.number)),
+        ..Links::default()
+    };
+    child.events = 1;
+    let registered = Event {
+        seq: 0,
+        at: now,
+        actor: actor(by),
+        from: None,
+        to: Status::Registered,
+        change: Change::Registered(Box::new(child.clone())),
+    };
+    tx.insert_appeal(&child, &registered)?;
+    let _ = files;
+    let full = Change::Forwarded(Forwarding {
+        letter: letter.clone(),
+        part: None,
+    });
+    store_change(ctx, tx, &child, full, by)?;
+    let change = Change::Forwarded(Forwarding {
+        letter,
+        part: Some((part.to_owned(), child_id, child_number)),
+    });
+    store_change(ctx, tx, parent, change, by)
+}
+
+/// Staff who can be routed to, for the card's select (executors and directors).
+pub fn assignable(ctx: &Ctx) -> Result<Vec<User>> {
+    super::registry::executors(ctx)
+}
+
+/// Whether the director's signature (a user holding the director role) exists.
+pub fn has_director(ctx: &Ctx) -> Result<bool> {
+    Ok(ctx
+        .store
+        .read(|tx| tx.staff())?
+        .iter()
+        .any(|u| u.active && u.roles().has(Role::Director)))
+}
+
+/// Whether a refusal is about the input (the form can still be offered) rather than about who
+/// asks, the status or the time.
+fn about_input(refusal: crate::domain::lifecycle::Refusal) -> bool {
+    use crate::domain::lifecycle::Refusal as R;
+    matches!(
+        refusal,
+        R::EmptyText
+            | R::DateInPast
+            | R::ExtensionTooLong
+            | R::ExtensionNotLater
+            | R::HearingRequired
+            | R::NotAnExecutor
+            | R::GroundNotForTrack
+    )
+}
+
+#[allow(clippy::too_many_lines)] // one probe per step
+/// The steps `viewer` may take on `appeal` now: each is tried against the state machine with
+/// a plausible form, so the page offers exactly what would be accepted.
+pub fn available(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> Vec<&'static str> {
+    use crate::domain::appeal::AttachmentRef;
+    let calendar = ctx.calendar();
+    let today = ctx.today();
+    let moment = Moment {
+        now: ctx.now(),
+        today,
+        calendar: &calendar,
+    };
+    let later =
+        calendar.next_working_day(calendar.next_working_day(calendar.next_working_day(today)));
+    let track = appeal.kind.track();
+    let letter = || Letter {
+        number: "1".into(),
+        to: "x".into(),
+        text: "x".into(),
+        sent_on: today,
+    };
+    let probe = |action: &str| -> Option<Command> {
+        let none: Vec<AttachmentRef> = Vec::new();
+        Some(match action {
+            "route" => Command::Route {
+                unit: appeal.unit,
+                executor: Assignee {
+                    user: viewer.id,
+                    name: String::new(),
+                },
+                executor_roles: crate::domain::user::Roles::of(&[Role::Executor]),
+                co_executors: Vec::new(),
+            },
+            "request-correction" => Command::RequestCorrection(Request {
+                text: "x".into(),
+                until: later,
+            }),
+            "correct" => Command::Correct {
+                note: String::new(),
+                attachments: none,
+            },
+            "request-documents" => Command::RequestDocuments(Request {
+                text: "x".into(),
+                until: later,
+            }),
+            "add-documents" => Command::AddDocuments {
+                note: String::new(),
+                attachments: none,
+            },
+            "start-hearing" => Command::StartHearing(Hearing {
+                preliminary: "x".into(),
+                objections_until: later,
+                protocol: None,
+            }),
+            "record-hearing" => Command::RecordHearing {
+                protocol: "x".into(),
+            },
+            "submit-draft" => Command::SubmitDraft {
+                text: "x".into(),
+                outcome: Outcome::for_track(track)[0],
+                appeal_clause: true,
+                attachments: none,
+                hearing_waiver: None,
+            },
+            "return-draft" => Command::ReturnDraft {
+                comment: "x".into(),
+            },
+            "sign" => Command::Sign,
+            "extend" => Command::Extend {
+                new_due: appeal.due.tomorrow().ok()?,
+                reason: "x".into(),
+            },
+            "forward" => Command::Forward(Forwarding {
+                letter: letter(),
+                part: None,
+            }),
+            "return" => Command::Return { reason: "x".into() },
+            "withdraw" => Command::Withdraw {
+                reason: String::new(),
+            },
+            "terminate" => Command::Terminate {
+                ground: Ground::for_track(track)[0],
+                reason: "x".into(),
+            },
+            "send-up" => Command::SendUp(letter()),
+            "decide-complaint" => Command::DecideComplaint {
+                outcome: if appeal.status == Status::ComplaintSentUp {
+                    Outcome::ComplaintRejected
+                } else {
+                    Outcome::SelfRemedied
+                },
+                text: "x".into(),
+                attachments: none,
+            },
+            "rate" => Command::Rate {
+                score: Score::Neutral,
+                comment: String::new(),
+            },
+            "note" => Command::AddNote { text: "x".into() },
+            _ => return None,
+        })
+    };
+    let who = actor(viewer);
+    ACTIONS
+        .iter()
+        .copied()
+        .filter(|action| {
+            probe(action).is_some_and(|command| match decide(appeal, command, &who, moment) {
+                Ok(_) => true,
+                Err(refusal) => about_input(refusal),
+            })
+        })
+        .collect()
+}
+
+/// Whether the applicant may still complain about this appeal's answer (art. 92).
+pub fn may_complain(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> bool {
+    let calendar = ctx.calendar();
+    let moment = Moment {
+        now: ctx.now(),
+        today: ctx.today(),
+        calendar: &calendar,
+    };
+    let probe = Command::LinkComplaint {
+        complaint: AppealId(0),
+        number: appeal.number,
+    };
+    viewer.is_applicant() && decide(appeal, probe, &actor(viewer), moment).is_ok()
+}

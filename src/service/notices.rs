@@ -1,0 +1,87 @@
+//! Notices: the delivery worker that drains the outbox, reminders of deadlines, and the
+//! user's list.
+//!
+//! Use cases queue outbox entries in their own transaction; [`deliver`] turns each into an
+//! in-app notice in a transaction of its own. E-mail and SMS channels plug in here later
+//! without touching the use cases: an entry leaves the outbox only once delivered.
+
+use super::{Ctx, Result};
+use crate::domain::deadline::add_working_days;
+use crate::domain::notice::{Notice, NoticeKind};
+use crate::domain::user::User;
+use crate::store::{NoticeReads, RegistryFilter, RegistryReads};
+
+/// Delivers up to `batch` waiting outbox entries; returns how many.
+pub fn deliver(ctx: &Ctx, batch: usize) -> Result<usize> {
+    let pending = ctx.store.read(|tx| tx.outbox(batch))?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    ctx.store.write(|tx| {
+        for entry in &pending {
+            tx.deliver_in_app(entry)?;
+        }
+        Ok::<_, super::Error>(())
+    })?;
+    Ok(pending.len())
+}
+
+/// Queues each executor's reminder once per appeal: due within 3 working days, then overdue.
+pub fn remind(ctx: &Ctx) -> Result<usize> {
+    let today = ctx.today();
+    let calendar = ctx.calendar();
+    let soon_until = add_working_days(today, 3, &calendar);
+    let mut queued = 0;
+    for (kind, from, to) in [
+        (
+            NoticeKind::Overdue,
+            jiff::civil::Date::MIN,
+            today.yesterday().unwrap_or(today),
+        ),
+        (NoticeKind::DueSoon, today, soon_until),
+    ] {
+        let mut before = None;
+        loop {
+            let filter = RegistryFilter {
+                due_between: Some((from, to)),
+                before,
+                ..RegistryFilter::default()
+            };
+            let page = ctx.store.read(|tx| tx.registry(&filter))?;
+            let now = ctx.now();
+            queued += ctx.store.write(|tx| {
+                let mut n = 0;
+                for appeal in &page.appeals {
+                    let Some(executor) = &appeal.executor else {
+                        continue;
+                    };
+                    if tx.first_reminder(appeal.id, kind)? {
+                        tx.enqueue_notice(executor.user, appeal.id, appeal.number, kind, now)?;
+                        n += 1;
+                    }
+                }
+                Ok::<_, super::Error>(n)
+            })?;
+            match page.next {
+                Some(next) => before = Some(next),
+                None => break,
+            }
+        }
+    }
+    Ok(queued)
+}
+
+/// The user's latest notices; marks them read.
+pub fn list_and_mark_read(ctx: &Ctx, user: &User) -> Result<Vec<Notice>> {
+    deliver(ctx, 1_000)?;
+    let list = ctx.store.read(|tx| tx.notices(user.id, 100))?;
+    if list.iter().any(|n| !n.read) {
+        ctx.store.write(|tx| tx.mark_notices_read(user.id))?;
+    }
+    Ok(list)
+}
+
+/// Unread notices of a user (for the navigation badge).
+pub fn unread(ctx: &Ctx, user: &User) -> Result<usize> {
+    Ok(ctx.store.read(|tx| tx.unread_notices(user.id))?)
+}

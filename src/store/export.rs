@@ -1,0 +1,933 @@
+//! `export` and `import`: every record as JSON lines, in the directory format documented in
+//! `docs/export-format.md` (format `otinish-export`, version 1).
+//!
+//! An export is read from one snapshot and written in key order, so the same records always give
+//! the same bytes. The JSON of a record is its type's serde form. Indexes are not exported:
+//! import rebuilds them through the store's own write paths (`insert_user`, `insert_appeal`,
+//! `update_appeal`, `insert_attachment`, …) in one transaction, into an empty store only.
+//! Each table of `schema` has a [`part`] in the format; a test fails when one has none.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use redb::{ReadableTable, ReadableTableMetadata};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::appeals::AppealReads;
+use super::attachments::{AttachmentMeta, AttachmentReads, NewAttachment};
+use super::codec::{Record, decode, encode};
+use super::notices::{Notice, OutboxEntry};
+use super::schema::{
+    self, APPEALS, ATTACHMENTS, CATEGORIES, COUNTERS, CREDENTIALS, NOTICES, OUTBOX, SCHEMA_VERSION,
+    SESSIONS, SETTINGS, TableVisitor, UNITS, USERS,
+};
+use super::sessions::Session;
+use super::users::Credentials;
+use super::{Error, ReadTx, Result, RoutingReads, SettingsReads, Store, WriteTx};
+use crate::domain::appeal::{Appeal, AppealId, Event};
+use crate::domain::institution::{Category, Unit};
+use crate::domain::user::{User, UserId};
+
+/// The `format` of the manifest.
+pub const FORMAT_NAME: &str = "otinish-export";
+/// The version of the directory format this program writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+const MANIFEST: &str = "manifest.json";
+const ATTACHMENT_DIR: &str = "attachments";
+
+/// The password hash given to accounts imported without one: it matches no password.
+const NO_PASSWORD: &str = "!";
+
+/// What each table becomes in an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Its facts are in the manifest.
+    Manifest,
+    /// One JSON object per record in this file.
+    File(&'static str),
+    /// Like `File`, but only with `--with-secrets`.
+    Secret(&'static str),
+    /// The bytes of files, as `attachments/<id>`.
+    AttachmentFiles,
+    /// An index: import rebuilds it.
+    Rebuilt,
+}
+
+/// The part of the format a table belongs to; `None` for a table this module does not know.
+fn part(table: &str) -> Option<Part> {
+    Some(match table {
+        "meta" => Part::Manifest,
+        "counters" => Part::File("counters.jsonl"),
+        "settings" => Part::File("settings.jsonl"),
+        "units" => Part::File("units.jsonl"),
+        "categories" => Part::File("categories.jsonl"),
+        "users" => Part::File("users.jsonl"),
+        "credentials" => Part::Secret("credentials.jsonl"),
+        "sessions" => Part::Secret("sessions.jsonl"),
+        "appeals" => Part::File("appeals.jsonl"),
+        "appeal_events" => Part::File("events.jsonl"),
+        "attachments" => Part::File("attachments.jsonl"),
+        "attachment_chunks" => Part::AttachmentFiles,
+        "outbox" => Part::File("outbox.jsonl"),
+        "notices" => Part::File("notices.jsonl"),
+        "user_by_login" | "appeal_by_number" | "appeal_rows" => Part::Rebuilt,
+        index if index.starts_with("idx_") => Part::Rebuilt,
+        _ => return None,
+    })
+}
+
+/// The manifest: written last, so a directory without one is an unfinished export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always `otinish-export`.
+    pub format: String,
+    /// Version of the directory format.
+    pub format_version: u32,
+    /// Schema version of the store it was taken from.
+    pub schema_version: u32,
+    /// When it was taken.
+    pub created_at: Timestamp,
+    /// Whether credentials and sessions are included.
+    pub with_secrets: bool,
+    /// Lines per file (the `attachments/` directory holds one file per line of `attachments.jsonl`).
+    pub counts: BTreeMap<String, u64>,
+}
+
+/// How to export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Include password hashes and sessions.
+    pub with_secrets: bool,
+    /// The time written into the manifest.
+    pub created_at: Timestamp,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Records read per file.
+    pub counts: BTreeMap<String, u64>,
+    /// Accounts imported without a password (export made without secrets): nobody can sign in
+    /// to them until a password is set.
+    pub without_password: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CounterLine {
+    name: String,
+    value: u64,
+}
+
+#[derive(Serialize)]
+struct SettingOut<'a, T> {
+    key: &'a str,
+    value: &'a T,
+}
+
+#[derive(Deserialize)]
+struct SettingIn {
+    key: String,
+    value: serde_json::Value,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CredentialsLine {
+    user: UserId,
+    credentials: Credentials,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SessionLine {
+    token_sha256: String,
+    session: Session,
+}
+
+#[derive(Serialize, Deserialize)]
+struct EventLine {
+    appeal: AppealId,
+    event: Event,
+}
+
+#[derive(Serialize, Deserialize)]
+struct NoticeLine {
+    user: UserId,
+    notice: Notice,
+}
+
+fn io_error(path: &Path, err: &dyn std::fmt::Display) -> Error {
+    Error::Database(format!("{}: {err}", path.display()))
+}
+
+fn bad_export(detail: String) -> Error {
+    Error::Corrupt {
+        record: "export",
+        detail,
+    }
+}
+
+/// Refuses to export or import a store holding a table the format has no place for.
+fn refuse_unknown_tables(tx: &ReadTx) -> Result<()> {
+    for name in schema::table_names() {
+        if part(&name).is_none() {
+            return Err(bad_export(format!(
+                "table `{name}` has no place in the export format; add it to store/export.rs"
+            )));
+        }
+    }
+    match super::backup::unknown_tables(&tx.txn)?.first() {
+        Some(name) => Err(bad_export(format!(
+            "the store holds table `{name}`, which this program does not know"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// One `.jsonl` file being written.
+struct LinesOut {
+    path: PathBuf,
+    out: BufWriter<File>,
+    lines: u64,
+}
+
+impl LinesOut {
+    fn create(dir: &Path, name: &str) -> Result<Self> {
+        let path = dir.join(name);
+        let file = File::create_new(&path).map_err(|e| io_error(&path, &e))?;
+        Ok(Self {
+            path,
+            out: BufWriter::new(file),
+            lines: 0,
+        })
+    }
+
+    fn line<T: Serialize>(&mut self, value: &T) -> Result<()> {
+        serde_json::to_writer(&mut self.out, value).map_err(|e| io_error(&self.path, &e))?;
+        self.out
+            .write_all(b"\n")
+            .map_err(|e| io_error(&self.path, &e))?;
+        self.lines += 1;
+        Ok(())
+    }
+
+    fn finish(self, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+        let file = self
+            .out
+            .into_inner()
+            .map_err(|e| io_error(&self.path, &e.error()))?;
+        file.sync_all().map_err(|e| io_error(&self.path, &e))?;
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        counts.insert(name, self.lines);
+        Ok(())
+    }
+}
+
+impl ReadTx {
+    /// Whether any table other than `meta` holds an entry (import wants none).
+    pub fn holds_records(&self) -> Result<bool> {
+        struct Any<'a> {
+            tx: &'a ReadTx,
+            found: bool,
+        }
+        impl TableVisitor for Any<'_> {
+            type Error = Error;
+            fn table<K: redb::Key + 'static, V: redb::Value + 'static>(
+                &mut self,
+                def: redb::TableDefinition<'static, K, V>,
+            ) -> Result<()> {
+                if redb::TableHandle::name(&def) != "meta" {
+                    match self.tx.txn.open_table(def) {
+                        Ok(table) => self.found |= !table.is_empty()?,
+                        Err(redb::TableError::TableDoesNotExist(_)) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                Ok(())
+            }
+        }
+        let mut any = Any {
+            tx: self,
+            found: false,
+        };
+        schema::visit_tables(&mut any)?;
+        Ok(any.found)
+    }
+
+    /// Writes every record of this snapshot into `dir` (created; it must not exist or be
+    /// empty). Returns the manifest, written last.
+    pub fn export_to(&self, dir: &Path, options: &ExportOptions) -> Result<Manifest> {
+        refuse_unknown_tables(self)?;
+        prepare_empty_dir(dir)?;
+        let mut counts = BTreeMap::new();
+        self.export_counters(dir, &mut counts)?;
+        self.export_settings(dir, &mut counts)?;
+        self.export_records::<u32, Unit>(dir, UNITS, "units.jsonl", &mut counts)?;
+        self.export_records::<u32, Category>(dir, CATEGORIES, "categories.jsonl", &mut counts)?;
+        self.export_records::<u64, User>(dir, USERS, "users.jsonl", &mut counts)?;
+        if options.with_secrets {
+            self.export_secrets(dir, &mut counts)?;
+        }
+        self.export_appeals(dir, &mut counts)?;
+        self.export_attachments(dir, &mut counts)?;
+        self.export_records::<u64, OutboxEntry>(dir, OUTBOX, "outbox.jsonl", &mut counts)?;
+        self.export_notices(dir, &mut counts)?;
+        for table in schema::table_names() {
+            let file = match part(&table) {
+                Some(Part::File(file)) => Some(file),
+                Some(Part::Secret(file)) if options.with_secrets => Some(file),
+                _ => None,
+            };
+            if let Some(file) = file.filter(|f| !counts.contains_key(*f)) {
+                return Err(bad_export(format!(
+                    "table `{table}` belongs in {file}, which export_to did not write"
+                )));
+            }
+        }
+        let manifest = Manifest {
+            format: FORMAT_NAME.to_owned(),
+            format_version: FORMAT_VERSION,
+            schema_version: self.schema_version()?.unwrap_or(SCHEMA_VERSION),
+            created_at: options.created_at,
+            with_secrets: options.with_secrets,
+            counts,
+        };
+        let mut text = serde_json::to_string_pretty(&manifest)
+            .map_err(|e| io_error(&dir.join(MANIFEST), &e))?;
+        text.push('\n');
+        write_synced(&dir.join(MANIFEST), text.as_bytes())?;
+        sync_dir(dir)?;
+        Ok(manifest)
+    }
+
+    /// Named sequences, by name.
+    fn export_counters(&self, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+        let mut out = LinesOut::create(dir, "counters.jsonl")?;
+        if let Some(table) = self.open_for_export(COUNTERS)? {
+            for entry in table.iter()? {
+                let (name, value) = entry?;
+                out.line(&CounterLine {
+                    name: name.value().to_owned(),
+                    value: value.value(),
+                })?;
+            }
+        }
+        out.finish(counts)?;
+        Ok(())
+    }
+
+    /// Settings records, by key, each as its own type.
+    fn export_settings(&self, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+        let mut out = LinesOut::create(dir, "settings.jsonl")?;
+        if let Some(table) = self.open_for_export(SETTINGS)? {
+            for entry in table.iter()? {
+                let key = entry?.0.value().to_owned();
+                match key.as_str() {
+                    "calendar" => out.line(&SettingOut {
+                        key: &key,
+                        value: &self.calendar()?,
+                    })?,
+                    "institution" => out.line(&SettingOut {
+                        key: &key,
+                        value: &self.institution()?,
+                    })?,
+                    "routing" => out.line(&SettingOut {
+                        key: &key,
+                        value: &self.routing_rules()?,
+                    })?,
+                    other => {
+                        return Err(bad_export(format!(
+                            "settings record `{other}` has no place in the export format; \
+                             add it to store/export.rs"
+                        )));
+                    }
+                }
+            }
+        }
+        out.finish(counts)?;
+        Ok(())
+    }
+
+    /// Password hashes and sessions.
+    fn export_secrets(&self, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+        let mut out = LinesOut::create(dir, "credentials.jsonl")?;
+        if let Some(table) = self.open_for_export(CREDENTIALS)? {
+            for entry in table.iter()? {
+                let (user, value) = entry?;
+                out.line(&CredentialsLine {
+                    user: UserId(user.value()),
+                    credentials: decode(value.value())?,
+                })?;
+            }
+        }
+        out.finish(counts)?;
+        let mut out = LinesOut::create(dir, "sessions.jsonl")?;
+        if let Some(table) = self.open_for_export(SESSIONS)? {
+            for entry in table.iter()? {
+                let (hash, value) = entry?;
+                out.line(&SessionLine {
+                    token_sha256: crate::hex::encode(hash.value()),
+                    session: decode(value.value())?,
+                })?;
+            }
+        }
+        out.finish(counts)?;
+        Ok(())
+    }
+
+    /// Appeal snapshots and their histories, by appeal id.
+    fn export_appeals(&self, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+        let mut appeals = LinesOut::create(dir, "appeals.jsonl")?;
+        let mut events = LinesOut::create(dir, "events.jsonl")?;
+        if let Some(table) = self.open_for_export(APPEALS)? {
+            for entry in table.iter()? {
+                let (id, value) = entry?;
+                let appeal: Appeal = decode(value.value())?;
+                appeals.line(&appeal)?;
+                for event in self.events(AppealId(id.value()))? {
+                    events.line(&EventLine {
+                        appeal: AppealId(id.value()),
+                        event,
+                    })?;
+                }
+            }
+        }
+        appeals.finish(counts)?;
+        events.finish(counts)?;
+        Ok(())
+    }
+
+    /// File records, and the files as `attachments/<id>` after checking their hashes.
+    fn export_attachments(&self, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+        let attachment_dir = dir.join(ATTACHMENT_DIR);
+        fs::create_dir(&attachment_dir).map_err(|e| io_error(&attachment_dir, &e))?;
+        let mut out = LinesOut::create(dir, "attachments.jsonl")?;
+        if let Some(table) = self.open_for_export(ATTACHMENTS)? {
+            for entry in table.iter()? {
+                let meta: AttachmentMeta = decode(entry?.1.value())?;
+                let bytes = self.attachment_bytes(meta.id)?;
+                if crate::hex::encode(&Sha256::digest(&bytes)) != meta.sha256 {
+                    return Err(bad_export(format!(
+                        "attachment {}: its bytes do not match their SHA-256 (run `otinish check`)",
+                        meta.id.0
+                    )));
+                }
+                let path = attachment_dir.join(meta.id.0.to_string());
+                write_synced(&path, &bytes)?;
+                out.line(&meta)?;
+            }
+        }
+        out.finish(counts)?;
+        Ok(())
+    }
+
+    /// Delivered notices, by user and id.
+    fn export_notices(&self, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+        let mut out = LinesOut::create(dir, "notices.jsonl")?;
+        if let Some(table) = self.open_for_export(NOTICES)? {
+            for entry in table.iter()? {
+                let (key, value) = entry?;
+                out.line(&NoticeLine {
+                    user: UserId(key.value().0),
+                    notice: decode(value.value())?,
+                })?;
+            }
+        }
+        out.finish(counts)?;
+        Ok(())
+    }
+
+    fn open_for_export<K: redb::Key + 'static, V: redb::Value + 'static>(
+        &self,
+        def: redb::TableDefinition<'static, K, V>,
+    ) -> Result<Option<redb::ReadOnlyTable<K, V>>> {
+        match self.txn.open_table(def) {
+            Ok(table) => Ok(Some(table)),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A table of records (keyed by their id) as one file, in key order.
+    fn export_records<K: redb::Key + 'static, T: Record>(
+        &self,
+        dir: &Path,
+        def: redb::TableDefinition<'static, K, &'static [u8]>,
+        file: &str,
+        counts: &mut BTreeMap<String, u64>,
+    ) -> Result<()> {
+        let mut out = LinesOut::create(dir, file)?;
+        if let Some(table) = self.open_for_export(def)? {
+            for entry in table.iter()? {
+                out.line(&decode::<T>(entry?.1.value())?)?;
+            }
+        }
+        out.finish(counts)
+    }
+}
+
+fn prepare_empty_dir(dir: &Path) -> Result<()> {
+    match fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(io_error(
+                    dir,
+                    &"the directory is not empty; export into a new one",
+                ));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))
+        }
+        Err(e) => Err(io_error(dir, &e)),
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = File::create_new(path).map_err(|e| io_error(path, &e))?;
+    file.write_all(bytes).map_err(|e| io_error(path, &e))?;
+    file.sync_all().map_err(|e| io_error(path, &e))
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| io_error(dir, &e))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// One `.jsonl` file being read, one record a line.
+struct LinesIn<T> {
+    path: PathBuf,
+    lines: io::Lines<BufReader<File>>,
+    read: u64,
+    _record: PhantomData<T>,
+}
+
+impl<T: DeserializeOwned> LinesIn<T> {
+    fn open(dir: &Path, name: &str) -> Result<Self> {
+        let path = dir.join(name);
+        let file = File::open(&path).map_err(|e| io_error(&path, &e))?;
+        Ok(Self {
+            path,
+            lines: BufReader::new(file).lines(),
+            read: 0,
+            _record: PhantomData,
+        })
+    }
+
+    /// Opens the file if it exists.
+    fn open_optional(dir: &Path, name: &str) -> Result<Option<Self>> {
+        if dir.join(name).exists() {
+            Self::open(dir, name).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn next(&mut self) -> Result<Option<T>> {
+        let Some(line) = self.lines.next() else {
+            return Ok(None);
+        };
+        let line = line.map_err(|e| io_error(&self.path, &e))?;
+        self.read += 1;
+        serde_json::from_str(&line)
+            .map(Some)
+            .map_err(|e| io_error(&self.path, &format!("line {}: {e}", self.read)))
+    }
+
+    fn finish(self, counts: &mut BTreeMap<String, u64>) {
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        counts.insert(name, self.read);
+    }
+}
+
+/// Reads and checks the manifest of an export directory.
+pub fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join(MANIFEST);
+    let text = fs::read_to_string(&path).map_err(|e| {
+        io_error(
+            &path,
+            &format!("{e} (an export directory without a manifest is unfinished)"),
+        )
+    })?;
+    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| io_error(&path, &e))?;
+    if manifest.format != FORMAT_NAME {
+        return Err(bad_export(format!(
+            "{}: format `{}`, expected `{FORMAT_NAME}`",
+            path.display(),
+            manifest.format
+        )));
+    }
+    if manifest.format_version != FORMAT_VERSION {
+        return Err(bad_export(format!(
+            "{}: format version {}, this program reads version {FORMAT_VERSION}",
+            path.display(),
+            manifest.format_version
+        )));
+    }
+    if manifest.schema_version > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            found: manifest.schema_version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(manifest)
+}
+
+impl Store {
+    /// Loads an export into this store, which must hold no records, in one transaction:
+    /// everything or nothing. Indexes are rebuilt by the ordinary write paths, histories are
+    /// re-chained, and every file is checked against its SHA-256.
+    pub fn import_from(&self, dir: &Path) -> Result<ImportSummary> {
+        let manifest = read_manifest(dir)?;
+        self.read(|tx| {
+            refuse_unknown_tables(tx)?;
+            if tx.holds_records()? {
+                return Err(Error::Duplicate("records: import needs an empty store"));
+            }
+            Ok(())
+        })?;
+        self.write(|tx| import(tx, dir, &manifest))
+    }
+}
+
+fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSummary> {
+    let mut counts = BTreeMap::new();
+    let mut counters = LinesIn::<CounterLine>::open(dir, "counters.jsonl")?;
+    let mut sequences = Vec::new();
+    while let Some(line) = counters.next()? {
+        sequences.push(line);
+    }
+    counters.finish(&mut counts);
+
+    let mut settings = LinesIn::<SettingIn>::open(dir, "settings.jsonl")?;
+    while let Some(line) = settings.next()? {
+        let bad = |e: serde_json::Error| bad_export(format!("setting `{}`: {e}", line.key));
+        match line.key.as_str() {
+            "institution" => {
+                tx.put_institution(&serde_json::from_value(line.value.clone()).map_err(bad)?)?;
+            }
+            "calendar" => {
+                tx.put_calendar(&serde_json::from_value(line.value.clone()).map_err(bad)?)?;
+            }
+            "routing" => tx.put_routing_rules(
+                &serde_json::from_value::<Vec<_>>(line.value.clone()).map_err(bad)?,
+            )?,
+            other => return Err(bad_export(format!("unknown settings record `{other}`"))),
+        }
+    }
+    settings.finish(&mut counts);
+
+    let mut units = LinesIn::<Unit>::open(dir, "units.jsonl")?;
+    while let Some(unit) = units.next()? {
+        tx.put_unit(&unit)?;
+    }
+    units.finish(&mut counts);
+    let mut categories = LinesIn::<Category>::open(dir, "categories.jsonl")?;
+    while let Some(category) = categories.next()? {
+        tx.put_category(&category)?;
+    }
+    categories.finish(&mut counts);
+
+    let mut secrets = BTreeMap::new();
+    if let Some(mut lines) = LinesIn::<CredentialsLine>::open_optional(dir, "credentials.jsonl")? {
+        while let Some(line) = lines.next()? {
+            secrets.insert(line.user, line.credentials);
+        }
+        lines.finish(&mut counts);
+    }
+    let mut without_password = 0;
+    let mut users = LinesIn::<User>::open(dir, "users.jsonl")?;
+    while let Some(user) = users.next()? {
+        let credentials = secrets.remove(&user.id).unwrap_or_else(|| {
+            without_password += 1;
+            Credentials {
+                password_hash: NO_PASSWORD.to_owned(),
+            }
+        });
+        tx.insert_user(&user, &credentials)?;
+    }
+    users.finish(&mut counts);
+    if let Some(user) = secrets.keys().next() {
+        return Err(bad_export(format!(
+            "credentials of user {} who is not in users.jsonl",
+            user.0
+        )));
+    }
+    if let Some(mut lines) = LinesIn::<SessionLine>::open_optional(dir, "sessions.jsonl")? {
+        while let Some(line) = lines.next()? {
+            let hash = hash_from_hex(&line.token_sha256)
+                .ok_or_else(|| bad_export(format!("session hash `{}`", line.token_sha256)))?;
+            tx.insert_session(&hash, &line.session)?;
+        }
+        lines.finish(&mut counts);
+    }
+
+    import_appeals(tx, dir, &mut counts)?;
+    import_attachments(tx, dir, &mut counts)?;
+
+    let mut outbox = LinesIn::<OutboxEntry>::open(dir, "outbox.jsonl")?;
+    while let Some(entry) = outbox.next()? {
+        tx.table(OUTBOX)?
+            .insert(entry.id, encode(&entry)?.as_slice())?;
+    }
+    outbox.finish(&mut counts);
+    let mut notices = LinesIn::<NoticeLine>::open(dir, "notices.jsonl")?;
+    while let Some(line) = notices.next()? {
+        tx.table(NOTICES)?.insert(
+            (line.user.0, line.notice.id),
+            encode(&line.notice)?.as_slice(),
+        )?;
+    }
+    notices.finish(&mut counts);
+
+    // Last: the write paths above drew from some sequences; the export says where they stood.
+    let mut table = tx.table(COUNTERS)?;
+    for line in sequences {
+        table.insert(line.name.as_str(), line.value)?;
+    }
+    drop(table);
+
+    if counts != manifest.counts {
+        return Err(bad_export(format!(
+            "the files hold {counts:?} records, the manifest says {:?}",
+            manifest.counts
+        )));
+    }
+    Ok(ImportSummary {
+        counts,
+        without_password,
+    })
+}
+
+/// A SHA-256 from its 64 hex digits.
+fn hash_from_hex(text: &str) -> Option<[u8; 32]> {
+    if text.len() != 64 {
+        return None;
+    }
+    let mut hash = [0u8; 32];
+    for (i, byte) in hash.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(hash)
+}
+
+/// Appeals with their histories: the snapshot must be the fold of the history; the first event
+/// goes in with `insert_appeal`, every further one with `update_appeal`, which re-chain the
+/// history and write every index.
+fn import_appeals(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+    let mut appeals = LinesIn::<Appeal>::open(dir, "appeals.jsonl")?;
+    let mut events = LinesIn::<EventLine>::open(dir, "events.jsonl")?;
+    let mut pending = events.next()?;
+    while let Some(appeal) = appeals.next()? {
+        let mut history = Vec::new();
+        while let Some(line) = pending.take() {
+            if line.appeal != appeal.id {
+                pending = Some(line);
+                break;
+            }
+            history.push(line.event);
+            pending = events.next()?;
+        }
+        if Appeal::fold(history.iter().map(|e| &e.change)).as_ref() != Some(&appeal) {
+            return Err(bad_export(format!(
+                "appeal {}: its history does not fold to its snapshot (or is not in order)",
+                appeal.number
+            )));
+        }
+        let mut steps = history.iter();
+        if let Some(first) = steps.next() {
+            tx.insert_appeal(&appeal, first)?;
+        }
+        for event in steps {
+            tx.update_appeal(&appeal, &appeal, event)?;
+        }
+    }
+    if let Some(line) = pending {
+        return Err(bad_export(format!(
+            "events.jsonl: history of appeal id {} without its appeal, or out of order",
+            line.appeal.0
+        )));
+    }
+    appeals.finish(counts);
+    events.finish(counts);
+    Ok(())
+}
+
+/// Files keep their ids: the `attachment` sequence is set just below each id before
+/// `insert_attachment` draws it, and the id drawn is checked.
+fn import_attachments(
+    tx: &mut WriteTx,
+    dir: &Path,
+    counts: &mut BTreeMap<String, u64>,
+) -> Result<()> {
+    let mut metas = LinesIn::<AttachmentMeta>::open(dir, "attachments.jsonl")?;
+    while let Some(meta) = metas.next()? {
+        let path = dir.join(ATTACHMENT_DIR).join(meta.id.0.to_string());
+        let bytes = fs::read(&path).map_err(|e| io_error(&path, &e))?;
+        if crate::hex::encode(&Sha256::digest(&bytes)) != meta.sha256 {
+            return Err(bad_export(format!(
+                "{}: the bytes do not match the SHA-256 in attachments.jsonl",
+                path.display()
+            )));
+        }
+        tx.table(COUNTERS)?
+            .insert("attachment", meta.id.0.saturating_sub(1))?;
+        let stored = tx.insert_attachment(
+            meta.appeal,
+            meta.uploaded_by,
+            &NewAttachment {
+                name: meta.name.clone(),
+                file_type: meta.file_type,
+                bytes,
+            },
+        )?;
+        let again = tx.attachment(stored.id)?;
+        if stored.id != meta.id || again.as_ref() != Some(&meta) {
+            return Err(bad_export(format!(
+                "attachment {}: stored differently from its line in attachments.jsonl",
+                meta.id.0
+            )));
+        }
+    }
+    metas.finish(counts);
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::store::integrity::tests::populated_store;
+
+    fn options(with_secrets: bool) -> ExportOptions {
+        ExportOptions {
+            with_secrets,
+            created_at: "2026-03-02T05:00:00Z".parse().unwrap(),
+        }
+    }
+
+    /// Every file of a directory tree, by relative path.
+    fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut todo = vec![dir.to_owned()];
+        while let Some(next) = todo.pop() {
+            for entry in fs::read_dir(&next).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    todo.push(path);
+                } else {
+                    let name = path
+                        .strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    out.insert(name, fs::read(&path).unwrap());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_table_has_a_place_in_the_format() {
+        for name in schema::table_names() {
+            assert!(
+                part(&name).is_some(),
+                "table `{name}`: say in store/export.rs how it is exported (or that import rebuilds it)"
+            );
+        }
+    }
+
+    #[test]
+    fn export_import_export_gives_identical_files_with_secrets() {
+        round_trip(true);
+    }
+
+    #[test]
+    fn export_import_export_gives_identical_files_without_secrets() {
+        round_trip(false);
+    }
+
+    fn round_trip(with_secrets: bool) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = populated_store();
+        store
+            .read(|tx| tx.export_to(&dir.path().join("first"), &options(with_secrets)))
+            .unwrap();
+        let copy = Store::in_memory().unwrap();
+        let summary = copy.import_from(&dir.path().join("first")).unwrap();
+        assert_eq!(summary.without_password > 0, !with_secrets);
+        assert_eq!(copy.check().unwrap().problems, vec![]);
+        copy.read(|tx| tx.export_to(&dir.path().join("second"), &options(with_secrets)))
+            .unwrap();
+        let (first, second) = (
+            files(&dir.path().join("first")),
+            files(&dir.path().join("second")),
+        );
+        assert_eq!(
+            first.keys().collect::<Vec<_>>(),
+            second.keys().collect::<Vec<_>>()
+        );
+        for (name, bytes) in &first {
+            assert!(
+                bytes == &second[name],
+                "{name} differs after the round trip"
+            );
+        }
+        assert_eq!(first.contains_key("credentials.jsonl"), with_secrets);
+        assert!(first.keys().any(|k| k.starts_with("attachments/")));
+    }
+
+    #[test]
+    fn import_refuses_a_store_that_holds_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = populated_store();
+        store
+            .read(|tx| tx.export_to(dir.path(), &options(true)))
+            .unwrap();
+        let err = store.import_from(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("empty store"), "{err}");
+    }
+
+    #[test]
+    fn import_refuses_a_file_whose_hash_does_not_match_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        populated_store()
+            .read(|tx| tx.export_to(dir.path(), &options(true)))
+            .unwrap();
+        fs::write(dir.path().join("attachments/1"), b"%PDF-1.4 forged").unwrap();
+        let store = Store::in_memory().unwrap();
+        let err = store.import_from(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("SHA-256"), "{err}");
+        assert!(!store.read(|tx| tx.holds_records()).unwrap());
+    }
+
+    #[test]
+    fn export_refuses_a_directory_that_is_not_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("x"), b"x").unwrap();
+        let err = populated_store()
+            .read(|tx| tx.export_to(dir.path(), &options(false)))
+            .unwrap_err();
+        assert!(err.to_string().contains("not empty"), "{err}");
+    }
+}
