@@ -119,10 +119,9 @@ pub fn add_override(ctx: &Ctx, admin: &User, form: &OverrideForm) -> Result<Date
         }
         let mut overrides = calendar.overrides().clone();
         overrides.insert(date, day);
-        tx.put_calendar(&Calendar::new(
-            overrides,
-            calendar.confirmed_years().clone(),
-        ))?;
+        let changed = Calendar::new(overrides, calendar.confirmed_years().clone());
+        tx.put_calendar(&changed)?;
+        super::lifecycle::recompute_deadlines(ctx, tx, &changed, admin)?;
         Ok(date)
     })
 }
@@ -136,10 +135,9 @@ pub fn remove_override(ctx: &Ctx, admin: &User, date: Date) -> Result<()> {
         if overrides.remove(&date).is_none() {
             return Err(Error::NotFound);
         }
-        tx.put_calendar(&Calendar::new(
-            overrides,
-            calendar.confirmed_years().clone(),
-        ))?;
+        let changed = Calendar::new(overrides, calendar.confirmed_years().clone());
+        tx.put_calendar(&changed)?;
+        super::lifecycle::recompute_deadlines(ctx, tx, &changed, admin)?;
         Ok(())
     })
 }
@@ -157,7 +155,9 @@ pub fn confirm_year(ctx: &Ctx, admin: &User, year: i16) -> Result<()> {
         let calendar = tx.calendar()?;
         let mut confirmed = calendar.confirmed_years().clone();
         if confirmed.insert(year) {
-            tx.put_calendar(&Calendar::new(calendar.overrides().clone(), confirmed))?;
+            let changed = Calendar::new(calendar.overrides().clone(), confirmed);
+            tx.put_calendar(&changed)?;
+            super::lifecycle::recompute_deadlines(ctx, tx, &changed, admin)?;
         }
         Ok(())
     })

@@ -634,3 +634,44 @@ pub fn may_complain(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> bool {
     };
     viewer.is_applicant() && decide(appeal, probe, &actor(viewer), moment).is_ok()
 }
+
+/// Recomputes the deadlines of every running appeal after the working-day calendar changed,
+/// in the transaction that changed it. Each changed appeal gets a `DeadlineRecomputed` step;
+/// extended deadlines keep their date unless it became a day off (then the next working day).
+pub(super) fn recompute_deadlines(
+    ctx: &Ctx,
+    tx: &mut WriteTx,
+    calendar: &crate::domain::calendar::Calendar,
+    by: &User,
+) -> Result<usize> {
+    use crate::store::OpenReads;
+    let mut changed = 0;
+    for id in tx.open_appeal_ids()? {
+        let Some(before) = tx.appeal(id)? else {
+            continue;
+        };
+        let counted = crate::domain::deadline::due_date(
+            before.registered_on,
+            before.basis.term,
+            before.basis.rule,
+            calendar,
+        );
+        let due = match before.extensions.last() {
+            Some(extension) => calendar.working_day_on_or_after(extension.new_due),
+            None => counted.due,
+        };
+        let provisional = counted.provisional || !calendar.is_confirmed(due.year());
+        if due == before.due && provisional == before.due_provisional {
+            continue;
+        }
+        store_change(
+            ctx,
+            tx,
+            &before,
+            Change::DeadlineRecomputed { due, provisional },
+            by,
+        )?;
+        changed += 1;
+    }
+    Ok(changed)
+}

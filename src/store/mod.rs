@@ -33,7 +33,9 @@ pub use backup::{CopySummary, StoreFile, restore, verify_copy};
 pub use export::{ExportOptions, ImportSummary, Manifest, read_manifest};
 pub use integrity::{IntegrityReport, Problem};
 pub use notices::{Notice, NoticeKind, NoticeReads, OutboxEntry};
-pub use registry::{QueueReads, RegistryFilter, RegistryPage, RegistryReads, RowSummary};
+pub use registry::{
+    OpenReads, QueueReads, RegistryFilter, RegistryPage, RegistryReads, RowSummary,
+};
 pub use routing::RoutingReads;
 pub use sessions::{Session, SessionReads};
 pub use settings::SettingsReads;

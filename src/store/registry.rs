@@ -266,6 +266,22 @@ pub trait RegistryReads: Tx + Sized {
 
 impl<T: Tx> RegistryReads for T {}
 
+/// The appeals whose deadline still runs.
+pub trait OpenReads: Tx + Sized {
+    /// Ids of every appeal whose deadline still runs, in deadline order.
+    fn open_appeal_ids(&self) -> Result<Vec<AppealId>> {
+        let Some(open) = self.view(IDX_OPEN_DUE)? else {
+            return Ok(Vec::new());
+        };
+        open.range::<(u32, u64)>(..)?
+            .map(|entry| entry.map(|(k, _)| AppealId(k.value().1)))
+            .collect::<Result<_, _>>()
+            .map_err(Into::into)
+    }
+}
+
+impl<T: Tx> OpenReads for T {}
+
 /// Counting the work queues in one pass over the open appeals.
 pub trait QueueReads: Tx + Sized {
     /// Counts for `me`, with "soon" meaning due in `[today, soon_until]`.

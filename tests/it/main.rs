@@ -12,5 +12,6 @@ mod architecture;
 mod binary;
 mod calendar;
 mod journeys;
+mod lifecycle;
 mod security;
 mod support;

@@ -114,6 +114,8 @@ fn basis(c: &Chrome, a: &Appeal) -> Markup {
             " " (rule)
             @for e in &a.extensions {
                 " " (c.tr.fmt("deadline.extended", &[("date", &date(e.new_due)), ("reason", &e.reason)]))
+                " " (c.tr.fmt("deadline.notice", &[("date", &date(e.notify_by))]))
+                @if let Some(at) = e.notified_at { " " (c.tr.fmt("deadline.notified", &[("at", &c.time(at))])) }
             }
         }
     }

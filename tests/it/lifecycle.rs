@@ -1,0 +1,434 @@
+//! The lifecycle over HTTPS: forwarding in part, extension with its notice, complaints within
+//! and past the window, withdrawal, documents requested and added, rating, internal notes.
+
+use crate::support::{
+    Browser, FileUpload, PASSWORD, PDF, Page, TestApp, file_appeal, registered_applicant,
+};
+
+/// Posts one step of the card.
+fn act(b: &mut Browser, appeal: &str, fields: &[(&str, &str)], files: &[FileUpload]) -> Page {
+    b.get(appeal);
+    b.post_multipart(&format!("{appeal}/act"), fields, files)
+}
+
+fn staff(app: &TestApp, login: &str) -> Browser {
+    let mut b = app.browser();
+    assert_eq!(b.sign_in(login, PASSWORD).status, 303);
+    b
+}
+
+/// The id the card's select offers for a person.
+fn option_value(page: &Page, name: &str) -> String {
+    page.body
+        .split("<option value=\"")
+        .skip(1)
+        .find(|o| o.contains(name))
+        .and_then(|o| o.split('"').next())
+        .unwrap()
+        .to_owned()
+}
+
+/// Files an appeal and has it routed to the executor; returns (applicant, appeal path).
+fn routed(app: &TestApp) -> (Browser, String) {
+    let mut applicant = registered_applicant(app, "900101300126", "Айгүл Серікова");
+    let (_, appeal) = file_appeal(&mut applicant, "Үйірмеге жазылу", &[]);
+    let mut clerk = staff(app, "clerk");
+    let card = clerk.get(&appeal);
+    let executor = option_value(&card, "Нұрлан Оспанов");
+    let routed = act(
+        &mut clerk,
+        &appeal,
+        &[("action", "route"), ("executor", &executor)],
+        &[],
+    );
+    assert_eq!(routed.status, 303, "{}", routed.text());
+    (applicant, appeal)
+}
+
+/// The executor drafts, the director signs.
+fn answer(app: &TestApp, appeal: &str, appeal_clause: bool) {
+    let mut executor = staff(app, "executor");
+    let mut fields = vec![
+        ("action", "submit-draft"),
+        ("outcome", "explained"),
+        ("text", "Түсіндірме беріледі."),
+    ];
+    if appeal_clause {
+        fields.push(("appeal_clause", "yes"));
+    }
+    assert_eq!(act(&mut executor, appeal, &fields, &[]).status, 303);
+    let mut director = staff(app, "director");
+    assert_eq!(
+        act(&mut director, appeal, &[("action", "sign")], &[]).status,
+        303
+    );
+}
+
+#[test]
+fn forwarding_in_part_creates_a_linked_appeal_and_tells_the_applicant() {
+    let app = TestApp::spawn();
+    let mut applicant = registered_applicant(&app, "900101300126", "Айгүл Серікова");
+    let (_, appeal) = file_appeal(&mut applicant, "Екі мәселе", &[]);
+    let mut clerk = staff(&app, "clerk");
+    let done = act(
+        &mut clerk,
+        &appeal,
+        &[
+            ("action", "forward"),
+            ("to", "Қарасу ауданының білім бөлімі"),
+            ("letter_number", "01-12/45"),
+            ("text", "Құзыреті бойынша жолдаймыз."),
+            ("part", "Мектеп автобусы туралы сұрақ"),
+        ],
+        &[],
+    );
+    assert_eq!(done.status, 303, "{}", done.text());
+    let parent = clerk.get(&appeal);
+    let text = parent.text();
+    assert!(text.contains("Бөлігі қайта жолданды"), "{text}");
+    assert!(text.contains("Тіркелді"), "the parent goes on: {text}");
+    let child = parent
+        .links("/appeals/")
+        .into_iter()
+        .find(|l| *l != appeal && l.matches('/').count() == 2 && l != "/appeals/new")
+        .unwrap();
+    let child_page = clerk.get(&child);
+    assert!(
+        child_page.text().contains("Қайта жолданды"),
+        "{}",
+        child_page.text()
+    );
+    assert!(child_page.text().contains("Мектеп автобусы туралы сұрақ"));
+    assert!(
+        child_page
+            .text()
+            .contains("Өтініштің қайта жолданған бөлігі")
+    );
+    let notices = applicant.get("/notices");
+    assert!(
+        notices
+            .text()
+            .contains("өтінішіңіз құзыреті бойынша қайта жолданды"),
+        "{}",
+        notices.text()
+    );
+}
+
+#[test]
+fn forwarding_is_refused_after_three_working_days() {
+    let app = TestApp::spawn();
+    let mut applicant = registered_applicant(&app, "900101300126", "Айгүл Серікова");
+    let (_, appeal) = file_appeal(&mut applicant, "Кеш жолдау", &[]);
+    // Registered Mon 2 March 2026; the fourth working day is Fri 6 March.
+    app.ctx.clock.set("2026-03-06T05:00:00Z".parse().unwrap());
+    let mut clerk = staff(&app, "clerk");
+    let card = clerk.get(&appeal);
+    assert!(
+        !card.body.contains("value=\"forward\""),
+        "the form is no longer offered"
+    );
+    let late = act(
+        &mut clerk,
+        &appeal,
+        &[
+            ("action", "forward"),
+            ("to", "X"),
+            ("letter_number", "1"),
+            ("text", "t"),
+        ],
+        &[],
+    );
+    assert_eq!(late.status, 409);
+    assert!(
+        late.text().contains("Бұл қадамның мерзімі өтті."),
+        "{}",
+        late.text()
+    );
+}
+
+#[test]
+fn the_director_extends_the_deadline_and_the_applicant_is_told() {
+    let app = TestApp::spawn();
+    let (mut applicant, appeal) = routed(&app);
+    let mut clerk = staff(&app, "clerk");
+    assert!(
+        !clerk.get(&appeal).body.contains("value=\"extend\""),
+        "only the director extends"
+    );
+    let mut director = staff(&app, "director");
+    let too_far = act(
+        &mut director,
+        &appeal,
+        &[
+            ("action", "extend"),
+            ("until", "2026-06-01"),
+            ("text", "Сараптама"),
+        ],
+        &[],
+    );
+    assert_eq!(too_far.status, 409, "{}", too_far.text());
+    let done = act(
+        &mut director,
+        &appeal,
+        &[
+            ("action", "extend"),
+            ("until", "2026-04-24"),
+            ("text", "Сараптама қажет"),
+        ],
+        &[],
+    );
+    assert_eq!(done.status, 303, "{}", done.text());
+    let card = director.get(&appeal).text();
+    assert!(card.contains("24.04.2026"), "{card}");
+    assert!(
+        card.contains("05.03.2026 дейін хабарлау керек"),
+        "the notice countdown: {card}"
+    );
+    let page = applicant.get(&appeal).text();
+    assert!(
+        page.contains("24.04.2026 дейін ұзартылды: Сараптама қажет"),
+        "{page}"
+    );
+    assert!(
+        applicant
+            .get("/notices")
+            .text()
+            .contains("қарау мерзімі ұзартылды")
+    );
+}
+
+#[test]
+fn a_complaint_about_an_answer_is_linked_within_three_months_and_refused_after() {
+    let app = TestApp::spawn();
+    let (mut applicant, appeal) = routed(&app);
+    answer(&app, &appeal, true);
+    let page = applicant.get(&appeal);
+    let complaint_path = format!("{appeal}/complaint");
+    assert!(
+        page.links(&complaint_path).len() == 1,
+        "the complain link is offered"
+    );
+    let form = applicant.get(&complaint_path);
+    assert_eq!(form.status, 200, "{}", form.text());
+    let done = applicant.post_multipart(
+        &complaint_path,
+        &[
+            ("kind", "complaint"),
+            ("unit", "1"),
+            ("category", "1"),
+            ("subject", &form.input_value("subject").unwrap()),
+            ("description", "Жауап толық емес."),
+            ("name", &form.input_value("name").unwrap()),
+            ("phone", &form.input_value("phone").unwrap()),
+            ("email", &form.input_value("email").unwrap()),
+        ],
+        &[],
+    );
+    assert_eq!(done.status, 303, "{}", done.text());
+    let receipt = applicant.get(&done.location.unwrap());
+    assert!(receipt.text().contains("Шағым"), "{}", receipt.text());
+    assert!(
+        applicant
+            .get(&appeal)
+            .text()
+            .contains("Осы жауапқа шағымдар:")
+    );
+
+    // Four months later the window (3 months, the answer had the appeal clause) is closed.
+    app.ctx.clock.set("2026-07-06T05:00:00Z".parse().unwrap());
+    let mut late = app.browser();
+    late.sign_in("900101300126", PASSWORD);
+    assert!(late.get(&appeal).links(&complaint_path).is_empty());
+    assert_eq!(late.get(&complaint_path).status, 409);
+}
+
+#[test]
+fn without_the_appeal_clause_the_complaint_window_is_six_months() {
+    let app = TestApp::spawn();
+    let (_, appeal) = routed(&app);
+    answer(&app, &appeal, false);
+    app.ctx.clock.set("2026-07-06T05:00:00Z".parse().unwrap());
+    let mut applicant = app.browser();
+    applicant.sign_in("900101300126", PASSWORD);
+    assert_eq!(applicant.get(&format!("{appeal}/complaint")).status, 200);
+}
+
+#[test]
+fn the_applicant_withdraws_before_the_answer() {
+    let app = TestApp::spawn();
+    let (mut applicant, appeal) = routed(&app);
+    let done = act(
+        &mut applicant,
+        &appeal,
+        &[("action", "withdraw"), ("text", "Мәселе шешілді")],
+        &[],
+    );
+    assert_eq!(done.status, 303, "{}", done.text());
+    let page = applicant.get(&appeal);
+    assert!(
+        page.text().contains("Кері қайтарып алынды"),
+        "{}",
+        page.text()
+    );
+    assert!(!page.body.contains("value=\"withdraw\""));
+    let mut executor = staff(&app, "executor");
+    let refused = act(
+        &mut executor,
+        &appeal,
+        &[
+            ("action", "submit-draft"),
+            ("outcome", "explained"),
+            ("text", "x"),
+        ],
+        &[],
+    );
+    assert_eq!(refused.status, 409);
+    assert!(app.browser().get("/").status == 200);
+    let mut clerk = staff(&app, "clerk");
+    assert!(
+        clerk
+            .get("/registry?status=withdrawn")
+            .links("/appeals/")
+            .contains(&appeal)
+    );
+}
+
+#[test]
+fn documents_are_requested_and_the_applicant_adds_them_to_the_same_appeal() {
+    let app = TestApp::spawn();
+    let (mut applicant, appeal) = routed(&app);
+    let mut executor = staff(&app, "executor");
+    let asked = act(
+        &mut executor,
+        &appeal,
+        &[
+            ("action", "request-documents"),
+            ("text", "Туу туралы куәліктің көшірмесі"),
+            ("until", "2026-03-13"),
+        ],
+        &[],
+    );
+    assert_eq!(asked.status, 303, "{}", asked.text());
+    let page = applicant.get(&appeal);
+    assert!(page.text().contains("Туу туралы куәліктің көшірмесі"));
+    assert!(page.body.contains("value=\"add-documents\""));
+    assert!(
+        applicant
+            .get("/notices")
+            .text()
+            .contains("құжаттар сұратылды")
+    );
+    let added = act(
+        &mut applicant,
+        &appeal,
+        &[("action", "add-documents"), ("note", "Қоса беріп отырмын")],
+        &[FileUpload {
+            name: "куәлік.pdf",
+            bytes: PDF,
+        }],
+    );
+    assert_eq!(added.status, 303, "{}", added.text());
+    let page = applicant.get(&appeal);
+    assert!(
+        page.text().contains("Қаралуда"),
+        "back in work: {}",
+        page.text()
+    );
+    assert_eq!(page.links("/files/").len(), 1);
+    assert!(
+        executor
+            .get("/notices")
+            .text()
+            .contains("өтініш беруші жауап берді")
+    );
+}
+
+#[test]
+fn the_applicant_rates_the_answer_once() {
+    let app = TestApp::spawn();
+    let (mut applicant, appeal) = routed(&app);
+    assert!(
+        !applicant.get(&appeal).body.contains("value=\"rate\""),
+        "nothing to rate yet"
+    );
+    answer(&app, &appeal, true);
+    let rated = act(
+        &mut applicant,
+        &appeal,
+        &[
+            ("action", "rate"),
+            ("score", "positive"),
+            ("comment", "Рақмет"),
+        ],
+        &[],
+    );
+    assert_eq!(rated.status, 303, "{}", rated.text());
+    let page = applicant.get(&appeal);
+    assert!(
+        page.text()
+            .contains("Өтініш берушінің бағасы: Қанағаттандым — Рақмет"),
+        "{}",
+        page.text()
+    );
+    assert!(!page.body.contains("value=\"rate\""));
+    let again = act(
+        &mut applicant,
+        &appeal,
+        &[("action", "rate"), ("score", "negative")],
+        &[],
+    );
+    assert_eq!(again.status, 409);
+}
+
+#[test]
+fn internal_notes_and_routing_never_reach_the_applicant() {
+    let app = TestApp::spawn();
+    let (mut applicant, appeal) = routed(&app);
+    let mut clerk = staff(&app, "clerk");
+    assert_eq!(
+        act(
+            &mut clerk,
+            &appeal,
+            &[
+                ("action", "note"),
+                ("text", "Ішкі ескертпе: директормен келісу")
+            ],
+            &[]
+        )
+        .status,
+        303
+    );
+    assert!(clerk.get(&appeal).text().contains("Ішкі ескертпе"));
+    let page = applicant.get(&appeal).text();
+    assert!(!page.contains("Ішкі ескертпе"), "{page}");
+    assert!(!page.contains("Орындаушыға жолданды"), "{page}");
+    let forged = act(
+        &mut applicant,
+        &appeal,
+        &[("action", "note"), ("text", "x")],
+        &[],
+    );
+    assert_eq!(forged.status, 409);
+}
+
+#[test]
+fn a_calendar_change_recomputes_running_deadlines_and_says_why() {
+    let app = TestApp::spawn();
+    let (mut applicant, appeal) = routed(&app);
+    assert!(applicant.get(&appeal).text().contains("27.03.2026"));
+    let mut admin = staff(&app, "admin");
+    admin.get("/admin/calendar?year=2026");
+    let added = admin.post(
+        "/admin/calendar",
+        &[
+            ("action", "add"),
+            ("date", "2026-03-27"),
+            ("kind", "day-off"),
+            ("reason", "Үкімет қаулысы"),
+        ],
+    );
+    assert_eq!(added.status, 303, "{}", added.text());
+    let page = applicant.get(&appeal).text();
+    assert!(page.contains("Мерзімі 30.03.2026"), "{page}");
+    assert!(page.contains("Мерзімі қайта есептелді"), "{page}");
+}
