@@ -2,12 +2,14 @@
 
 use super::{Ctx, Error, Result};
 use crate::domain::appeal::{CategoryId, UnitId};
+use crate::domain::deadline::{DayUnit, Term};
 use crate::domain::field::{FieldErrors, optional_text, required_text};
 use crate::domain::institution::{Category, Institution, Unit};
+use crate::domain::kind::AppealKind;
 use crate::domain::lang::Names;
 use crate::domain::tax_id::TaxId;
 use crate::domain::user::{Role, User};
-use crate::store::SettingsReads;
+use crate::store::{SettingsReads, TermReads};
 
 /// The profile form, as typed.
 #[derive(Debug, Clone, Default)]
@@ -185,6 +187,45 @@ pub fn units_and_categories(ctx: &Ctx) -> Result<(Vec<Unit>, Vec<Category>)> {
     Ok(ctx
         .store
         .read(|tx| Ok::<_, crate::store::Error>((tx.units()?, tx.categories()?)))?)
+}
+
+/// The term of every appeal type (the admin's table over the built-in defaults).
+pub fn terms(ctx: &Ctx) -> Result<Vec<(AppealKind, Term)>> {
+    ctx.store.read(|tx| {
+        AppealKind::ALL
+            .iter()
+            .map(|k| Ok((*k, tx.term(*k)?)))
+            .collect::<Result<Vec<_>>>()
+    })
+}
+
+/// Sets the term of one type: 1 to 365 days, working or calendar.
+pub fn set_term(ctx: &Ctx, admin: &User, kind: &str, days: &str, unit: &str) -> Result<()> {
+    require_admin(admin)?;
+    let mut errors = FieldErrors::default();
+    let kind = errors.take("kind", AppealKind::from_code(kind).ok_or("error.required"));
+    let days = errors.take(
+        "days",
+        days.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|d| (1..=365).contains(d))
+            .ok_or("error.days"),
+    );
+    let unit = errors.take(
+        "unit",
+        match unit {
+            "working" => Ok(DayUnit::Working),
+            "calendar" => Ok(DayUnit::Calendar),
+            _ => Err("error.required"),
+        },
+    );
+    let (Some(kind), Some(days), Some(unit)) = (kind, days, unit) else {
+        return Err(Error::Invalid(errors));
+    };
+    ctx.store
+        .write(|tx| tx.put_term(kind, Term { days, unit }))?;
+    Ok(())
 }
 
 /// The profile form filled with the stored profile.

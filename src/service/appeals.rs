@@ -22,7 +22,7 @@ use crate::domain::tax_id::{ApplicantKind, TaxId};
 use crate::domain::user::{Account, Role, User, UserId};
 use crate::store::{
     AppealReads, AttachmentMeta, AttachmentReads, NewAttachment, NoticeKind, SettingsReads,
-    UserReads, WriteTx,
+    TermReads, UserReads, WriteTx,
 };
 
 /// An uploaded file as it came from the form.
@@ -288,7 +288,7 @@ fn register_in(ctx: &Ctx, tx: &mut WriteTx, parsed: &Parsed, intake: &Intake) ->
         ctx.rules.close_of_business,
         &calendar,
     );
-    let term = parsed.kind.term();
+    let term = tx.term(parsed.kind)?;
     let deadline = due_date(registered_on, term, ctx.rules.counting_rule, &calendar);
     let year = registered_on.year();
     let actor = actor(intake.by);

@@ -16,7 +16,7 @@ use crate::domain::deadline::{CountingRule, Deadline, Term, due_date, registrati
 use crate::domain::field::{FieldErrors, required_text};
 use crate::domain::kind::AppealKind;
 use crate::domain::user::{Role, User};
-use crate::store::SettingsReads;
+use crate::store::{SettingsReads, TermReads};
 
 /// The years the calendar can be edited and shown for. The built-in holidays are those in force
 /// since 2022; the range leaves room for entering older years by hand.
@@ -181,7 +181,7 @@ pub fn builtin_days_off(year: i16) -> Vec<(Date, DayKind)> {
 pub fn deadline_for(ctx: &Ctx, kind: AppealKind, received: DateTime) -> Result<DeadlineCheck> {
     let calendar = load(ctx)?;
     let registered_on = registration_date(received, ctx.rules.close_of_business, &calendar);
-    let term = kind.term();
+    let term = ctx.store.read(|tx| tx.term(kind))?;
     let rule = ctx.rules.counting_rule;
     let deadline = due_date(registered_on, term, rule, &calendar);
     let unconfirmed_years = (deadline.registered_on.year()..=deadline.due.year())

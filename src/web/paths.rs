@@ -28,6 +28,10 @@ pub const ADMIN_PROFILE: &str = "/admin/profile";
 pub const ADMIN_UNITS: &str = "/admin/units";
 /// Admin: new category.
 pub const ADMIN_CATEGORIES: &str = "/admin/categories";
+/// Admin: terms per appeal type.
+pub const ADMIN_TERMS: &str = "/admin/terms";
+/// Admin: routing rules.
+pub const ADMIN_ROUTING: &str = "/admin/routing";
 /// Admin: staff accounts.
 pub const ADMIN_STAFF: &str = "/admin/staff";
 /// Own password change.

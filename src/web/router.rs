@@ -3,7 +3,9 @@
 
 use super::Call;
 use super::error::WebError;
-use super::handlers::{admin, appeals, applicant, auth, backup, calendar, registry};
+use super::handlers::{
+    admin, appeals, applicant, auth, backup, calendar, registry, routing, terms,
+};
 use super::request::Method::{self, Get, Head, Post};
 use super::response::Response;
 use super::session::{require_admin, require_applicant, require_staff, require_user};
@@ -80,6 +82,10 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
         }
         (Get | Head, ["admin", "staff"]) => admin::staff(call, &require_admin(v)?),
         (Post, ["admin", "staff"]) => admin::add_staff(call, &require_admin(v)?),
+        (Get | Head, ["admin", "terms"]) => terms::show(call, &require_admin(v)?),
+        (Post, ["admin", "terms"]) => terms::save(call, &require_admin(v)?),
+        (Get | Head, ["admin", "routing"]) => routing::show(call, &require_admin(v)?),
+        (Post, ["admin", "routing"]) => routing::save(call, &require_admin(v)?),
         (Get | Head, ["admin", "calendar"]) => calendar::show(call, &require_admin(v)?),
         (Post, ["admin", "calendar"]) => calendar::update(call, &require_admin(v)?),
         (Get | Head, ["admin", "backup"]) => backup::download(call, &require_admin(v)?),

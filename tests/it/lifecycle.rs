@@ -432,3 +432,72 @@ fn a_calendar_change_recomputes_running_deadlines_and_says_why() {
     assert!(page.contains("Мерзімі 30.03.2026"), "{page}");
     assert!(page.contains("Мерзімі қайта есептелді"), "{page}");
 }
+
+#[test]
+fn a_routing_rule_sends_new_appeals_to_its_executors_in_turn() {
+    let app = TestApp::spawn();
+    let mut admin = staff(&app, "admin");
+    let page = admin.get("/admin/routing");
+    let executor = option_value_checkbox(&page, "Нұрлан Оспанов");
+    let saved = admin.post(
+        "/admin/routing",
+        &[("category", "1"), ("unit", "2"), ("executors", &executor)],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    let mut applicant = registered_applicant(&app, "900101300126", "Айгүл Серікова");
+    let (_, appeal) = file_appeal(&mut applicant, "Ереже бойынша", &[]);
+    let mut clerk = staff(&app, "clerk");
+    let card = clerk.get(&appeal).text();
+    assert!(
+        card.contains("Ереже бойынша орындаушыға жолданды: Нұрлан Оспанов"),
+        "{card}"
+    );
+    assert!(
+        card.contains("Үйірмелер бөлімі"),
+        "unit from the rule: {card}"
+    );
+    assert!(card.contains("Қаралуда"), "{card}");
+}
+
+/// The value of the checkbox labelled with a person's name.
+fn option_value_checkbox(page: &Page, name: &str) -> String {
+    let at = page.body.find(name).unwrap();
+    let before = &page.body[..at];
+    let value_at = before.rfind("value=\"").unwrap() + 7;
+    before[value_at..].split('"').next().unwrap().to_owned()
+}
+
+#[test]
+fn the_admin_sets_a_types_term_and_new_appeals_follow_it() {
+    let app = TestApp::spawn();
+    let mut admin = staff(&app, "admin");
+    admin.get("/admin/terms");
+    let bad = admin.post(
+        "/admin/terms",
+        &[("kind", "application"), ("days", "0"), ("unit", "working")],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.text()
+            .contains("Күн санын 1-ден 365-ке дейін көрсетіңіз."),
+        "{}",
+        bad.text()
+    );
+    let saved = admin.post(
+        "/admin/terms",
+        &[
+            ("kind", "application"),
+            ("days", "10"),
+            ("unit", "calendar"),
+        ],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    let mut applicant = registered_applicant(&app, "900101300126", "Айгүл Серікова");
+    let (receipt, _) = file_appeal(&mut applicant, "Қысқа мерзім", &[]);
+    // Registered Mon 2 March 2026: 10 calendar days from 3 March end on Thu 12 March.
+    assert!(
+        receipt.text().contains("Мерзімі 12.03.2026"),
+        "{}",
+        receipt.text()
+    );
+}

@@ -9,6 +9,8 @@ pub mod auth;
 pub mod backup;
 pub mod calendar;
 pub mod registry;
+pub mod routing;
+pub mod terms;
 
 use maud::Markup;
 

@@ -13,3 +13,5 @@ pub mod home;
 pub mod layout;
 pub mod notices;
 pub mod registry;
+pub mod routing;
+pub mod terms;
