@@ -25,6 +25,8 @@ pub struct Moment<'a> {
     pub today: Date,
     /// The working-day calendar.
     pub calendar: &'a Calendar,
+    /// Roles besides the director's that may extend deadlines (granted by the admin).
+    pub extenders: Roles,
 }
 
 /// What someone asks to do to an appeal.
@@ -410,7 +412,10 @@ pub fn decide(
             }))
         }
         Command::Extend { new_due, reason } => {
-            require_role(actor, &[Role::Director])?;
+            require(
+                actor.roles.has(Role::Director) || actor.roles.iter().any(|r| at.extenders.has(r)),
+                Refusal::WrongRole,
+            )?;
             require(
                 appeal.status.deadline_runs(),
                 Refusal::WrongStatus(appeal.status),

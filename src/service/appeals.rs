@@ -16,7 +16,7 @@ use crate::domain::deadline::{due_date, registration_date};
 use crate::domain::field::{Email, FieldErrors, FullName, Phone, optional_text, required_text};
 use crate::domain::file_type::{FileType, clean_file_name};
 use crate::domain::kind::{AppealKind, Channel, Status};
-use crate::domain::lifecycle::{Command, Moment, decide};
+use crate::domain::lifecycle::{Command, decide};
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::tax_id::{ApplicantKind, TaxId};
 use crate::domain::user::{Account, Role, User, UserId};
@@ -427,7 +427,6 @@ pub fn file_complaint(
     let mut form = form.clone();
     AppealKind::Complaint.code().clone_into(&mut form.kind);
     let now = ctx.now();
-    let today = ctx.today();
     let calendar = ctx.calendar();
     ctx.store.write(|tx| {
         let original = tx
@@ -465,11 +464,7 @@ pub fn file_complaint(
             &original,
             probe,
             &actor(applicant),
-            Moment {
-                now,
-                today,
-                calendar: &calendar,
-            },
+            super::moment(ctx, &calendar),
         )?;
         let complaint = register_in(ctx, tx, &parsed, &intake)?;
         let link = Command::LinkComplaint {

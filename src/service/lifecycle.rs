@@ -11,7 +11,7 @@ use crate::domain::appeal::{
 };
 use crate::domain::field::{FieldErrors, required_text};
 use crate::domain::kind::{Ground, Outcome, Score, Status};
-use crate::domain::lifecycle::{Command, Moment, decide};
+use crate::domain::lifecycle::{Command, decide};
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::user::{Role, User, UserId};
 use crate::store::{AppealReads, NewAttachment, NoticeKind, UserReads, WriteTx};
@@ -303,11 +303,7 @@ pub(super) fn apply_in(
     _files: &[NewAttachment],
 ) -> Result<Appeal> {
     let calendar = ctx.calendar();
-    let moment = Moment {
-        now: ctx.now(),
-        today: ctx.today(),
-        calendar: &calendar,
-    };
+    let moment = super::moment(ctx, &calendar);
     let change = decide(before, command, &actor(by), moment)?;
     store_change(ctx, tx, before, change, by)
 }
@@ -420,11 +416,7 @@ fn forward_part(
         part: None,
     });
     let calendar = ctx.calendar();
-    let moment = Moment {
-        now: ctx.now(),
-        today: ctx.today(),
-        calendar: &calendar,
-    };
+    let moment = super::moment(ctx, &calendar);
     decide(parent, probe, &actor(by), moment)?;
 
     let now = ctx.now();
@@ -512,11 +504,7 @@ pub fn available(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> Vec<&'static str>
     use crate::domain::appeal::AttachmentRef;
     let calendar = ctx.calendar();
     let today = ctx.today();
-    let moment = Moment {
-        now: ctx.now(),
-        today,
-        calendar: &calendar,
-    };
+    let moment = super::moment(ctx, &calendar);
     let later =
         calendar.next_working_day(calendar.next_working_day(calendar.next_working_day(today)));
     let track = appeal.kind.track();
@@ -623,11 +611,7 @@ pub fn available(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> Vec<&'static str>
 /// Whether the applicant may still complain about this appeal's answer (art. 92).
 pub fn may_complain(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> bool {
     let calendar = ctx.calendar();
-    let moment = Moment {
-        now: ctx.now(),
-        today: ctx.today(),
-        calendar: &calendar,
-    };
+    let moment = super::moment(ctx, &calendar);
     let probe = Command::LinkComplaint {
         complaint: AppealId(0),
         number: appeal.number,

@@ -142,6 +142,24 @@ impl Ctx {
     }
 }
 
+/// The moment a command is decided at: now, today, the calendar and the admin's policy.
+pub(crate) fn moment<'a>(
+    ctx: &Ctx,
+    calendar: &'a Calendar,
+) -> crate::domain::lifecycle::Moment<'a> {
+    use crate::store::PolicyReads;
+    let extenders = ctx.store.read(|tx| tx.extenders()).unwrap_or_else(|err| {
+        log::error!("reading who may extend deadlines: {err}; only the director may");
+        crate::domain::user::Roles::default()
+    });
+    crate::domain::lifecycle::Moment {
+        now: ctx.now(),
+        today: ctx.today(),
+        calendar,
+        extenders,
+    }
+}
+
 /// 32 random bytes from the operating system, as lowercase hex.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];

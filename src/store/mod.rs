@@ -40,7 +40,7 @@ pub use registry::{
 pub use routing::RoutingReads;
 pub use sessions::{Session, SessionReads};
 pub use settings::SettingsReads;
-pub use terms::TermReads;
+pub use terms::{PolicyReads, TermReads};
 pub use users::{Credentials, UserReads, login_key_for};
 
 /// What can go wrong in the store. Callers act on `NewerSchema` (refuse to start) and treat

@@ -1,5 +1,6 @@
-//! The statutory term of each appeal type, as the admin keeps it (domain.md §2.3): data, not
-//! code, so a change in the law or a special type's term needs no new release.
+//! The admin's procedural policy: the statutory term of each appeal type (domain.md §2.3, data
+//! not code, so a change in the law needs no new release) and who besides the director may
+//! extend deadlines.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,7 @@ use super::schema::SETTINGS;
 use super::{Result, Tx, WriteTx, decode_guard};
 use crate::domain::deadline::Term;
 use crate::domain::kind::AppealKind;
+use crate::domain::user::Roles;
 
 /// The stored table: type code → term; types not in it use their built-in term.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
@@ -19,6 +21,25 @@ impl Record for Terms {
 }
 
 const KEY: &str = "terms";
+const EXTENDERS_KEY: &str = "extenders";
+
+impl Record for Roles {
+    const VERSION: u8 = 1;
+    const NAME: &'static str = "extenders";
+}
+
+/// Reading the admin's policy.
+pub trait PolicyReads: Tx {
+    /// Roles besides the director's that may extend deadlines.
+    fn extenders(&self) -> Result<Roles> {
+        let Some(table) = self.view(SETTINGS)? else {
+            return Ok(Roles::default());
+        };
+        Ok(decode_guard::<Roles>(table.get(EXTENDERS_KEY)?)?.unwrap_or_default())
+    }
+}
+
+impl<T: Tx> PolicyReads for T {}
 
 /// Reading the terms.
 pub trait TermReads: Tx {
@@ -39,6 +60,13 @@ pub trait TermReads: Tx {
 impl<T: Tx> TermReads for T {}
 
 impl WriteTx {
+    /// Sets the roles besides the director's that may extend deadlines.
+    pub fn put_extenders(&mut self, roles: Roles) -> Result<()> {
+        self.table(SETTINGS)?
+            .insert(EXTENDERS_KEY, encode(&roles)?.as_slice())?;
+        Ok(())
+    }
+
     /// Sets the term of a type.
     pub fn put_term(&mut self, kind: AppealKind, term: Term) -> Result<()> {
         let mut terms = {

@@ -501,3 +501,30 @@ fn the_admin_sets_a_types_term_and_new_appeals_follow_it() {
         receipt.text()
     );
 }
+
+#[test]
+fn the_admin_grants_the_clerk_the_right_to_extend() {
+    let app = TestApp::spawn();
+    let (_, appeal) = routed(&app);
+    let mut clerk = staff(&app, "clerk");
+    assert!(!clerk.get(&appeal).body.contains("value=\"extend\""));
+    let mut admin = staff(&app, "admin");
+    admin.get("/admin/terms");
+    let granted = admin.post(
+        "/admin/terms",
+        &[("action", "extenders"), ("roles", "clerk")],
+    );
+    assert_eq!(granted.status, 303);
+    assert!(clerk.get(&appeal).body.contains("value=\"extend\""));
+    let done = act(
+        &mut clerk,
+        &appeal,
+        &[
+            ("action", "extend"),
+            ("until", "2026-04-10"),
+            ("text", "Қосымша тексеру"),
+        ],
+        &[],
+    );
+    assert_eq!(done.status, 303, "{}", done.text());
+}

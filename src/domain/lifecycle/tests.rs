@@ -113,6 +113,7 @@ fn at(day: Date) -> Moment<'static> {
         now,
         today: day,
         calendar,
+        extenders: Roles::default(),
     }
 }
 
@@ -741,4 +742,26 @@ proptest! {
         }
         prop_assert_eq!(Appeal::fold(&changes), Some(appeal));
     }
+}
+
+#[test]
+fn the_admin_may_grant_the_right_to_extend_to_another_role() {
+    let a = appeal_of(AppealKind::Application);
+    let extend = || Command::Extend {
+        new_due: date(2026, 4, 20),
+        reason: "Тексеру".into(),
+    };
+    assert_eq!(
+        decide(&a, extend(), &clerk(), today()),
+        Err(Refusal::WrongRole)
+    );
+    let granted = Moment {
+        extenders: Roles::of(&[Role::Clerk]),
+        ..today()
+    };
+    assert!(decide(&a, extend(), &clerk(), granted).is_ok());
+    assert_eq!(
+        decide(&a, extend(), &executor(), granted),
+        Err(Refusal::WrongRole)
+    );
 }
