@@ -43,6 +43,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Load an export into an empty store.
     Import(ImportArgs),
+    /// Write the report on appeals for a period (PDF, DOCX, XLSX, CSV or HTML).
+    Report(ReportArgs),
 }
 
 /// Options of `deadline`.
@@ -123,6 +125,59 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     /// One JSON object per line, one file per record kind, attachments as files.
     Jsonl,
+}
+
+/// Options of `report`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Store and configuration.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// First day of the period, YYYY-MM-DD or DD.MM.YYYY (default: 1 January this year).
+    #[arg(long, value_name = "DAY", default_value = "")]
+    pub from: String,
+    /// Last day of the period, included (default: 31 December this year).
+    #[arg(long, value_name = "DAY", default_value = "")]
+    pub to: String,
+    /// Language of the report.
+    #[arg(long, value_enum, default_value = "kk")]
+    pub lang: ReportLang,
+    /// Format of the file.
+    #[arg(long, value_enum, default_value = "pdf")]
+    pub format: ReportFormat,
+    /// For CSV: one table only (intake, kinds, results, timeliness, complaints, categories,
+    /// units, executors, ratings); without it every table goes into a zip.
+    #[arg(long, value_name = "ID")]
+    pub table: Option<String>,
+    /// Where to write the file.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: std::path::PathBuf,
+}
+
+/// Report languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportLang {
+    /// Kazakh.
+    Kk,
+    /// Russian.
+    Ru,
+    /// English.
+    En,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// PDF, A4.
+    Pdf,
+    /// Word document.
+    Docx,
+    /// Spreadsheet, one sheet per table.
+    Xlsx,
+    /// CSV tables in a zip (or one table with --table).
+    Csv,
+    /// A standalone HTML page with charts.
+    Html,
 }
 
 /// Options of `import`.

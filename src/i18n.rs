@@ -15,7 +15,7 @@ const SOURCES: [(Lang, &str); 3] = [
 ];
 
 /// All three catalogues, loaded once at start and shared read-only.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Catalog {
     tables: [HashMap<String, String>; 3],
 }

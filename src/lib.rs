@@ -11,6 +11,8 @@
 //! - `web/`: the HTTPS door. `web/server.rs` is the only async code (hyper, tokio, rustls);
 //!   handlers are synchronous, views (maud) are pure functions of view models.
 //! - `commands/` + `cli.rs`: the command-line door over the same service functions.
+//! - `report/`: the report on appeals as HTML, PDF, DOCX, XLSX and CSV, laid out from the
+//!   figures of `domain::report::aggregate` (knows the domain and `i18n`, not the store).
 //! - `config.rs`, `clock.rs`, `i18n.rs`, `logging.rs`: configuration, the only reader of the
 //!   system time, interface texts in Kazakh, Russian and English, log lines.
 //!
@@ -27,6 +29,7 @@ pub mod domain;
 pub mod hex;
 pub mod i18n;
 pub mod logging;
+pub mod report;
 pub mod service;
 pub mod store;
 pub mod web;

@@ -19,9 +19,12 @@ pub(super) fn run(args: &StoreArgs) -> anyhow::Result<()> {
 
 /// Prints the schema version, the entries per table and every problem found.
 pub(super) fn print_report(report: &IntegrityReport) {
-    match report.schema_version {
-        Some(version) => println!("schema version {version}"),
-        None => println!("schema version: none recorded"),
+    match (report.migrated_from, report.schema_version) {
+        (Some(old), Some(version)) => println!(
+            "schema version {old} (checked after migrating a scratch copy to {version}, as the next start would)"
+        ),
+        (None, Some(version)) => println!("schema version {version}"),
+        (_, None) => println!("schema version: none recorded"),
     }
     for (table, entries) in &report.tables {
         println!("  {table:<20} {entries:>10}");

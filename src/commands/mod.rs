@@ -9,6 +9,7 @@ mod demo;
 mod export;
 mod import;
 mod init;
+mod report;
 mod restore;
 mod serve;
 mod user;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore(args) => restore::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }
 

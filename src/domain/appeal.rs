@@ -557,6 +557,17 @@ impl Change {
     }
 }
 
+/// A step in words, kept with the event in the two languages e-Otinish keeps them in
+/// (`system_message_kk` / `system_message_ru`), so the record reads the same whatever the
+/// catalogues later say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Message {
+    /// Kazakh.
+    pub kk: String,
+    /// Russian.
+    pub ru: String,
+}
+
 /// One entry of an appeal's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -572,4 +583,6 @@ pub struct Event {
     pub to: Status,
     /// What changed.
     pub change: Change,
+    /// The step in Kazakh and Russian.
+    pub message: Message,
 }

@@ -201,6 +201,9 @@ pub enum Refusal {
     /// A required text is empty.
     #[error("a text is required")]
     EmptyText,
+    /// Anonymous appeals are not answered on the merits (art. 88 ч.1 пп.2; art. 64 ч.6-7).
+    #[error("anonymous appeals are terminated or returned, not answered")]
+    Anonymous,
 }
 
 impl Refusal {
@@ -224,6 +227,7 @@ impl Refusal {
             Refusal::ConflictOfInterest => "refusal.conflict_of_interest",
             Refusal::AlreadyRated => "refusal.already_rated",
             Refusal::EmptyText => "refusal.empty_text",
+            Refusal::Anonymous => "refusal.anonymous",
         }
     }
 }
@@ -368,6 +372,7 @@ pub fn decide(
         } => {
             require_executor(appeal, actor)?;
             require_status(appeal, &[InProgress])?;
+            require(!appeal.applicant.tax_id.is_anonymous(), Refusal::Anonymous)?;
             require(track != Track::Complaint, Refusal::OutcomeNotForTrack)?;
             require(
                 Outcome::for_track(track).contains(&outcome),

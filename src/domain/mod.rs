@@ -15,6 +15,7 @@ pub mod lifecycle;
 pub mod notice;
 pub mod queue;
 pub mod registration_number;
+pub mod report;
 pub mod routing;
 pub mod tax_id;
 pub mod user;

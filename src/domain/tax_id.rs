@@ -46,6 +46,9 @@ impl ApplicantKind {
     }
 }
 
+/// The reserved number of anonymous appeals.
+const ANONYMOUS: &str = "000000000000";
+
 /// Why a string is not a valid IIN/BIN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TaxIdError {
@@ -145,7 +148,18 @@ impl TaxId {
         Some(TaxId(format!("{first11}{check}")))
     }
 
-    /// The 12 digits.
+    /// The reserved number recorded for anonymous appeals (domain.md §1.7). Twelve zeros pass
+    /// the check digit but encode no birth date or registration, so no person or body has it.
+    pub fn anonymous() -> TaxId {
+        TaxId(ANONYMOUS.to_owned())
+    }
+
+    /// Whether this is the reserved number of anonymous appeals.
+    pub fn is_anonymous(&self) -> bool {
+        self.0 == ANONYMOUS
+    }
+
+    /// The number as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -310,5 +324,13 @@ mod tests {
                 prop_assert_eq!(TaxId::parse(&id.to_string()), Ok(id));
             }
         }
+    }
+
+    #[test]
+    fn the_anonymous_number_is_valid_and_recognised() {
+        let anonymous = TaxId::anonymous();
+        assert_eq!(TaxId::parse(anonymous.as_str()), Ok(anonymous.clone()));
+        assert!(anonymous.is_anonymous());
+        assert!(!TaxId::parse("900101300126").unwrap().is_anonymous());
     }
 }

@@ -63,6 +63,8 @@ pub struct AppealForm {
     pub channel: String,
     /// Co-applicants of a collective appeal, one per line.
     pub co_applicants: String,
+    /// Clerk's form: the appeal is anonymous (no name, IIN/BIN or address; domain.md §1.7).
+    pub anonymous: bool,
 }
 
 impl AppealForm {
@@ -159,19 +161,43 @@ fn parse_form(ctx: &Ctx, form: &AppealForm, uploads: &[Upload], on_behalf: bool)
     );
     let subject = errors.take("subject", required_text(&form.subject, 200));
     let description = errors.take("description", required_text(&form.description, 10_000));
-    let applicant_kind = errors.take(
-        "applicant_kind",
-        ApplicantKind::from_code(&form.applicant_kind).ok_or("error.required"),
-    );
-    let tax_id = errors.take("tax_id", TaxId::parse(&form.tax_id).map_err(|e| e.key()));
-    let name = errors.take("name", FullName::parse(&form.name));
-    let phone = errors.take("phone", Phone::parse(&form.phone));
-    let email = if on_behalf && form.email.trim().is_empty() {
-        Some(String::new())
+    let anonymous = on_behalf && form.anonymous;
+    let (applicant_kind, tax_id, name, phone, email) = if anonymous {
+        (
+            Some(ApplicantKind::Individual),
+            Some(TaxId::anonymous()),
+            FullName::parse(&form.name)
+                .or_else(|_| FullName::parse("Аноним"))
+                .ok(),
+            Some(
+                Phone::parse(&form.phone)
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_default(),
+            ),
+            Some(String::new()),
+        )
     } else {
-        errors.take(
-            "email",
-            Email::parse(&form.email).map(|e| e.as_str().to_owned()),
+        let applicant_kind = errors.take(
+            "applicant_kind",
+            ApplicantKind::from_code(&form.applicant_kind).ok_or("error.required"),
+        );
+        let tax_id = errors.take("tax_id", TaxId::parse(&form.tax_id).map_err(|e| e.key()));
+        let name = errors.take("name", FullName::parse(&form.name));
+        let phone = errors.take("phone", Phone::parse(&form.phone));
+        let email = if on_behalf && form.email.trim().is_empty() {
+            Some(String::new())
+        } else {
+            errors.take(
+                "email",
+                Email::parse(&form.email).map(|e| e.as_str().to_owned()),
+            )
+        };
+        (
+            applicant_kind,
+            tax_id,
+            name,
+            phone.map(|p| p.as_str().to_owned()),
+            email,
         )
     };
     let address = errors.take("address", optional_text(&form.address, 300));
@@ -236,7 +262,7 @@ fn parse_form(ctx: &Ctx, form: &AppealForm, uploads: &[Upload], on_behalf: bool)
                 kind: applicant_kind,
                 tax_id,
                 name: name.as_str().to_owned(),
-                phone: phone.as_str().to_owned(),
+                phone,
                 email,
                 address,
             },
@@ -279,6 +305,7 @@ struct Intake<'a> {
     contested: Option<Contested>,
 }
 
+#[allow(clippy::too_many_lines)] // the whole initial state, field by field
 /// Registers a parsed appeal inside an open transaction: number, deadline, repeated and
 /// duplicate flags, attachments, first event, indexes, the applicant's notice and routing.
 fn register_in(ctx: &Ctx, tx: &mut WriteTx, parsed: &Parsed, intake: &Intake) -> Result<Appeal> {
@@ -307,7 +334,13 @@ fn register_in(ctx: &Ctx, tx: &mut WriteTx, parsed: &Parsed, intake: &Intake) ->
         contested: intake.contested.clone(),
         ..Links::default()
     };
-    for earlier in tx.appeals_of_tax_id(parsed.applicant.tax_id.as_str(), 200)? {
+    let anonymous = parsed.applicant.tax_id.is_anonymous();
+    let earlier_appeals = if anonymous {
+        Vec::new()
+    } else {
+        tx.appeals_of_tax_id(parsed.applicant.tax_id.as_str(), 200)?
+    };
+    for earlier in earlier_appeals {
         if !same_subject(&earlier.subject, &parsed.subject) {
             continue;
         }
@@ -366,6 +399,11 @@ fn register_in(ctx: &Ctx, tx: &mut WriteTx, parsed: &Parsed, intake: &Intake) ->
         actor: actor.clone(),
         from: None,
         to: Status::Registered,
+        message: super::lifecycle::message(
+            ctx,
+            &Change::Registered(Box::new(appeal.clone())),
+            &actor.name,
+        ),
         change: Change::Registered(Box::new(appeal.clone())),
     };
     tx.insert_appeal(&appeal, &event)?;
@@ -758,6 +796,16 @@ pub(crate) mod tests {
         let all = w.ctx.store.read(|tx| tx.events(appeal.id)).unwrap();
         assert_eq!(all.len(), 4);
         assert_eq!(seen.appeal.answer.unwrap().text, "Орын бар.");
+        // Each step keeps its message in Kazakh and Russian.
+        assert_eq!(
+            all[1].message.kk,
+            "clerk person: Орындаушыға жолданды: executor person"
+        );
+        assert_eq!(
+            all[1].message.ru,
+            "clerk person: Направлено исполнителю: executor person"
+        );
+        assert!(all[3].message.ru.contains("Ответ подписан и направлен"));
         let changes: Vec<Change> = all.iter().map(|e| e.change.clone()).collect();
         let stored = w
             .ctx

@@ -319,6 +319,7 @@ fn store_change(
     let mut after = before.clone();
     after.apply(&change);
     notify(tx, &after, &change, now)?;
+    let message = message(ctx, &change, by.full_name.as_str());
     let event = Event {
         seq: before.events,
         at: now,
@@ -326,6 +327,7 @@ fn store_change(
         from: Some(before.status),
         to: after.status,
         change,
+        message,
     };
     tx.update_appeal(before, &after, &event)?;
     Ok(after)
@@ -445,13 +447,15 @@ fn forward_part(
         ..Links::default()
     };
     child.events = 1;
+    let change = Change::Registered(Box::new(child.clone()));
     let registered = Event {
         seq: 0,
         at: now,
         actor: actor(by),
         from: None,
         to: Status::Registered,
-        change: Change::Registered(Box::new(child.clone())),
+        message: message(ctx, &change, by.full_name.as_str()),
+        change,
     };
     tx.insert_appeal(&child, &registered)?;
     let _ = files;
@@ -658,4 +662,43 @@ pub(super) fn recompute_deadlines(
         changed += 1;
     }
     Ok(changed)
+}
+
+/// The step in words, in Kazakh and Russian, as the history keeps it.
+pub(super) fn message(ctx: &Ctx, change: &Change, actor: &str) -> crate::domain::appeal::Message {
+    use crate::domain::lang::Lang;
+    let say = |lang: Lang| -> String {
+        let tr = ctx.catalog.tr(lang);
+        let detail = match change {
+            Change::Routed { executor, .. } => executor.name.clone(),
+            Change::CorrectionRequested(r) | Change::DocumentsRequested(r) => {
+                format!("{} ({})", r.text, r.until)
+            }
+            Change::DraftSubmitted(a) | Change::ComplaintDecided(a) => {
+                tr.t(a.outcome.label_key()).to_owned()
+            }
+            Change::Extended(e) => format!("{} → {}: {}", e.previous_due, e.new_due, e.reason),
+            Change::Forwarded(f) => format!("{} № {}", f.letter.to, f.letter.number),
+            Change::SentUp(l) => format!("{} № {}", l.to, l.number),
+            Change::Terminated(e) => e
+                .ground
+                .map(|g| tr.t(g.label_key()).to_owned())
+                .unwrap_or_default(),
+            Change::Returned(e) | Change::Withdrawn(e) => e.reason.clone(),
+            Change::ComplaintFiled { number, .. } => number.to_string(),
+            Change::Rated(r) => tr.t(r.score.label_key()).to_owned(),
+            Change::DeadlineRecomputed { due, .. } => due.to_string(),
+            _ => String::new(),
+        };
+        let step = tr.t(change.label_key());
+        if detail.is_empty() {
+            format!("{actor}: {step}")
+        } else {
+            format!("{actor}: {step}: {detail}")
+        }
+    };
+    crate::domain::appeal::Message {
+        kk: say(Lang::Kk),
+        ru: say(Lang::Ru),
+    }
 }

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod lifecycle;
 pub mod notices;
 pub mod registry;
+pub mod reports;
 pub mod routing;
 pub mod seed;
 
@@ -104,15 +105,22 @@ pub struct Ctx {
     pub clock: Clock,
     /// Institution rules.
     pub rules: Rules,
+    /// Texts, for the messages history keeps in Kazakh and Russian.
+    pub catalog: std::sync::Arc<crate::i18n::Catalog>,
 }
 
 impl Ctx {
     /// A context over a store.
     pub fn new(store: Store, clock: Clock, rules: Rules) -> Self {
+        let catalog = crate::i18n::Catalog::load().unwrap_or_else(|err| {
+            log::error!("loading the interface texts: {err}");
+            crate::i18n::Catalog::default()
+        });
         Self {
             store,
             clock,
             rules,
+            catalog: std::sync::Arc::new(catalog),
         }
     }
 

@@ -206,6 +206,31 @@ mod tests {
     }
 
     #[test]
+    fn queue_counts_follow_every_step() {
+        let w = world();
+        let ids: Vec<_> = (0..3)
+            .map(|_| {
+                appeals::file(&w.ctx, &w.applicant, &appeal_form(), &[])
+                    .unwrap()
+                    .id
+            })
+            .collect();
+        let counts = |user| queue_counts(&w.ctx, user).unwrap();
+        assert_eq!(counts(&w.clerk).awaiting_routing, 3);
+        w.route(ids[0]);
+        w.route(ids[1]);
+        assert_eq!(counts(&w.clerk).awaiting_routing, 1);
+        assert_eq!(counts(&w.executor).mine, 2);
+        w.answer(ids[1], "explained", "ok");
+        assert_eq!(counts(&w.executor).mine, 1);
+        assert_eq!(counts(&w.executor).awaiting_signature, 0);
+        // Far past the deadlines, the two open ones are overdue.
+        w.ctx.clock.set("2026-06-01T05:00:00Z".parse().unwrap());
+        assert_eq!(counts(&w.clerk).overdue, 2);
+        assert_eq!(counts(&w.clerk).due_soon, 0);
+    }
+
+    #[test]
     fn applicants_cannot_list_the_registry() {
         let w = world();
         assert!(matches!(

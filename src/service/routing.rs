@@ -44,6 +44,7 @@ pub(super) fn route_by_rule(ctx: &Ctx, tx: &mut WriteTx, appeal: Appeal) -> Resu
     };
     let mut after = appeal.clone();
     after.apply(&change);
+    let message = super::lifecycle::message(ctx, &change, &system.name);
     let event = Event {
         seq: appeal.events,
         at: ctx.now(),
@@ -51,6 +52,7 @@ pub(super) fn route_by_rule(ctx: &Ctx, tx: &mut WriteTx, appeal: Appeal) -> Resu
         from: Some(appeal.status),
         to: after.status,
         change,
+        message,
     };
     tx.update_appeal(&appeal, &after, &event)?;
     tx.enqueue_notice(

@@ -28,8 +28,52 @@ struct StoredEvent {
 }
 
 impl Record for StoredEvent {
-    const VERSION: u8 = 1;
+    const VERSION: u8 = 2;
     const NAME: &'static str = "appeal event";
+}
+
+/// Version 1 of an event record: the same, before events kept their message in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct StoredEventV1 {
+    prev_hash: [u8; 32],
+    event: EventV1,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct EventV1 {
+    seq: u32,
+    at: jiff::Timestamp,
+    actor: crate::domain::appeal::Actor,
+    from: Option<crate::domain::kind::Status>,
+    to: crate::domain::kind::Status,
+    change: crate::domain::appeal::Change,
+}
+
+impl Record for StoredEventV1 {
+    const VERSION: u8 = 1;
+    const NAME: &'static str = "appeal event (version 1)";
+}
+
+/// Decodes an event record of any version this release knows. Records stay as written (the
+/// hash chain covers their bytes); older ones read with an empty message.
+fn decode_event(bytes: &[u8]) -> Result<StoredEvent> {
+    if bytes.first() == Some(&StoredEventV1::VERSION) {
+        let old: StoredEventV1 = decode(bytes)?;
+        let e = old.event;
+        return Ok(StoredEvent {
+            prev_hash: old.prev_hash,
+            event: Event {
+                seq: e.seq,
+                at: e.at,
+                actor: e.actor,
+                from: e.from,
+                to: e.to,
+                change: e.change,
+                message: crate::domain::appeal::Message::default(),
+            },
+        });
+    }
+    decode(bytes)
 }
 
 /// The first broken link of an appeal's history.
@@ -66,7 +110,7 @@ pub trait AppealReads: Tx {
         };
         table
             .range((id.0, 0)..=(id.0, u32::MAX))?
-            .map(|entry| Ok(decode::<StoredEvent>(entry?.1.value())?.event))
+            .map(|entry| Ok(decode_event(entry?.1.value())?.event))
             .collect()
     }
 
@@ -79,7 +123,7 @@ pub trait AppealReads: Tx {
         for entry in table.range((id.0, 0)..=(id.0, u32::MAX))? {
             let (key, value) = entry?;
             let bytes = value.value();
-            let stored: StoredEvent = decode(bytes)?;
+            let stored = decode_event(bytes)?;
             if stored.prev_hash != expected || stored.event.seq != key.value().1 {
                 return Ok(Some(ChainBreak {
                     appeal: id,

@@ -46,7 +46,8 @@ impl Store {
 
 impl ReadTx {
     /// Copies every table of this snapshot into a new redb file beside `dest`, makes it durable
-    /// and renames it over `dest`. On failure nothing is left under either name.
+    /// and renames it over `dest`. On failure the partial file is removed and `dest` is left
+    /// as it was.
     pub fn copy_to(&self, dest: &Path) -> Result<CopySummary> {
         refuse_unknown_tables(&self.txn)?;
         write_beside(dest, |partial| {
@@ -121,24 +122,40 @@ fn refuse_unknown_tables(txn: &redb::ReadTransaction) -> Result<()> {
     }
 }
 
-/// Copies every listed table from `src` into `dest` in one durable write transaction.
+/// Copies every listed table from `src` into `dest`, committing durably every
+/// [`COMMIT_BYTES`]: one huge flush at the end would make the file system hold the live store's
+/// next `fsync` until the whole copy is on disk (ext4 and others order them in one journal).
 fn copy_tables(src: &redb::ReadTransaction, dest: &Database) -> Result<Vec<(String, u64)>> {
-    let mut txn = dest.begin_write()?;
-    txn.set_durability(Durability::Immediate)?;
     let mut copier = Copier {
         src,
-        dest: &txn,
+        dest,
+        txn: Some(begin_copy(dest)?),
+        pending: 0,
         tables: Vec::new(),
     };
     schema::visit_tables(&mut copier)?;
-    let Copier { tables, .. } = copier;
-    txn.commit()?;
-    Ok(tables)
+    if let Some(txn) = copier.txn.take() {
+        txn.commit()?;
+    }
+    Ok(copier.tables)
+}
+
+/// Bytes copied between two durable commits of a copy.
+const COMMIT_BYTES: usize = 4 * 1024 * 1024;
+
+fn begin_copy(dest: &Database) -> Result<redb::WriteTransaction> {
+    let mut txn = dest.begin_write()?;
+    txn.set_durability(Durability::Immediate)?;
+    Ok(txn)
 }
 
 struct Copier<'a> {
     src: &'a redb::ReadTransaction,
-    dest: &'a redb::WriteTransaction,
+    dest: &'a Database,
+    /// The open write transaction of the copy (taken while a table is copied).
+    txn: Option<redb::WriteTransaction>,
+    /// Bytes written since the last commit.
+    pending: usize,
     tables: Vec<(String, u64)>,
 }
 
@@ -158,13 +175,28 @@ impl TableVisitor for Copier<'_> {
             }
             Err(e) => return Err(e.into()),
         };
-        let mut target = self.dest.open_table(def)?;
+        let mut txn = match self.txn.take() {
+            Some(txn) => txn,
+            None => begin_copy(self.dest)?,
+        };
+        let mut target = txn.open_table(def)?;
         let mut entries = 0u64;
         for entry in source.iter()? {
             let (key, value) = entry?;
-            target.insert(key.value(), value.value())?;
+            let (key, value) = (key.value(), value.value());
+            self.pending += K::as_bytes(&key).as_ref().len() + V::as_bytes(&value).as_ref().len();
+            target.insert(key, value)?;
             entries += 1;
+            if self.pending >= COMMIT_BYTES {
+                drop(target);
+                txn.commit()?;
+                txn = begin_copy(self.dest)?;
+                target = txn.open_table(def)?;
+                self.pending = 0;
+            }
         }
+        drop(target);
+        self.txn = Some(txn);
         self.tables.push((name, entries));
         Ok(())
     }
@@ -316,13 +348,16 @@ pub fn verify_copy(path: &Path) -> Result<IntegrityReport> {
             supported: SCHEMA_VERSION,
         }),
         Some(found) if found == SCHEMA_VERSION => file.read(|tx| tx.check_integrity()),
-        Some(_) => {
+        Some(found) => {
             drop(file);
             let scratch = ScratchFile::copy_of(path)?;
             let store = Store::open(&scratch.0)?;
             let report = store.read(|tx| tx.check_integrity());
             drop(store);
-            report
+            report.map(|report| IntegrityReport {
+                migrated_from: Some(found),
+                ..report
+            })
         }
     }
 }

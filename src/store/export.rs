@@ -30,6 +30,7 @@ use super::schema::{
 use super::sessions::Session;
 use super::users::Credentials;
 use super::{Error, ReadTx, Result, RoutingReads, SettingsReads, Store, WriteTx};
+use super::{PolicyReads, TermReads};
 use crate::domain::appeal::{Appeal, AppealId, Event};
 use crate::domain::institution::{Category, Unit};
 use crate::domain::user::{User, UserId};
@@ -344,6 +345,14 @@ impl ReadTx {
                         key: &key,
                         value: &self.routing_rules()?,
                     })?,
+                    "terms" => out.line(&SettingOut {
+                        key: &key,
+                        value: &self.stored_terms()?,
+                    })?,
+                    "extenders" => out.line(&SettingOut {
+                        key: &key,
+                        value: &self.extenders()?,
+                    })?,
                     other => {
                         return Err(bad_export(format!(
                             "settings record `{other}` has no place in the export format; \
@@ -411,6 +420,7 @@ impl ReadTx {
         let attachment_dir = dir.join(ATTACHMENT_DIR);
         fs::create_dir(&attachment_dir).map_err(|e| io_error(&attachment_dir, &e))?;
         let mut out = LinesOut::create(dir, "attachments.jsonl")?;
+        let mut written = Vec::new();
         if let Some(table) = self.open_for_export(ATTACHMENTS)? {
             for entry in table.iter()? {
                 let meta: AttachmentMeta = decode(entry?.1.value())?;
@@ -422,12 +432,20 @@ impl ReadTx {
                     )));
                 }
                 let path = attachment_dir.join(meta.id.0.to_string());
-                write_synced(&path, &bytes)?;
+                write_file(&path, &bytes)?;
+                written.push(path);
                 out.line(&meta)?;
             }
         }
         out.finish(counts)?;
-        Ok(())
+        // Synced together at the end: one journal commit makes most of them durable, where
+        // a sync per file while writing costs a commit each.
+        for path in &written {
+            File::open(path)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| io_error(path, &e))?;
+        }
+        sync_dir(&attachment_dir)
     }
 
     /// Delivered notices, by user and id.
@@ -491,6 +509,12 @@ fn prepare_empty_dir(dir: &Path) -> Result<()> {
         }
         Err(e) => Err(io_error(dir, &e)),
     }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    File::create_new(path)
+        .and_then(|mut file| file.write_all(bytes))
+        .map_err(|e| io_error(path, &e))
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -609,6 +633,20 @@ impl Store {
     }
 }
 
+/// One settings record, by key, each as its own type.
+fn import_setting(tx: &mut WriteTx, line: &SettingIn) -> Result<()> {
+    let bad = |e: serde_json::Error| bad_export(format!("setting `{}`: {e}", line.key));
+    let value = || line.value.clone();
+    match line.key.as_str() {
+        "institution" => tx.put_institution(&serde_json::from_value(value()).map_err(bad)?),
+        "calendar" => tx.put_calendar(&serde_json::from_value(value()).map_err(bad)?),
+        "routing" => tx.put_routing_rules(&serde_json::from_value::<Vec<_>>(value()).map_err(bad)?),
+        "terms" => tx.put_stored_terms(&serde_json::from_value(value()).map_err(bad)?),
+        "extenders" => tx.put_extenders(serde_json::from_value(value()).map_err(bad)?),
+        other => Err(bad_export(format!("unknown settings record `{other}`"))),
+    }
+}
+
 fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSummary> {
     let mut counts = BTreeMap::new();
     let mut counters = LinesIn::<CounterLine>::open(dir, "counters.jsonl")?;
@@ -620,19 +658,7 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
 
     let mut settings = LinesIn::<SettingIn>::open(dir, "settings.jsonl")?;
     while let Some(line) = settings.next()? {
-        let bad = |e: serde_json::Error| bad_export(format!("setting `{}`: {e}", line.key));
-        match line.key.as_str() {
-            "institution" => {
-                tx.put_institution(&serde_json::from_value(line.value.clone()).map_err(bad)?)?;
-            }
-            "calendar" => {
-                tx.put_calendar(&serde_json::from_value(line.value.clone()).map_err(bad)?)?;
-            }
-            "routing" => tx.put_routing_rules(
-                &serde_json::from_value::<Vec<_>>(line.value.clone()).map_err(bad)?,
-            )?,
-            other => return Err(bad_export(format!("unknown settings record `{other}`"))),
-        }
+        import_setting(tx, &line)?;
     }
     settings.finish(&mut counts);
 

@@ -25,7 +25,10 @@ use super::schema::{
 };
 use super::sessions::Session;
 use super::users::{Credentials, login_key_for};
-use super::{Error, ReadTx, Result, RoutingReads, SettingsReads, Store, WriteTx, registry};
+use super::{
+    Error, PolicyReads, ReadTx, Result, RoutingReads, SettingsReads, Store, TermReads, WriteTx,
+    registry,
+};
 use crate::domain::appeal::{Appeal, AppealId, AttachmentId};
 use crate::domain::institution::{Category, Unit};
 use crate::domain::registration_number::RegistrationNumber;
@@ -39,6 +42,9 @@ const MAX_PROBLEMS: usize = 10_000;
 pub struct IntegrityReport {
     /// The schema version recorded in the file.
     pub schema_version: Option<u32>,
+    /// For a copy from an older schema: its version (it was checked after migrating a scratch
+    /// copy to `schema_version`).
+    pub migrated_from: Option<u32>,
     /// Entries per table, in schema order.
     pub tables: Vec<(String, u64)>,
     /// Everything that does not hold, in the order found (at most 10,000).
@@ -128,6 +134,7 @@ impl ReadTx {
         check.counters()?;
         Ok(IntegrityReport {
             schema_version,
+            migrated_from: None,
             tables,
             problems: check.problems,
         })
@@ -234,6 +241,8 @@ impl Checker<'_> {
                 "institution" => self.tx.institution().map(drop),
                 "calendar" => self.tx.calendar().map(drop),
                 "routing" => self.tx.routing_rules().map(drop),
+                "terms" => self.tx.stored_terms().map(drop),
+                "extenders" => self.tx.extenders().map(drop),
                 other => {
                     self.problem(
                         format!("setting {other}"),

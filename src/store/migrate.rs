@@ -9,7 +9,12 @@ use super::schema::{META, SCHEMA_VERSION};
 use super::{Error, Result, Store, WriteTx};
 
 /// Upgrade steps, in order. Its length must equal `SCHEMA_VERSION - 1` (checked by a test).
-const MIGRATIONS: &[fn(&mut WriteTx) -> Result<()>] = &[];
+const MIGRATIONS: &[fn(&mut WriteTx) -> Result<()>] = &[
+    // 1 → 2: the report's index of appeals by registration day.
+    super::report::index_registration_days,
+    // 2 → 3: the work-queue counts kept with the indexes.
+    super::registry::count_open_appeals,
+];
 
 const VERSION_KEY: &str = "schema_version";
 

@@ -15,6 +15,7 @@ mod integrity;
 mod migrate;
 mod notices;
 mod registry;
+mod report;
 mod routing;
 pub mod schema;
 mod sessions;
@@ -37,6 +38,7 @@ pub use notices::{Notice, NoticeKind, NoticeReads, OutboxEntry};
 pub use registry::{
     OpenReads, QueueReads, RegistryFilter, RegistryPage, RegistryReads, RowSummary,
 };
+pub use report::PeriodReads;
 pub use routing::RoutingReads;
 pub use sessions::{Session, SessionReads};
 pub use settings::SettingsReads;
@@ -112,7 +114,10 @@ pub const FILE_NAME: &str = "otinish.redb";
 impl Store {
     /// Opens (creating if needed) the store file and runs migrations.
     pub fn open(path: &Path) -> Result<Self> {
-        let db = Database::builder().create(path)?;
+        // Other processes (`backup create` beside a running server) may open the file to read.
+        let db = Database::builder()
+            .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
+            .create(path)?;
         Self::prepare(db)
     }
 

@@ -7,8 +7,8 @@
 use jiff::civil::Date;
 
 use super::schema::{
-    APPEAL_ROWS, APPEALS, IDX_EXECUTOR, IDX_KIND, IDX_OPEN_DUE, IDX_OWNER, IDX_STATUS, IDX_TAX_ID,
-    IDX_UNIT,
+    APPEAL_ROWS, APPEALS, IDX_EXECUTOR, IDX_KIND, IDX_OPEN_COUNTS, IDX_OPEN_DUE, IDX_OWNER,
+    IDX_REGISTERED, IDX_STATUS, IDX_TAX_ID, IDX_UNIT,
 };
 use super::{AppealReads, Result, Tx, WriteTx};
 use crate::domain::appeal::{Appeal, AppealId, UnitId};
@@ -114,7 +114,7 @@ impl RowSummary {
 }
 
 /// A date as a sortable number, `yyyymmdd`.
-fn day_key(date: Date) -> u32 {
+pub(super) fn day_key(date: Date) -> u32 {
     let year = u32::try_from(date.year()).unwrap_or(0);
     year * 10_000
         + u32::from(date.month().unsigned_abs()) * 100
@@ -140,7 +140,10 @@ pub(super) fn write_indexes(tx: &mut WriteTx, appeal: &Appeal) -> Result<()> {
     if appeal.status.deadline_runs() {
         tx.table(IDX_OPEN_DUE)?
             .insert((day_key(appeal.due), id), ())?;
+        count_open(tx, appeal, 1)?;
     }
+    tx.table(IDX_REGISTERED)?
+        .insert((day_key(appeal.registered_on), id), ())?;
     Ok(())
 }
 
@@ -157,7 +160,58 @@ pub(super) fn remove_indexes(tx: &mut WriteTx, appeal: &Appeal) -> Result<()> {
     }
     tx.table(IDX_TAX_ID)?
         .remove((appeal.applicant.tax_id.as_str(), id))?;
-    tx.table(IDX_OPEN_DUE)?.remove((day_key(appeal.due), id))?;
+    if tx
+        .table(IDX_OPEN_DUE)?
+        .remove((day_key(appeal.due), id))?
+        .is_some()
+    {
+        count_open(tx, appeal, -1)?;
+    }
+    tx.table(IDX_REGISTERED)?
+        .remove((day_key(appeal.registered_on), id))?;
+    Ok(())
+}
+
+fn status_key(status: Status) -> String {
+    format!("status:{}", status.index())
+}
+
+fn executor_key(user: UserId) -> String {
+    format!("executor:{}", user.0)
+}
+
+/// Adds `delta` to the open-appeal counts of the appeal's status and executor.
+fn count_open(tx: &mut WriteTx, appeal: &Appeal, delta: i64) -> Result<()> {
+    let mut keys = vec![status_key(appeal.status)];
+    if let Some(executor) = &appeal.executor {
+        keys.push(executor_key(executor.user));
+    }
+    let mut counts = tx.table(IDX_OPEN_COUNTS)?;
+    for key in keys {
+        let now = redb::ReadableTable::get(&counts, key.as_str())?.map_or(0, |v| v.value());
+        // A count of zero is no entry, so the table equals what the open appeals imply.
+        match now.saturating_add_signed(delta) {
+            0 => counts.remove(key.as_str())?,
+            n => counts.insert(key.as_str(), n)?,
+        };
+    }
+    Ok(())
+}
+
+/// Schema 2 → 3: count the open appeals per status and executor.
+pub(super) fn count_open_appeals(tx: &mut WriteTx) -> Result<()> {
+    let mut open = Vec::new();
+    if let Some(appeals) = super::access::Access::view(&*tx, APPEALS)? {
+        for entry in appeals.range::<u64>(..)? {
+            let appeal: Appeal = super::codec::decode(entry?.1.value())?;
+            if appeal.status.deadline_runs() {
+                open.push(appeal);
+            }
+        }
+    }
+    for appeal in &open {
+        count_open(tx, appeal, 1)?;
+    }
     Ok(())
 }
 
@@ -282,41 +336,35 @@ pub trait OpenReads: Tx + Sized {
 
 impl<T: Tx> OpenReads for T {}
 
-/// Counting the work queues in one pass over the open appeals.
+/// Counting the work queues: kept counts for statuses and executors, capped range counts for
+/// the deadlines.
 pub trait QueueReads: Tx + Sized {
-    /// Counts for `me`, with "soon" meaning due in `[today, soon_until]`.
+    /// Counts for `me`, with "soon" meaning due in `[today, soon_until]`. Deadline counts stop
+    /// at `COUNT_CAP`.
     fn queue_counts(&self, me: UserId, today: Date, soon_until: Date) -> Result<QueueCounts> {
-        let (Some(open), Some(rows)) = (self.view(IDX_OPEN_DUE)?, self.view(APPEAL_ROWS)?) else {
-            return Ok(QueueCounts::default());
-        };
-        let (today, soon_until) = (day_key(today), day_key(soon_until));
         let mut counts = QueueCounts::default();
-        for entry in open.range::<(u32, u64)>(..)? {
-            let id = entry?.0.value().1;
-            let Some(row) = rows
-                .get(id)?
-                .and_then(|v| RowSummary::from_bytes(v.value()))
-            else {
-                continue;
+        if let Some(kept) = self.view(IDX_OPEN_COUNTS)? {
+            let get = |key: String| -> Result<u64> {
+                Ok(kept.get(key.as_str())?.map_or(0, |v| v.value()))
             };
-            if row.status == Status::Registered.index() {
-                counts.awaiting_routing += 1;
-            }
-            if row.status == Status::OnSignature.index() {
-                counts.awaiting_signature += 1;
-            }
-            if row.executor == me.0 {
-                counts.mine += 1;
-            }
-            if row.due < today {
-                counts.overdue += 1;
-            } else if row.due <= soon_until {
-                counts.due_soon += 1;
-            }
+            counts.awaiting_routing = get(status_key(Status::Registered))?;
+            counts.awaiting_signature = get(status_key(Status::OnSignature))?;
+            counts.mine = get(executor_key(me))?;
+        }
+        if let Some(open) = self.view(IDX_OPEN_DUE)? {
+            let (today, soon_until) = (day_key(today), day_key(soon_until));
+            counts.overdue = open.range((0, 0)..(today, 0))?.take(COUNT_CAP).count() as u64;
+            counts.due_soon = open
+                .range((today, 0)..=(soon_until, u64::MAX))?
+                .take(COUNT_CAP)
+                .count() as u64;
         }
         Ok(counts)
     }
 }
+
+/// Deadline queue counts stop here (the page shows the number as "at least").
+pub const COUNT_CAP: usize = 1000;
 
 impl<T: Tx> QueueReads for T {}
 

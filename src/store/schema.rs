@@ -7,7 +7,7 @@
 use redb::TableDefinition;
 
 /// The schema this binary writes. Opening a newer file is refused; older ones are migrated.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// `schema_version` → u32 (little endian), and other facts about the file.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -51,6 +51,11 @@ pub const IDX_OWNER: TableDefinition<(u64, u64), ()> = TableDefinition::new("idx
 pub const IDX_TAX_ID: TableDefinition<(&str, u64), ()> = TableDefinition::new("idx_tax_id");
 /// (due date as yyyymmdd, appeal id) for appeals that are not closed.
 pub const IDX_OPEN_DUE: TableDefinition<(u32, u64), ()> = TableDefinition::new("idx_open_due");
+/// (registration day as yyyymmdd, appeal id): the report reads a period without a full scan.
+pub const IDX_REGISTERED: TableDefinition<(u32, u64), ()> = TableDefinition::new("idx_registered");
+/// `status:<index>` / `executor:<user id>` → number of appeals whose deadline runs, kept with
+/// the other indexes so the work-queue counts cost a few lookups, not a scan.
+pub const IDX_OPEN_COUNTS: TableDefinition<&str, u64> = TableDefinition::new("idx_open_counts");
 
 /// Outbox sequence → `OutboxEntry` (notices waiting for delivery).
 pub const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
@@ -99,6 +104,8 @@ pub fn visit_tables<T: TableVisitor>(visitor: &mut T) -> Result<(), T::Error> {
     visitor.table(IDX_OWNER)?;
     visitor.table(IDX_TAX_ID)?;
     visitor.table(IDX_OPEN_DUE)?;
+    visitor.table(IDX_REGISTERED)?;
+    visitor.table(IDX_OPEN_COUNTS)?;
     visitor.table(OUTBOX)?;
     visitor.table(NOTICES)?;
     visitor.table(ATTACHMENTS)?;

@@ -55,6 +55,16 @@ pub trait TermReads: Tx {
             .copied()
             .unwrap_or_else(|| kind.term()))
     }
+
+    /// The admin's terms as stored (type code → term), without the built-in defaults.
+    fn stored_terms(&self) -> Result<BTreeMap<String, Term>> {
+        let Some(table) = self.view(SETTINGS)? else {
+            return Ok(BTreeMap::new());
+        };
+        Ok(decode_guard::<Terms>(table.get(KEY)?)?
+            .unwrap_or_default()
+            .0)
+    }
 }
 
 impl<T: Tx> TermReads for T {}
@@ -64,6 +74,13 @@ impl WriteTx {
     pub fn put_extenders(&mut self, roles: Roles) -> Result<()> {
         self.table(SETTINGS)?
             .insert(EXTENDERS_KEY, encode(&roles)?.as_slice())?;
+        Ok(())
+    }
+
+    /// Replaces the admin's terms (export and import).
+    pub fn put_stored_terms(&mut self, terms: &BTreeMap<String, Term>) -> Result<()> {
+        self.table(SETTINGS)?
+            .insert(KEY, encode(&Terms(terms.clone()))?.as_slice())?;
         Ok(())
     }
 

@@ -96,7 +96,8 @@ impl Call<'_> {
             tr: self.app.catalog.tr(self.visitor.lang),
             csrf: self.visitor.csrf.clone(),
             path: self.req.path.clone(),
-            style: &self.app.assets.style_path,
+            assets: &self.app.assets,
+            scope: "",
             institution,
             user: self.visitor.user().map(|u| NavUser {
                 name: u.full_name.as_str().to_owned(),

@@ -20,6 +20,14 @@ pub const NEW_APPEAL: &str = "/appeals/new";
 pub const REGISTRY: &str = "/registry";
 /// The clerk's form for paper, e-mail and walk-in appeals.
 pub const REGISTRY_NEW: &str = "/registry/new";
+/// The registry with its current filters as XLSX or CSV (`?format=`).
+pub const REGISTRY_EXPORT: &str = "/registry/export";
+/// The report on appeals (directors and admins).
+pub const REPORTS: &str = "/reports";
+/// The report as a file (`?format=pdf|docx|xlsx|csv&from=&to=&lang=`).
+pub const REPORTS_DOWNLOAD: &str = "/reports/download";
+/// The report's stylesheet (screen and A4 print).
+pub const REPORTS_STYLE: &str = "/reports/style.css";
 /// Admin: institution profile, units, categories.
 pub const ADMIN: &str = "/admin";
 /// Admin: profile form target.
@@ -28,6 +36,8 @@ pub const ADMIN_PROFILE: &str = "/admin/profile";
 pub const ADMIN_UNITS: &str = "/admin/units";
 /// Admin: new category.
 pub const ADMIN_CATEGORIES: &str = "/admin/categories";
+/// Admin: download a consistent copy of the store.
+pub const ADMIN_BACKUP: &str = "/admin/backup";
 /// Admin: terms per appeal type.
 pub const ADMIN_TERMS: &str = "/admin/terms";
 /// Admin: routing rules.

@@ -4,7 +4,7 @@
 use super::Call;
 use super::error::WebError;
 use super::handlers::{
-    admin, appeals, applicant, auth, backup, calendar, registry, routing, terms,
+    admin, appeals, applicant, auth, backup, calendar, registry, reports, routing, terms,
 };
 use super::request::Method::{self, Get, Head, Post};
 use super::response::Response;
@@ -67,6 +67,10 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
         (Get | Head, ["registry"]) => registry::list(call, &require_staff(v)?),
         (Get | Head, ["registry", "new"]) => registry::new_form(call, &require_staff(v)?),
         (Post, ["registry", "new"]) => registry::register(call, &require_staff(v)?),
+        (Get | Head, ["registry", "export"]) => reports::export(call, &require_staff(v)?),
+        (Get | Head, ["reports"]) => reports::show(call, &require_staff(v)?),
+        (Get | Head, ["reports", "download"]) => reports::download(call, &require_staff(v)?),
+        (Get | Head, ["reports", "style.css"]) => Ok(reports::stylesheet()),
 
         (Get | Head, ["admin"]) => admin::settings(call, &require_admin(v)?),
         (Post, ["admin", "profile"]) => admin::save_profile(call, &require_admin(v)?),

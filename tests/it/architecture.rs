@@ -112,6 +112,15 @@ fn views_are_pure_functions_of_view_models() {
 }
 
 #[test]
+fn the_report_formats_only_lay_out_figures() {
+    let found = offenders(
+        "report",
+        &["crate::store", "crate::service", "crate::web", "redb"],
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
 fn async_lives_in_the_server_file_only() {
     let mut found = Vec::new();
     for file in rust_files(&src()) {

@@ -528,3 +528,73 @@ fn the_admin_grants_the_clerk_the_right_to_extend() {
     );
     assert_eq!(done.status, 303, "{}", done.text());
 }
+
+#[test]
+fn an_anonymous_paper_appeal_is_terminated_not_answered() {
+    let app = TestApp::spawn();
+    let mut clerk = staff(&app, "clerk");
+    clerk.get("/registry/new");
+    let done = clerk.post_multipart(
+        "/registry/new",
+        &[
+            ("channel", "paper"),
+            ("anonymous", "yes"),
+            ("applicant_kind", ""),
+            ("tax_id", ""),
+            ("name", ""),
+            ("phone", ""),
+            ("kind", "report"),
+            ("unit", "1"),
+            ("category", "4"),
+            ("subject", "Қызметкер туралы"),
+            ("description", "Қолтаңбасыз хат."),
+        ],
+        &[],
+    );
+    assert_eq!(done.status, 303, "{}", done.text());
+    let appeal = done
+        .location
+        .unwrap()
+        .split("/receipt")
+        .next()
+        .unwrap()
+        .to_owned();
+    let executor = option_value(&clerk.get(&appeal), "Нұрлан Оспанов");
+    act(
+        &mut clerk,
+        &appeal,
+        &[("action", "route"), ("executor", &executor)],
+        &[],
+    );
+    let mut executor = staff(&app, "executor");
+    let card = executor.get(&appeal);
+    assert!(card.text().contains("Жасырын өтініш."), "{}", card.text());
+    assert!(
+        !card.body.contains("value=\"submit-draft\""),
+        "no answer on the merits"
+    );
+    let refused = act(
+        &mut executor,
+        &appeal,
+        &[
+            ("action", "submit-draft"),
+            ("outcome", "answer-given"),
+            ("text", "x"),
+        ],
+        &[],
+    );
+    assert_eq!(refused.status, 409);
+    let mut director = staff(&app, "director");
+    let ended = act(
+        &mut director,
+        &appeal,
+        &[
+            ("action", "terminate"),
+            ("ground", "anonymous"),
+            ("text", "Авторы белгісіз (88-б. 1-б. 2-т.)"),
+        ],
+        &[],
+    );
+    assert_eq!(ended.status, 303, "{}", ended.text());
+    assert!(director.get(&appeal).text().contains("Тоқтатылды"));
+}

@@ -10,8 +10,12 @@
 
 mod architecture;
 mod binary;
+mod browser;
 mod calendar;
 mod journeys;
 mod lifecycle;
+mod operations;
+mod report_timing;
+mod reports;
 mod security;
 mod support;

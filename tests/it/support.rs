@@ -257,6 +257,29 @@ impl Browser {
         self.finish(response)
     }
 
+    /// GET a download: status, content type and the body as bytes.
+    pub fn download(&mut self, path: &str) -> (u16, String, Vec<u8>) {
+        let mut response = self
+            .agent
+            .get(self.url(path))
+            .header("cookie", self.cookie_header())
+            .call()
+            .unwrap();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(50 * 1024 * 1024)
+            .read_to_vec()
+            .unwrap();
+        (response.status().as_u16(), content_type, body)
+    }
+
     /// POST a URL-encoded form with the current CSRF token and a same-origin `Origin`.
     pub fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let mut pairs: Vec<(&str, &str)> = fields.to_vec();

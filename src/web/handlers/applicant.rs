@@ -93,6 +93,7 @@ pub(super) fn appeal_form(form: &Form) -> AppealForm {
         address: form.string("address"),
         channel: form.string("channel"),
         co_applicants: form.string("co_applicants"),
+        anonymous: form.checked("anonymous"),
     }
 }
 

@@ -83,7 +83,9 @@ pub fn logout(call: &Call) -> Result<Response, WebError> {
         auth::sign_out(&call.app.ctx, token)?;
     }
     call.set_cookie(session::cookie(session::SESSION_COOKIE, "", 0));
-    Ok(Response::see_other(paths::HOME))
+    // The browser drops what the offline app kept (the last-seen list of appeals), so the
+    // next person on this device never sees it.
+    Ok(Response::see_other(paths::HOME).with_header("clear-site-data", "\"storage\""))
 }
 
 /// GET /register

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod backup;
 pub mod calendar;
 pub mod registry;
+pub mod reports;
 pub mod routing;
 pub mod terms;
 

@@ -5,7 +5,7 @@
 
 use maud::{Markup, html};
 
-use super::components::{Input, csrf, error_summary, input, select, textarea};
+use super::components::{Input, csrf, error_summary, files, input, select, textarea};
 use super::layout::Chrome;
 use crate::domain::appeal::Appeal;
 use crate::domain::field::FieldErrors;
@@ -57,13 +57,7 @@ fn date_input(
 }
 
 fn files_input(c: &Chrome, errors: &FieldErrors) -> Markup {
-    html! {
-        div.field {
-            label for="f-files" { (c.t("form.files")) }
-            input id="f-files" name="files" type="file" multiple accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx";
-            @if let Some(key) = errors.for_field("files") { p.error role="alert" { (c.t(key)) } }
-        }
-    }
+    files(c, errors, None)
 }
 
 /// The fields of one action's form.
@@ -127,10 +121,11 @@ fn fields(
             (input(c, e, Input::text("letter_number", "field.letter_number", v.get("letter_number"))))
             (textarea(c, e, "text", "field.letter", v.get("text"), 5))
             @if action == "forward" {
+                @let id = c.field_id("part");
                 div.field {
-                    label for="f-part" { (c.t("field.part")) }
-                    textarea id="f-part" name="part" rows="3" aria-describedby="f-part-hint" { (v.get("part")) }
-                    p.hint id="f-part-hint" { (c.t("field.part_hint")) }
+                    label for=(id) { (c.t("field.part")) }
+                    textarea id=(id) name="part" rows="3" aria-describedby=(format!("{id}-hint")) { (v.get("part")) }
+                    p.hint id=(format!("{id}-hint")) { (c.t("field.part_hint")) }
                 }
             }
         },
@@ -182,13 +177,15 @@ pub fn actions(c: &Chrome, a: &Appeal, p: &ActionPanel) -> Markup {
         @for action in &p.available {
             @let refused = p.refused.as_deref() == Some(*action);
             @let (v, e) = if refused { (p.values, p.errors) } else { (&empty_form, &no_errors) };
+            // Several forms share field names: each gets its own control ids.
+            @let sc = c.scoped(action);
             section.card.no-print id=(format!("action-{action}")) {
                 h2 { (c.t(title_key(action))) }
-                @if refused { (error_summary(c, e)) }
+                @if refused { (error_summary(&sc, e)) }
                 form.stack method="post" action=(paths::act(a.id)) enctype="multipart/form-data" novalidate {
                     (csrf(c))
                     input type="hidden" name="action" value=(action);
-                    (fields(c, a, action, p, v, e))
+                    (fields(&sc, a, action, p, v, e))
                     p.actions { button.primary type="submit" { (c.t(title_key(action))) } }
                 }
             }

@@ -124,6 +124,9 @@ fn basis(c: &Chrome, a: &Appeal) -> Markup {
 fn links(c: &Chrome, a: &Appeal) -> Markup {
     let l = &a.links;
     html! {
+        @if a.applicant.tax_id.is_anonymous() {
+            p.notice { strong { (c.t("appeal.anonymous")) } " " (c.t("appeal.anonymous_text")) }
+        }
         @if let Some((id, number)) = &l.repeated_of {
             p.notice { (c.t("appeal.repeated_of")) " " a href=(paths::appeal(*id)) { (number) } }
         }
@@ -152,6 +155,8 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
         c,
         &a.number.to_string(),
         html! {
+            // On paper the page header is not printed; the institution heads the document.
+            p.print-only { (c.institution) }
             h1 { (c.t("appeal.title")) " " (a.number) }
             p {
                 (status(c, a.status))

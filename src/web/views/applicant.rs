@@ -3,7 +3,7 @@
 use jiff::civil::Date;
 use maud::{Markup, html};
 
-use super::components::{Input, csrf, date, error_summary, input, select, status, textarea};
+use super::components::{Input, csrf, date, error_summary, files, input, select, status, textarea};
 use super::layout::{Chrome, page};
 use crate::domain::appeal::Appeal;
 use crate::domain::field::FieldErrors;
@@ -49,12 +49,16 @@ pub fn cabinet(c: &Chrome, appeals: &[Appeal], today: Date) -> Markup {
         c.t("cabinet.title"),
         html! {
             h1 { (c.t("cabinet.title")) }
+            // Hidden until the service worker shows this page from its offline copy.
+            p.notice.offline-note role="status" { (c.t("offline.note")) " " time.seen-at {} }
             p.actions { a.btn.primary href=(paths::NEW_APPEAL) { (c.t("nav.new_appeal")) } }
             @if appeals.is_empty() {
                 p.muted { (c.t("cabinet.empty")) }
             } @else {
                 div.table-wrap {
-                    table.list {
+                    // On phones each row becomes a card; `data-label` names its cells.
+                    table.list.cards {
+                        caption.visually-hidden { (c.t("cabinet.title")) }
                         thead { tr {
                             th scope="col" { (c.t("appeal.number")) }
                             th scope="col" { (c.t("appeal.subject")) }
@@ -65,11 +69,11 @@ pub fn cabinet(c: &Chrome, appeals: &[Appeal], today: Date) -> Markup {
                         tbody {
                             @for a in appeals {
                                 tr.overdue[a.is_overdue(today)] {
-                                    td { a href=(paths::appeal(a.id)) { (a.number) } }
-                                    td { (a.subject) }
-                                    td { (c.t(a.kind.label_key())) }
-                                    td { (status(c, a.status)) }
-                                    td { (date(a.due)) }
+                                    td data-label=(c.t("appeal.number")) { a href=(paths::appeal(a.id)) { (a.number) } }
+                                    td data-label=(c.t("appeal.subject")) { (a.subject) }
+                                    td data-label=(c.t("appeal.kind")) { (c.t(a.kind.label_key())) }
+                                    td data-label=(c.t("appeal.status")) { (status(c, a.status)) }
+                                    td data-label=(c.t("appeal.due")) { (date(a.due)) }
                                 }
                             }
                         }
@@ -140,21 +144,16 @@ pub fn appeal_form(c: &Chrome, p: &AppealFormPage) -> Markup {
                         textarea id="f-co_applicants" name="co_applicants" rows="2" aria-describedby="f-co_applicants-hint" { (v.get("co_applicants")) }
                         p.hint id="f-co_applicants-hint" { (c.t("form.co_applicants_hint")) }
                     }
-                    @let file_error = p.errors.for_field("files").map(|k| c.tr.t(k));
-                    div.field.invalid[file_error.is_some()] {
-                        label for="f-files" { (c.t("form.files")) }
-                        input id="f-files" name="files" type="file" multiple
-                            accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png"
-                            aria-describedby="f-files-hint";
-                        p.hint id="f-files-hint" {
-                            (c.tr.fmt("form.files_hint", &[("n", &p.max_files.to_string()), ("mb", &p.max_mib.to_string())]))
-                        }
-                        @if let Some(error) = file_error { p.error role="alert" { (error) } }
-                    }
+                    (files(c, p.errors, Some(&c.tr.fmt("form.files_hint", &[("n", &p.max_files.to_string()), ("mb", &p.max_mib.to_string())]))))
                 }
                 fieldset {
                     legend { (c.t(if p.on_behalf { "form.applicant" } else { "form.own_data" })) }
                     @if p.on_behalf {
+                        div.check {
+                            input type="checkbox" id="f-anonymous" name="anonymous" value="yes" checked[v.checked("anonymous")] aria-describedby="f-anonymous-hint";
+                            label for="f-anonymous" { (c.t("form.anonymous")) }
+                        }
+                        p.hint id="f-anonymous-hint" { (c.t("form.anonymous_hint")) }
                         @let channels: Vec<(String, String)> = Channel::ALL.iter().filter(|ch| **ch != Channel::Portal)
                             .map(|ch| (ch.code().to_owned(), c.t(ch.label_key()).to_owned())).collect();
                         (select(c, p.errors, "channel", "appeal.channel", &channels, v.get("channel"), true))

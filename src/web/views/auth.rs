@@ -17,7 +17,7 @@ pub fn login(c: &Chrome, name: &str, next: &str, failed: Option<&'static str>) -
         html! {
             h1 { (c.t("login.title")) }
             @if let Some(key) = failed {
-                div.notice.error role="alert" { (c.t(key)) }
+                div.notice.error role="alert" tabindex="-1" id="form-errors" { (c.t(key)) }
             }
             form.stack method="post" action=(paths::LOGIN) {
                 (csrf(c))

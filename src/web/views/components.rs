@@ -87,8 +87,8 @@ impl<'a> Input<'a> {
 /// A labelled input with its hint and error.
 pub fn input(c: &Chrome, errors: &FieldErrors, f: Input) -> Markup {
     let error = error_of(c, errors, f.name);
-    let id = format!("f-{}", f.name);
-    let described = described_by(f.name, f.hint.is_some(), error.is_some());
+    let id = c.field_id(f.name);
+    let described = described_by(&id, f.hint.is_some(), error.is_some());
     html! {
         div.field.invalid[error.is_some()] {
             label for=(id) { (c.t(f.label)) @if f.required { " *" } }
@@ -102,13 +102,14 @@ pub fn input(c: &Chrome, errors: &FieldErrors, f: Input) -> Markup {
     }
 }
 
-fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
+/// The `aria-describedby` of the control `id`: its hint and its error, when shown.
+pub fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
     let mut ids = Vec::new();
     if hint {
-        ids.push(format!("f-{name}-hint"));
+        ids.push(format!("{id}-hint"));
     }
     if error {
-        ids.push(format!("f-{name}-error"));
+        ids.push(format!("{id}-error"));
     }
     (!ids.is_empty()).then(|| ids.join(" "))
 }
@@ -123,13 +124,13 @@ pub fn textarea(
     rows: u8,
 ) -> Markup {
     let error = error_of(c, errors, name);
-    let id = format!("f-{name}");
+    let id = c.field_id(name);
     html! {
         div.field.invalid[error.is_some()] {
             label for=(id) { (c.t(label)) " *" }
             textarea id=(id) name=(name) rows=(rows) required
                 aria-invalid=[error.is_some().then_some("true")]
-                aria-describedby=[described_by(name, false, error.is_some())] { (value) }
+                aria-describedby=[described_by(&id, false, error.is_some())] { (value) }
             @if let Some(error) = error { p.error id=(format!("{id}-error")) role="alert" { (error) } }
         }
     }
@@ -146,18 +147,37 @@ pub fn select(
     required: bool,
 ) -> Markup {
     let error = error_of(c, errors, name);
-    let id = format!("f-{name}");
+    let id = c.field_id(name);
     html! {
         div.field.invalid[error.is_some()] {
             label for=(id) { (c.t(label)) @if required { " *" } }
             select id=(id) name=(name) required[required]
                 aria-invalid=[error.is_some().then_some("true")]
-                aria-describedby=[described_by(name, false, error.is_some())] {
+                aria-describedby=[described_by(&id, false, error.is_some())] {
                 option value="" { (c.t("form.choose")) }
                 @for (value, text) in options {
                     option value=(value) selected[value == selected] { (text) }
                 }
             }
+            @if let Some(error) = error { p.error id=(format!("{id}-error")) role="alert" { (error) } }
+        }
+    }
+}
+
+/// File types the attachment picker offers (the service checks the content anyway).
+const ACCEPT_FILES: &str = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png";
+
+/// The attachments picker (field `files`) with an optional hint and its error.
+pub fn files(c: &Chrome, errors: &FieldErrors, hint: Option<&str>) -> Markup {
+    let error = error_of(c, errors, "files");
+    let id = c.field_id("files");
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (c.t("form.files")) }
+            input id=(id) name="files" type="file" multiple accept=(ACCEPT_FILES)
+                aria-invalid=[error.is_some().then_some("true")]
+                aria-describedby=[described_by(&id, hint.is_some(), error.is_some())];
+            @if let Some(hint) = hint { p.hint id=(format!("{id}-hint")) { (hint) } }
             @if let Some(error) = error { p.error id=(format!("{id}-error")) role="alert" { (error) } }
         }
     }
@@ -171,7 +191,7 @@ pub fn error_summary(c: &Chrome, errors: &FieldErrors) -> Markup {
                 p { strong { (c.t("form.has_errors")) } }
                 ul {
                     @for e in &errors.0 {
-                        li { a href=(format!("#f-{}", e.field)) { (c.t(e.key)) } }
+                        li { a href=(format!("#{}", c.field_id(e.field))) { (c.t(e.key)) } }
                     }
                 }
             }

@@ -7,6 +7,7 @@ use maud::{DOCTYPE, Markup, html};
 use crate::domain::lang::Lang;
 use crate::domain::user::{Role, Roles};
 use crate::i18n::Tr;
+use crate::web::assets::{Assets, MANIFEST_PATH, THEME_COLOR};
 use crate::web::paths;
 
 /// Who is signed in, as the header shows it.
@@ -29,8 +30,11 @@ pub struct Chrome<'a> {
     pub csrf: String,
     /// The current path (for the language switch and active navigation).
     pub path: String,
-    /// Stylesheet URL.
-    pub style: &'a str,
+    /// URLs of the stylesheet, script and icons.
+    pub assets: &'a Assets,
+    /// Prefix of the ids of form controls, for pages with several forms that share field
+    /// names (the appeal card's actions); empty elsewhere. See [`Chrome::scoped`].
+    pub scope: &'a str,
     /// The institution's name in the page's language.
     pub institution: String,
     /// The signed-in user.
@@ -41,10 +45,29 @@ pub struct Chrome<'a> {
     pub unread: usize,
 }
 
-impl Chrome<'_> {
+impl<'a> Chrome<'a> {
     /// A text in the page's language.
     pub fn t(&self, key: &'static str) -> &str {
         self.tr.t(key)
+    }
+
+    /// The same chrome for one of several forms on a page: its controls get ids
+    /// `f-{scope}-{name}`, so labels and error links point into that form only.
+    #[must_use]
+    pub fn scoped(&self, scope: &'a str) -> Self {
+        Self {
+            scope,
+            ..self.clone()
+        }
+    }
+
+    /// The id of the control for field `name` (`f-name`, or `f-scope-name` in a scoped form).
+    pub fn field_id(&self, name: &str) -> String {
+        if self.scope.is_empty() {
+            format!("f-{name}")
+        } else {
+            format!("f-{}-{name}", self.scope)
+        }
     }
 
     /// A time as local `dd.mm.yyyy HH:MM`.
@@ -72,7 +95,12 @@ pub fn page(c: &Chrome, title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — " (c.t("app.name")) }
-                link rel="stylesheet" href=(c.style);
+                meta name="theme-color" content=(THEME_COLOR);
+                link rel="stylesheet" href=(c.assets.style_path);
+                link rel="icon" href=(c.assets.icon_path) type="image/svg+xml";
+                link rel="apple-touch-icon" href=(c.assets.touch_icon_path);
+                link rel="manifest" href=(MANIFEST_PATH);
+                script src=(c.assets.script_path) defer {}
             }
             body {
                 a.skip-link href="#main" { (c.t("nav.skip")) }
@@ -95,6 +123,9 @@ pub fn page(c: &Chrome, title: &str, body: Markup) -> Markup {
                                     }
                                     @if user.roles.any(&[Role::Clerk, Role::Director, Role::Admin]) {
                                         (nav_link(c, paths::REGISTRY_NEW, "nav.register_appeal"))
+                                    }
+                                    @if user.roles.any(&[Role::Director, Role::Admin]) {
+                                        (nav_link(c, paths::REPORTS, "report.nav"))
                                     }
                                     @if user.roles.has(Role::Admin) {
                                         (nav_link(c, paths::ADMIN, "nav.admin"))

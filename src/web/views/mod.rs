@@ -13,5 +13,6 @@ pub mod home;
 pub mod layout;
 pub mod notices;
 pub mod registry;
+pub mod reports;
 pub mod routing;
 pub mod terms;

@@ -77,7 +77,7 @@ fn queues(c: &Chrome, p: &RegistryPage) -> Markup {
             ul {
                 @for (href, key, count) in &links {
                     li {
-                        a href=(href) { (c.t(key)) @if let Some(count) = count { " " span.count { (count) } } }
+                        a href=(href) { (c.t(key)) @if let Some(count) = count { " " span.count { (count) @if *count >= 1000 { "+" } } } }
                     }
                 }
             }
@@ -145,6 +145,7 @@ pub fn registry(c: &Chrome, p: &RegistryPage) -> Markup {
                 (filter_select(c, "executor", "appeal.executor", &p.executors, q.get("executor")))
                 button type="submit" { (c.t("registry.apply")) }
             }
+            (super::reports::export_links(c, q))
             @if p.appeals.is_empty() {
                 p.muted { (c.t("registry.empty")) }
             } @else {

@@ -1,0 +1,34 @@
+/* Otinish - progressive enhancement only. Every page works the same without this file:
+   forms post, links navigate, errors are in the page. It adds three things:
+   1. on a refused form, focus moves to the first field in error (or to the error summary);
+   2. the installable-app service worker is registered;
+   3. signing in or out forgets the last-seen list of appeals kept for offline use. */
+(function () {
+  "use strict";
+
+  var summary = document.getElementById("form-errors");
+  if (summary) {
+    var first = summary.parentNode.querySelector("[aria-invalid='true']");
+    (first || summary).focus();
+  }
+
+  function forget() {
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage("forget");
+    }
+    if (window.caches) {
+      caches.delete("otinish-user");
+    }
+  }
+
+  document.addEventListener("submit", function (event) {
+    var path = new URL(event.target.getAttribute("action") || "", location.href).pathname;
+    if (path === "/login" || path === "/logout" || path === "/register") {
+      forget();
+    }
+  });
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js").catch(function () {});
+  }
+})();

@@ -1,0 +1,198 @@
+//! The report on appeals and the registry export: read a period in one snapshot, reduce each
+//! appeal to its facts, aggregate once (`domain::report::aggregate`), and hand the result to
+//! whichever format was asked for. Only directors and admins see the report.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use super::registry::{self, RegistryQuery};
+use super::{Ctx, Error, Result};
+use crate::domain::appeal::{Appeal, CategoryId, UnitId};
+use crate::domain::field::FieldErrors;
+use crate::domain::lang::Names;
+use crate::domain::report::{
+    Facts, ListingRow, Period, Report, Scope, StaffMember, aggregate, finished_on,
+};
+use crate::domain::user::{Role, User};
+use crate::store::{
+    self, AppealReads, PeriodReads, ReadTx, RegistryReads, SettingsReads, UserReads,
+};
+
+/// The most rows one registry export holds.
+pub const MAX_EXPORT_ROWS: usize = 100_000;
+
+/// Whether a user may see the report: directors and admins.
+pub fn may_see_reports(user: &User) -> bool {
+    user.roles().any(&[Role::Director, Role::Admin])
+}
+
+/// The period typed in a form or on the command line: `YYYY-MM-DD` or `DD.MM.YYYY` days, both
+/// optional (the current calendar year by default).
+pub fn period(ctx: &Ctx, from: &str, to: &str) -> Result<Period> {
+    let mut errors = FieldErrors::default();
+    let year = ctx.today().year();
+    let from =
+        parse_day(from, &mut errors, "from").unwrap_or_else(|| jiff::civil::date(year, 1, 1));
+    let to = parse_day(to, &mut errors, "to").unwrap_or_else(|| jiff::civil::date(year, 12, 31));
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    Period::new(from, to).map_err(|e| {
+        let mut errors = FieldErrors::default();
+        errors.add("to", e.key());
+        Error::Invalid(errors)
+    })
+}
+
+fn parse_day(text: &str, errors: &mut FieldErrors, field: &'static str) -> Option<Date> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let parsed = text.parse::<Date>().ok().or_else(|| {
+        let mut parts = text.split('.');
+        let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+        Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+    });
+    if parsed.is_none() {
+        errors.add(field, "report.error.date");
+    }
+    parsed
+}
+
+/// The facts of one appeal, reading its history only when the snapshot lacks the end day.
+fn facts_of(ctx: &Ctx, tx: &ReadTx, appeal: &Appeal) -> store::Result<Facts> {
+    let history_end = if Facts::needs_history(appeal) {
+        finished_on(&tx.events(appeal.id)?, &ctx.rules.time_zone)
+    } else {
+        None
+    };
+    Ok(Facts::of(appeal, history_end))
+}
+
+/// Builds the report for `period`. `viewer` is the signed-in user (`None` on the command line,
+/// whose operator holds the store file anyway); `progress` hears (appeals read, appeals to read).
+pub fn build(
+    ctx: &Ctx,
+    viewer: Option<&User>,
+    period: Period,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Report> {
+    if viewer.is_some_and(|u| !may_see_reports(u)) {
+        return Err(Error::Forbidden);
+    }
+    let calendar = ctx.calendar();
+    let today = ctx.today();
+    let report = ctx.store.read(|tx| {
+        let from = period.reading_from();
+        let total = tx.count_registered(from, period.to)?;
+        let mut facts = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+        progress(0, total);
+        tx.each_registered(from, period.to, &mut |appeal| {
+            facts.push(facts_of(ctx, tx, &appeal)?);
+            let done = facts.len() as u64;
+            if done.is_multiple_of(10_000) {
+                progress(done, total);
+            }
+            Ok(())
+        })?;
+        progress(facts.len() as u64, total);
+        let units = tx.units()?;
+        let unit_ids: Vec<_> = units.iter().filter(|u| u.active).map(|u| u.id).collect();
+        let figures = aggregate(
+            &Scope {
+                period,
+                today,
+                calendar: &calendar,
+                units: &unit_ids,
+            },
+            facts,
+        );
+        // Every staff account names its appeals; only active ones are listed in the narrative.
+        let staff = tx.staff()?;
+        Ok::<_, store::Error>(Report {
+            figures,
+            institution: tx.institution()?,
+            staff: staff
+                .iter()
+                .filter(|u| u.active && !u.roles().is_empty())
+                .map(|u| StaffMember {
+                    name: u.full_name.as_str().to_owned(),
+                    roles: u.roles(),
+                })
+                .collect(),
+            since: tx.first_registration_day()?,
+            made_on: today,
+            units: units.into_iter().map(|u| (u.id, u.names)).collect(),
+            categories: tx
+                .categories()?
+                .into_iter()
+                .map(|c| (c.id, c.names))
+                .collect(),
+            executors: staff
+                .iter()
+                .map(|u| (u.id, u.full_name.as_str().to_owned()))
+                .collect(),
+        })
+    })?;
+    Ok(report)
+}
+
+/// The registry with its current filters, every page, as export rows.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    /// One row per appeal, newest first.
+    pub rows: Vec<ListingRow>,
+    /// Whether [`MAX_EXPORT_ROWS`] cut it short.
+    pub truncated: bool,
+    /// Unit names.
+    pub units: BTreeMap<UnitId, Names>,
+    /// Category names.
+    pub categories: BTreeMap<CategoryId, Names>,
+}
+
+/// Every appeal the registry shows for `query`, for staff.
+pub fn listing(ctx: &Ctx, staff: &User, query: &RegistryQuery) -> Result<Listing> {
+    if staff.is_applicant() || staff.roles().is_empty() {
+        return Err(Error::Forbidden);
+    }
+    let mut filter = registry::filter(ctx, query);
+    filter.before = None;
+    let calendar = ctx.calendar();
+    let today = ctx.today();
+    let listing = ctx.store.read(|tx| {
+        let mut rows = Vec::new();
+        let mut truncated = false;
+        loop {
+            let page = tx.registry(&filter)?;
+            for appeal in &page.appeals {
+                let history_end = if Facts::needs_history(appeal) {
+                    finished_on(&tx.events(appeal.id)?, &ctx.rules.time_zone)
+                } else {
+                    None
+                };
+                rows.push(ListingRow::of(appeal, history_end, today, &calendar));
+            }
+            match page.next {
+                Some(next) if rows.len() < MAX_EXPORT_ROWS => filter.before = Some(next),
+                Some(_) => {
+                    truncated = true;
+                    break;
+                }
+                None => break,
+            }
+        }
+        Ok::<_, store::Error>(Listing {
+            rows,
+            truncated,
+            units: tx.units()?.into_iter().map(|u| (u.id, u.names)).collect(),
+            categories: tx
+                .categories()?
+                .into_iter()
+                .map(|c| (c.id, c.names))
+                .collect(),
+        })
+    })?;
+    Ok(listing)
+}
