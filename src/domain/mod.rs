@@ -1,7 +1,9 @@
-//! Pure rules of the appeals desk: no IO, no clock, no framework types.
+//! Pure rules of the appeals desk: no input or output, no reading of the time, no framework
+//! types.
 //!
-//! Time, ids and randomness are passed in by the caller. Nothing here may import redb, hyper,
-//! tokio, maud, `std::fs`, `std::net` or another layer of the crate (checked by a test).
+//! Time, ids and randomness are passed in by the caller. Nothing here may import the database,
+//! HTTP or HTML crates, the file system, the network or another layer of the crate
+//! (`tests/it/architecture.rs` checks it).
 
 pub mod appeal;
 pub mod calendar;

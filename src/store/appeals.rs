@@ -137,37 +137,24 @@ pub trait AppealReads: Tx {
 
     /// An applicant's appeals, newest first.
     fn appeals_of_owner(&self, owner: UserId, limit: usize) -> Result<Vec<Appeal>> {
-        let Some(index) = self.view(IDX_OWNER)? else {
-            return Ok(Vec::new());
+        let ids = match self.view(IDX_OWNER)? {
+            Some(index) => newest_ids(&index, (owner.0, 0)..=(owner.0, u64::MAX), limit)?,
+            None => Vec::new(),
         };
-        let ids: Vec<u64> = index
-            .range((owner.0, 0)..=(owner.0, u64::MAX))?
-            .rev()
-            .take(limit)
-            .map(|entry| entry.map(|(k, _)| k.value().1))
-            .collect::<Result<_, _>>()?;
-        drop(index);
-        let mut appeals = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(appeal) = self.appeal(AppealId(id))? {
-                appeals.push(appeal);
-            }
-        }
-        Ok(appeals)
+        self.appeals_by_id(ids)
     }
 
     /// The appeals filed under one IIN/BIN, newest first.
     fn appeals_of_tax_id(&self, tax_id: &str, limit: usize) -> Result<Vec<Appeal>> {
-        let Some(index) = self.view(super::schema::IDX_TAX_ID)? else {
-            return Ok(Vec::new());
+        let ids = match self.view(super::schema::IDX_TAX_ID)? {
+            Some(index) => newest_ids(&index, (tax_id, 0)..=(tax_id, u64::MAX), limit)?,
+            None => Vec::new(),
         };
-        let ids: Vec<u64> = index
-            .range((tax_id, 0)..=(tax_id, u64::MAX))?
-            .rev()
-            .take(limit)
-            .map(|entry| entry.map(|(k, _)| k.value().1))
-            .collect::<Result<_, _>>()?;
-        drop(index);
+        self.appeals_by_id(ids)
+    }
+
+    /// The appeals with these ids, in that order (missing ones left out).
+    fn appeals_by_id(&self, ids: Vec<u64>) -> Result<Vec<Appeal>> {
         let mut appeals = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(appeal) = self.appeal(AppealId(id))? {
@@ -184,6 +171,23 @@ pub trait AppealReads: Tx {
 }
 
 impl<T: Tx> AppealReads for T {}
+
+/// The appeal ids at the end of an index range (`(prefix, id)` keys), newest first.
+fn newest_ids<'a, P: redb::Key + 'static>(
+    index: &super::access::View<'_, (P, u64), ()>,
+    range: std::ops::RangeInclusive<(P::SelfType<'a>, u64)>,
+    limit: usize,
+) -> Result<Vec<u64>>
+where
+    (P::SelfType<'a>, u64): std::borrow::Borrow<<(P, u64) as redb::Value>::SelfType<'a>>,
+{
+    index
+        .range(range)?
+        .rev()
+        .take(limit)
+        .map(|entry| entry.map(|(k, _)| k.value().1).map_err(Into::into))
+        .collect()
+}
 
 impl WriteTx {
     /// Stores a newly registered appeal with its first event.
