@@ -8,10 +8,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use otinish::clock::Clock;
-use otinish::config::Config;
-use otinish::service::{Ctx, Rules, admin};
-use otinish::store::Store;
 use otinish::web::server::{Limits, ServerHandle};
 use otinish::web::{self, App, tls};
 
@@ -26,18 +22,7 @@ struct Server {
 
 impl Server {
     fn spawn(tune: impl FnOnce(&mut Limits)) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let config = Config {
-            data_dir: dir.path().to_owned(),
-            ..Config::default()
-        };
-        let store = Store::open(&dir.path().join("otinish.redb")).unwrap();
-        let ctx = Ctx::new(
-            store,
-            Clock::fixed("2026-03-02T05:00:00Z".parse().unwrap()),
-            Rules::from_config(&config),
-        );
-        admin::setup_if_empty(&ctx, &admin::SetupForm::sample()).unwrap();
+        let (ctx, config, dir) = crate::support::sample_store();
         let material = tls::generate_self_signed(&[]).unwrap();
         let tls_config = tls::server_config(&material).unwrap();
         let app = Arc::new(App::new(ctx, &config).unwrap());

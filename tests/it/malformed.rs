@@ -6,10 +6,6 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use otinish::clock::Clock;
-use otinish::config::Config;
-use otinish::service::{Ctx, Rules, admin};
-use otinish::store::Store;
 use otinish::web::request::{Method, Request};
 use otinish::web::{self, App};
 use rustls_pki_types::CertificateDer;
@@ -187,18 +183,7 @@ fn a_path_traversal_upload_name_is_cleaned() {
 }
 
 fn app_for_the_router() -> (App, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        data_dir: dir.path().to_owned(),
-        ..Config::default()
-    };
-    let store = Store::open(&dir.path().join("otinish.redb")).unwrap();
-    let ctx = Ctx::new(
-        store,
-        Clock::fixed("2026-03-02T05:00:00Z".parse().unwrap()),
-        Rules::from_config(&config),
-    );
-    admin::setup_if_empty(&ctx, &admin::SetupForm::sample()).unwrap();
+    let (ctx, config, dir) = crate::support::sample_store();
     (App::new(ctx, &config).unwrap(), dir)
 }
 

@@ -25,21 +25,28 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// A fresh store in a temporary directory with the sample institution, at a fixed working-day
+/// morning (Mon 2 March 2026, 10:00 +05); the directory lives as long as the returned guard.
+pub fn sample_store() -> (Ctx, Config, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        data_dir: dir.path().to_owned(),
+        ..Config::default()
+    };
+    let store = Store::open(&dir.path().join("otinish.redb")).unwrap();
+    let ctx = Ctx::new(
+        store,
+        Clock::fixed("2026-03-02T05:00:00Z".parse().unwrap()),
+        Rules::from_config(&config),
+    );
+    admin::setup_if_empty(&ctx, &admin::SetupForm::sample()).unwrap();
+    (ctx, config, dir)
+}
+
 impl TestApp {
-    /// Starts on a fresh store at a fixed working-day morning (Mon 2 March 2026, 10:00 +05).
+    /// Starts on a fresh sample store (see [`sample_store`]) with one account per staff role.
     pub fn spawn() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let config = Config {
-            data_dir: dir.path().to_owned(),
-            ..Config::default()
-        };
-        let store = Store::open(&dir.path().join("otinish.redb")).unwrap();
-        let ctx = Ctx::new(
-            store,
-            Clock::fixed("2026-03-02T05:00:00Z".parse().unwrap()),
-            Rules::from_config(&config),
-        );
-        admin::setup_if_empty(&ctx, &admin::SetupForm::sample()).unwrap();
+        let (ctx, config, dir) = sample_store();
         for (login, name, role) in [
             ("admin", "Ерлан Жұмабаев", Role::Admin),
             ("director", "Гүлнар Серікова", Role::Director),

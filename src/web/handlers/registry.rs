@@ -15,10 +15,9 @@ use crate::web::session::StaffUser;
 use crate::web::views;
 use crate::web::views::registry::RegistryPage;
 
-/// GET /registry
-pub fn list(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
-    let q = call.query();
-    let query = RegistryQuery {
+/// The registry's filters as the query string gives them.
+pub(super) fn registry_query(q: &Form) -> RegistryQuery {
+    RegistryQuery {
         status: q.string("status"),
         kind: q.string("kind"),
         due: q.string("due"),
@@ -27,7 +26,13 @@ pub fn list(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
         q: q.string("q"),
         before: q.string("before"),
         open: q.string("open"),
-    };
+    }
+}
+
+/// GET /registry
+pub fn list(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
+    let q = call.query();
+    let query = registry_query(&q);
     let ctx = &call.app.ctx;
     let page = registry::list(ctx, &who.0, &query)?;
     let counts = registry::queue_counts(ctx, &who.0)?;

@@ -99,15 +99,10 @@ pub fn download(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
 /// GET /registry/export?format=xlsx|csv with the registry's filters.
 pub fn export(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
     let q = call.query();
+    // Every row matching the filters, not the page the cursor points at.
     let query = RegistryQuery {
-        status: q.string("status"),
-        kind: q.string("kind"),
-        due: q.string("due"),
-        unit: q.string("unit"),
-        executor: q.string("executor"),
-        q: q.string("q"),
-        open: q.string("open"),
-        ..RegistryQuery::default()
+        before: String::new(),
+        ..super::registry::registry_query(&q)
     };
     let ctx = &call.app.ctx;
     let list = service::listing(ctx, &who.0, &query)?;
