@@ -118,7 +118,7 @@ pub fn add_override(ctx: &Ctx, admin: &User, form: &OverrideForm) -> Result<Date
             return Err(Error::Invalid(errors));
         }
         let mut overrides = calendar.overrides().clone();
-        overrides.insert(date, day);
+        overrides.insert(date, day.clone());
         let changed = Calendar::new(overrides, calendar.confirmed_years().clone());
         tx.put_calendar(&changed)?;
         super::lifecycle::recompute_deadlines(ctx, tx, &changed, admin)?;

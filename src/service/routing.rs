@@ -74,7 +74,7 @@ pub fn rules(ctx: &Ctx) -> Result<Vec<RoutingRule>> {
 pub fn set_rule(
     ctx: &Ctx,
     admin: &User,
-    rule: Option<RoutingRule>,
+    rule: Option<&RoutingRule>,
     category: CategoryId,
 ) -> Result<()> {
     if !admin.roles().has(Role::Admin) {
@@ -84,7 +84,7 @@ pub fn set_rule(
         let mut rules = tx.routing_rules()?;
         rules.retain(|r| r.category != category);
         if let Some(rule) = rule {
-            rules.push(rule);
+            rules.push(rule.clone());
         }
         rules.sort_by_key(|r| r.category);
         tx.put_routing_rules(&rules)?;

@@ -11,6 +11,7 @@ mod attachments;
 mod backup;
 pub mod codec;
 mod export;
+mod group_commit;
 mod integrity;
 mod migrate;
 mod notices;
@@ -100,6 +101,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Clone)]
 pub struct Store {
     db: Arc<Database>,
+    commits: Arc<group_commit::GroupCommit>,
 }
 
 impl std::fmt::Debug for Store {
@@ -128,23 +130,47 @@ impl Store {
     }
 
     fn prepare(db: Database) -> Result<Self> {
-        let store = Self { db: Arc::new(db) };
+        let store = Self {
+            db: Arc::new(db),
+            commits: Arc::default(),
+        };
         migrate::run(&store)?;
         Ok(store)
     }
 
-    /// Runs `f` in one write transaction, committed durably only if `f` returns `Ok`.
+    /// Runs `f` in one write transaction, committed only if `f` returns `Ok`; returns once the
+    /// commit is on disk.
+    ///
+    /// Concurrent callers share a transaction and its commit (group commit). If another
+    /// caller's closure fails in the shared transaction, `f` runs again in a fresh one, so it
+    /// must not have effects outside the transaction.
     pub fn write<T, E: From<Error>>(
         &self,
-        f: impl FnOnce(&mut WriteTx) -> Result<T, E>,
+        mut f: impl FnMut(&mut WriteTx) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut txn = self.db.begin_write().map_err(Error::from)?;
-        txn.set_durability(Durability::Immediate)
-            .map_err(Error::from)?;
-        let mut tx = WriteTx { txn };
-        let value = f(&mut tx)?;
-        tx.txn.commit().map_err(Error::from)?;
-        Ok(value)
+        loop {
+            let mut turn = self.commits.turn(|| self.begin_write())?;
+            let value = f(turn.tx()?)?;
+            match turn.finish() {
+                group_commit::Outcome::Committed => return Ok(value),
+                group_commit::Outcome::Aborted => {}
+                group_commit::Outcome::Failed(reason) => {
+                    return Err(Error::Database(reason).into());
+                }
+            }
+        }
+    }
+
+    fn begin_write(&self) -> Result<WriteTx> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(Durability::Immediate)?;
+        Ok(WriteTx { txn })
+    }
+
+    /// (write transactions, durable commits) since the store was opened: how well commits
+    /// were grouped.
+    pub fn commit_counts(&self) -> (u64, u64) {
+        self.commits.counts()
     }
 
     /// Runs `f` on a consistent read snapshot.

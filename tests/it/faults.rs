@@ -2,10 +2,9 @@
 //! appeals over HTTPS from several threads; after every restart each filing that got its 303 must
 //! still be there, and `otinish check` must pass on the stopped store. Zero losses is the only pass.
 
-use std::io::{BufRead, BufReader};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,7 +14,7 @@ use otinish::config::Config;
 use otinish::service::{Ctx, Rules, seed};
 use otinish::store::Store;
 
-use crate::support::{Browser, PASSWORD, PDF};
+use crate::support::{Binary as Server, Browser, PDF, register_with};
 
 const BIN: &str = env!("CARGO_BIN_EXE_otinish");
 
@@ -24,46 +23,6 @@ const CYCLES: u32 = 20;
 
 /// Applicants filing at the same time.
 const FILERS: u32 = 3;
-
-/// `otinish serve` on `bind` over `data`; killed with SIGKILL on drop.
-struct Server(Child);
-
-impl Server {
-    /// Starts the binary and waits for its `listening on` line; returns it with the address.
-    fn start(data: &Path, bind: &str) -> (Self, String) {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--bind", bind, "--data-dir"])
-            .arg(data)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let server = Self(child);
-        let mut lines = BufReader::new(stdout).lines();
-        let addr = lines
-            .by_ref()
-            .map_while(Result::ok)
-            .find_map(|l| l.strip_prefix("listening on https://").map(str::to_owned))
-            .expect("the listening line");
-        // Keep draining stdout so that a later line never meets a closed pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        (server, addr)
-    }
-
-    /// SIGKILL (what `Child::kill` sends on unix), then reap.
-    fn kill(mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// A small xorshift generator: the kill moments only need to vary, and the seed is printed.
 struct Rng(u64);
@@ -94,26 +53,8 @@ fn check_passes(data: &Path) {
 
 /// Registers applicant `n` through the web form and accepts the terms.
 fn register(base: &str, cert: &str, n: u32) -> Browser {
-    let mut b = Browser::new(base, cert);
-    b.get("/register");
     let iin = seed::demo_iin(900 + n).to_string();
-    let page = b.post(
-        "/register",
-        &[
-            ("kind", "individual"),
-            ("tax_id", &iin),
-            ("full_name", "Байжанова Айгүл Серікқызы"),
-            ("phone", "+7 701 234 56 78"),
-            ("email", "applicant@example.kz"),
-            ("address", "Қарасу ауылы"),
-            ("password", PASSWORD),
-            ("password_again", PASSWORD),
-        ],
-    );
-    assert_eq!(page.status, 303, "registration refused: {}", page.text());
-    b.get("/terms");
-    assert_eq!(b.post("/terms", &[("agree", "yes")]).status, 303);
-    b
+    register_with(Browser::new(base, cert), &iin, "Байжанова Айгүл Серікқызы")
 }
 
 /// One filing; `Some(receipt path)` only when the server answered 303. A connection error

@@ -17,6 +17,7 @@ mod faults;
 mod journeys;
 mod lifecycle;
 mod limits;
+mod load;
 mod malformed;
 mod operations;
 mod report_timing;

@@ -377,7 +377,11 @@ pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 /// Registers an applicant through the web form and accepts the terms; returns the browser.
 pub fn registered_applicant(app: &TestApp, iin: &str, name: &str) -> Browser {
-    let mut b = app.browser();
+    register_with(app.browser(), iin, name)
+}
+
+/// Registers an applicant in browser `b` (with no session) and accepts the terms.
+pub fn register_with(mut b: Browser, iin: &str, name: &str) -> Browser {
     b.get("/register");
     let page = b.post(
         "/register",
@@ -398,6 +402,60 @@ pub fn registered_applicant(app: &TestApp, iin: &str, name: &str) -> Browser {
     let page = b.post("/terms", &[("agree", "yes")]);
     assert_eq!(page.status, 303);
     b
+}
+
+/// `otinish serve` (the built binary) on `bind` over `data`; killed with SIGKILL on drop.
+pub struct Binary(std::process::Child);
+
+impl Binary {
+    /// Starts the binary and waits for its `listening on` line; returns it with the address.
+    pub fn start(data: &std::path::Path, bind: &str) -> (Self, String) {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_otinish"))
+            .args(["serve", "--bind", bind, "--data-dir"])
+            .arg(data)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let server = Self(child);
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix("listening on https://").map(str::to_owned))
+            .expect("the listening line");
+        // Keep draining stdout so that a later line never meets a closed pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        (server, addr)
+    }
+
+    /// The process's resident memory in KiB (Linux; 0 where /proc is missing).
+    pub fn rss_kib(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.0.id()))
+            .ok()
+            .and_then(|status| {
+                status.lines().find_map(|l| {
+                    l.strip_prefix("VmRSS:")
+                        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                })
+            })
+            .unwrap_or(0)
+    }
+
+    /// SIGKILL (what `Child::kill` sends on unix), then reap.
+    pub fn kill(mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Files an appeal through the applicant's form; returns the appeal page path.

@@ -65,7 +65,7 @@ pub fn save(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
             .map(UserId)
             .collect(),
     });
-    routing::set_rule(&call.app.ctx, &who.0, rule, category)?;
+    routing::set_rule(&call.app.ctx, &who.0, rule.as_ref(), category)?;
     Ok(Response::see_other(&format!(
         "{}?saved=1",
         paths::ADMIN_ROUTING
