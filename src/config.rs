@@ -54,6 +54,25 @@ struct RawConfig {
     tls: RawTls,
     appeals: RawAppeals,
     limits: RawLimits,
+    backups: RawBackups,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawBackups {
+    folder: String,
+    keep: usize,
+    at: String,
+}
+
+impl Default for RawBackups {
+    fn default() -> Self {
+        Self {
+            folder: String::new(),
+            keep: 7,
+            at: "02:00".to_owned(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -93,6 +112,7 @@ impl Default for RawConfig {
             tls: RawTls::default(),
             appeals: RawAppeals::default(),
             limits: RawLimits::default(),
+            backups: RawBackups::default(),
         }
     }
 }
@@ -143,6 +163,19 @@ pub struct Config {
     pub counting_rule: CountingRule,
     /// Size, count and time limits.
     pub limits: Limits,
+    /// Automatic daily backups.
+    pub backups: Backups,
+}
+
+/// Automatic daily backups: one consistent copy a day into a folder, the newest `keep` kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backups {
+    /// Where the copies go (default `data_dir/backups`).
+    pub folder: PathBuf,
+    /// How many daily copies are kept; 0 turns automatic backups off.
+    pub keep: usize,
+    /// Local time of day after which the day's copy is taken.
+    pub at: Time,
 }
 
 /// Limits on every input.
@@ -274,6 +307,7 @@ impl Config {
             }
         };
         let limits = parse_limits(&raw.limits)?;
+        let backups = parse_backups(&raw)?;
         Ok(Self {
             data_dir: raw.data_dir,
             bind,
@@ -285,8 +319,24 @@ impl Config {
             time_zone,
             counting_rule,
             limits,
+            backups,
         })
     }
+}
+
+fn parse_backups(raw: &RawConfig) -> Result<Backups, Error> {
+    Ok(Backups {
+        folder: if raw.backups.folder.is_empty() {
+            raw.data_dir.join("backups")
+        } else {
+            PathBuf::from(&raw.backups.folder)
+        },
+        keep: raw.backups.keep,
+        at: raw.backups.at.parse().map_err(|_| Error::Value {
+            key: "backups.at",
+            message: format!("`{}` is not a time such as 02:00", raw.backups.at),
+        })?,
+    })
 }
 
 fn parse_limits(l: &RawLimits) -> Result<Limits, Error> {
@@ -398,6 +448,7 @@ mod tests {
             ),
             ("[tls]\ncert_file = \"a.pem\"", "tls.key_file"),
             ("[limits]\nmax_attachments = 500", "limits.max_attachments"),
+            ("[backups]\nat = \"noon\"", "backups.at"),
         ] {
             let err = Config::from_toml(text).unwrap_err().to_string();
             assert!(err.contains(key), "{text} → {err}");

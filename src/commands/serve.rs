@@ -12,7 +12,7 @@ use anyhow::Context;
 use super::{load_config, open_ctx};
 use crate::cli::ServeArgs;
 use crate::config::Config;
-use crate::service::{Ctx, auth, notices};
+use crate::service::{Ctx, auth, backups, notices};
 use crate::web::{self, App, tls};
 
 pub(super) fn run(args: &ServeArgs) -> anyhow::Result<()> {
@@ -41,7 +41,7 @@ pub(super) fn serve(ctx: Ctx, config: &Config) -> anyhow::Result<()> {
     let tls_config = tls::server_config(&material).context("loading the TLS certificate")?;
     let listener =
         TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
-    let worker = start_notice_worker(ctx.clone());
+    let worker = start_housekeeping(ctx.clone(), config.backups.clone());
     let app = Arc::new(App::new(ctx, config).map_err(anyhow::Error::msg)?);
     let handle = web::start(app, listener, tls_config, web::limits(config))
         .context("starting the server")?;
@@ -53,13 +53,14 @@ pub(super) fn serve(ctx: Ctx, config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The background thread that delivers queued notices and queues deadline reminders.
-struct NoticeWorker {
+/// The background thread that delivers queued notices, queues deadline reminders and takes the
+/// daily backup.
+struct Housekeeping {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
-impl NoticeWorker {
+impl Housekeeping {
     fn stop(mut self) {
         self.stop.store(true, Ordering::SeqCst);
         if let Some(thread) = self.thread.take() {
@@ -68,11 +69,11 @@ impl NoticeWorker {
     }
 }
 
-fn start_notice_worker(ctx: Ctx) -> NoticeWorker {
+fn start_housekeeping(ctx: Ctx, backup_policy: crate::config::Backups) -> Housekeeping {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     let thread = std::thread::Builder::new()
-        .name("notices".into())
+        .name("housekeeping".into())
         .spawn(move || {
             let mut ticks: u64 = 0;
             while !flag.load(Ordering::SeqCst) {
@@ -87,10 +88,16 @@ fn start_notice_worker(ctx: Ctx) -> NoticeWorker {
                         Err(err) => log::error!("queuing reminders: {err}"),
                     }
                 }
+                // The daily backup, checked every minute.
+                if ticks.is_multiple_of(60)
+                    && let Err(err) = backups::take_if_due(&ctx, &backup_policy)
+                {
+                    log::error!("daily backup to {}: {err}", backup_policy.folder.display());
+                }
                 ticks += 1;
                 std::thread::sleep(Duration::from_secs(1));
             }
         })
         .ok();
-    NoticeWorker { stop, thread }
+    Housekeeping { stop, thread }
 }

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod appeals;
 pub mod auth;
+pub mod backups;
 pub mod calendar;
 pub mod lifecycle;
 pub mod notices;

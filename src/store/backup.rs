@@ -309,6 +309,12 @@ impl StoreFile {
 }
 
 /// A read-only handle that coexists with a writer opened in single-writer mode.
+/// A read-only handle on a live store file, following the writer's durable commits (used by
+/// the store itself once its own handle refuses transactions after a failed write).
+pub(super) fn open_follower(path: &Path) -> Result<redb::ReadOnlyDatabase> {
+    open_shared(path).map_err(|e| open_error(path, e))
+}
+
 fn open_shared(path: &Path) -> Result<redb::ReadOnlyDatabase, DatabaseError> {
     Database::builder()
         .set_cache_size(COPY_CACHE_BYTES)

@@ -24,14 +24,14 @@ use super::{Error, Result, WriteTx};
 const MAX_MEMBERS: usize = 128;
 
 /// How a batch ended, as each member learns it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(super) enum Outcome {
     /// Committed durably: the member's change is on disk.
     Committed,
     /// Another member failed: run the closure again.
     Aborted,
     /// The commit itself failed (disk full, read-only file, …).
-    Failed(String),
+    Failed(Error),
 }
 
 /// One transaction shared by its members.
@@ -110,7 +110,7 @@ impl GroupCommit {
                     txn: Some(txn),
                 }),
                 Err(err) => {
-                    self.end(&batch, Outcome::Failed(err.to_string()));
+                    self.end(&batch, Outcome::Failed(err.clone()));
                     Err(err)
                 }
             };
@@ -159,7 +159,9 @@ impl Turn<'_> {
         let group = self.group;
         let batch = Arc::clone(&self.batch);
         let Some(txn) = self.txn.take() else {
-            return Outcome::Failed("group commit: the turn has no transaction".into());
+            return Outcome::Failed(Error::Database(
+                "group commit: the turn has no transaction".into(),
+            ));
         };
         let mut slot = group.lock();
         if let Some(outcome) = batch.outcome.get() {
@@ -177,8 +179,9 @@ impl Turn<'_> {
             let outcome = match txn.txn.commit() {
                 Ok(()) => Outcome::Committed,
                 Err(err) => {
-                    log::error!("store: a commit failed: {err}");
-                    Outcome::Failed(err.to_string())
+                    let err = Error::from(err);
+                    log::error!("store: a commit failed, nothing of it was saved: {err}");
+                    Outcome::Failed(err)
                 }
             };
             group.end(&batch, outcome);

@@ -48,7 +48,7 @@ pub use users::{Credentials, UserReads, login_key_for};
 
 /// What can go wrong in the store. Callers act on `NewerSchema` (refuse to start) and treat
 /// the rest as an internal error with a log line.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// The database engine failed (IO error, disk full, read-only file, …).
     #[error("database: {0}")]
@@ -75,6 +75,67 @@ pub enum Error {
     /// A unique key is already taken (login, registration number).
     #[error("already exists: {0}")]
     Duplicate(&'static str),
+    /// Nothing can be written: the disk is full, the file or its file system is read-only, or
+    /// a file-size limit was reached (or an earlier write failed that way; redb then refuses
+    /// writes until the store is reopened). What is stored is intact and can still be read.
+    #[error("the store cannot be written: {0}")]
+    Unwritable(String),
+}
+
+/// Sorts a storage failure into "cannot write here" (disk full, read-only, too large) and
+/// everything else.
+fn storage_error(err: &redb::StorageError) -> Error {
+    use std::io::ErrorKind;
+    let unwritable = match err {
+        redb::StorageError::Io(io) => matches!(
+            io.kind(),
+            ErrorKind::StorageFull
+                | ErrorKind::ReadOnlyFilesystem
+                | ErrorKind::PermissionDenied
+                | ErrorKind::FileTooLarge
+                | ErrorKind::QuotaExceeded
+        ),
+        redb::StorageError::PreviousIo => true,
+        _ => false,
+    };
+    if unwritable {
+        Error::Unwritable(err.to_string())
+    } else {
+        Error::Database(err.to_string())
+    }
+}
+
+impl From<redb::StorageError> for Error {
+    fn from(err: redb::StorageError) -> Self {
+        storage_error(&err)
+    }
+}
+
+impl From<redb::CommitError> for Error {
+    fn from(err: redb::CommitError) -> Self {
+        match &err {
+            redb::CommitError::Storage(storage) => storage_error(storage),
+            _ => Error::Database(err.to_string()),
+        }
+    }
+}
+
+impl From<redb::TransactionError> for Error {
+    fn from(err: redb::TransactionError) -> Self {
+        match &err {
+            redb::TransactionError::Storage(storage) => storage_error(storage),
+            _ => Error::Database(err.to_string()),
+        }
+    }
+}
+
+impl From<redb::TableError> for Error {
+    fn from(err: redb::TableError) -> Self {
+        match &err {
+            redb::TableError::Storage(storage) => storage_error(storage),
+            _ => Error::Database(err.to_string()),
+        }
+    }
 }
 
 macro_rules! database_errors {
@@ -84,15 +145,7 @@ macro_rules! database_errors {
         }
     )+};
 }
-database_errors!(
-    redb::Error,
-    redb::DatabaseError,
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError,
-    redb::SetDurabilityError
-);
+database_errors!(redb::Error, redb::DatabaseError, redb::SetDurabilityError);
 
 /// Result of store operations.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -102,6 +155,22 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub struct Store {
     db: Arc<Database>,
     commits: Arc<group_commit::GroupCommit>,
+    reads_after_failure: Arc<ReadsAfterFailure>,
+}
+
+/// After a write failed for lack of space (or a read-only file), redb refuses every further
+/// transaction on that handle until it is reopened. Reads then go to a read-only handle on the
+/// same file, which sees the last durable commit, so everything acknowledged stays readable;
+/// writes keep failing with [`Error::Unwritable`] until the server is restarted with room on
+/// the disk.
+#[derive(Default)]
+struct ReadsAfterFailure {
+    /// The file, for the read-only handle (none for an in-memory store).
+    path: Option<std::path::PathBuf>,
+    /// Set once a write failed that way.
+    failed: std::sync::atomic::AtomicBool,
+    /// The read-only handle, opened at the first read after the failure.
+    handle: std::sync::OnceLock<Option<redb::ReadOnlyDatabase>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -120,19 +189,23 @@ impl Store {
         let db = Database::builder()
             .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
             .create(path)?;
-        Self::prepare(db)
+        Self::prepare(db, Some(path.to_owned()))
     }
 
     /// A store in memory, for tests.
     pub fn in_memory() -> Result<Self> {
         let db = Database::builder().create_with_backend(redb::backends::InMemoryBackend::new())?;
-        Self::prepare(db)
+        Self::prepare(db, None)
     }
 
-    fn prepare(db: Database) -> Result<Self> {
+    fn prepare(db: Database, path: Option<std::path::PathBuf>) -> Result<Self> {
         let store = Self {
             db: Arc::new(db),
             commits: Arc::default(),
+            reads_after_failure: Arc::new(ReadsAfterFailure {
+                path,
+                ..ReadsAfterFailure::default()
+            }),
         };
         migrate::run(&store)?;
         Ok(store)
@@ -149,14 +222,15 @@ impl Store {
         mut f: impl FnMut(&mut WriteTx) -> Result<T, E>,
     ) -> Result<T, E> {
         loop {
-            let mut turn = self.commits.turn(|| self.begin_write())?;
+            let mut turn = self
+                .commits
+                .turn(|| self.begin_write())
+                .map_err(|err| self.note_failure(err))?;
             let value = f(turn.tx()?)?;
             match turn.finish() {
                 group_commit::Outcome::Committed => return Ok(value),
                 group_commit::Outcome::Aborted => {}
-                group_commit::Outcome::Failed(reason) => {
-                    return Err(Error::Database(reason).into());
-                }
+                group_commit::Outcome::Failed(err) => return Err(self.note_failure(err).into()),
             }
         }
     }
@@ -167,6 +241,50 @@ impl Store {
         Ok(WriteTx { txn })
     }
 
+    /// Remembers a failure that leaves redb's handle refusing transactions, so that reads move
+    /// to the read-only handle.
+    fn note_failure(&self, err: Error) -> Error {
+        if matches!(err, Error::Unwritable(_))
+            && !self
+                .reads_after_failure
+                .failed
+                .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            log::error!(
+                "store: writes fail ({err}); reads continue from the last durable commit. \
+                 Free disk space (or make the data directory writable) and restart the service"
+            );
+        }
+        err
+    }
+
+    /// A read snapshot: from the store's own handle, or after a failed write from the
+    /// read-only one.
+    fn begin_read(&self) -> Result<redb::ReadTransaction> {
+        let fallback = &self.reads_after_failure;
+        if fallback.failed.load(std::sync::atomic::Ordering::SeqCst) {
+            let handle = fallback.handle.get_or_init(|| {
+                let path = fallback.path.as_ref()?;
+                backup::open_follower(path)
+                    .map_err(|err| log::error!("store: opening a read-only handle: {err}"))
+                    .ok()
+            });
+            if let Some(handle) = handle {
+                return Ok(handle.begin_read()?);
+            }
+        }
+        match self.db.begin_read() {
+            Ok(txn) => Ok(txn),
+            Err(err) => {
+                let err = self.note_failure(Error::from(err));
+                if fallback.handle.get().is_none() && matches!(err, Error::Unwritable(_)) {
+                    return self.begin_read();
+                }
+                Err(err)
+            }
+        }
+    }
+
     /// (write transactions, durable commits) since the store was opened: how well commits
     /// were grouped.
     pub fn commit_counts(&self) -> (u64, u64) {
@@ -175,7 +293,7 @@ impl Store {
 
     /// Runs `f` on a consistent read snapshot.
     pub fn read<T, E: From<Error>>(&self, f: impl FnOnce(&ReadTx) -> Result<T, E>) -> Result<T, E> {
-        let txn = self.db.begin_read().map_err(Error::from)?;
+        let txn = self.begin_read()?;
         f(&ReadTx { txn })
     }
 }

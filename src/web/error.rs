@@ -25,6 +25,8 @@ pub enum WebError {
     Method,
     /// The state machine refused the step.
     Refused(Refusal),
+    /// The store cannot be written (disk full, read-only): reads still work.
+    Unwritable(String),
     /// A bug or a store failure.
     Internal(String),
 }
@@ -36,6 +38,7 @@ impl From<service::Error> for WebError {
             service::Error::Forbidden | service::Error::BadCredentials => WebError::Forbidden,
             service::Error::Invalid(_) => WebError::BadRequest,
             service::Error::Refused(r) => WebError::Refused(r),
+            service::Error::Store(crate::store::Error::Unwritable(e)) => WebError::Unwritable(e),
             service::Error::Store(e) => WebError::Internal(e.to_string()),
         }
     }
@@ -55,18 +58,29 @@ pub fn render(call: &Call, err: &WebError) -> Response {
         WebError::TooMany => (429, "error.too_many", "error.too_many_text"),
         WebError::Method => (405, "error.bad_request", "error.bad_request_text"),
         WebError::Refused(r) => (409, "error.refused", r.key()),
+        WebError::Unwritable(detail) => {
+            log::error!(
+                "request {} {}: nothing saved, the store cannot be written (disk full or read-only?): {detail}",
+                call.req.id,
+                call.req.path
+            );
+            (503, "error.unwritable", "error.unwritable_text")
+        }
         WebError::Internal(detail) => {
             log::error!("request {} {}: {detail}", call.req.id, call.req.path);
             (500, "error.internal", "error.internal_text")
         }
     };
-    let id = (status == 500).then_some(call.req.id);
+    let id = matches!(status, 500 | 503).then_some(call.req.id);
     let mut response = Response::html(status, error_page(&c, title, text, id).into_string());
     if status == 405 {
         response = response.with_header("allow", "GET, HEAD, POST");
     }
     if status == 429 {
         response = response.with_header("retry-after", "60");
+    }
+    if status == 503 {
+        response = response.with_header("retry-after", "300");
     }
     response
 }

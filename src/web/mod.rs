@@ -54,6 +54,8 @@ pub struct App {
     pub sign_in_throttle: throttle::Throttle,
     /// Session cookie lifetime in seconds.
     pub session_secs: u64,
+    /// Automatic daily backups (shown on the admin page).
+    pub backups: crate::config::Backups,
 }
 
 impl App {
@@ -66,6 +68,7 @@ impl App {
             default_lang: config.default_language,
             sign_in_throttle: throttle::Throttle::new(10, Duration::from_secs(300)),
             session_secs: config.limits.session_lifetime.as_secs(),
+            backups: config.backups.clone(),
         })
     }
 }

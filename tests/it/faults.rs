@@ -175,3 +175,137 @@ fn no_acknowledged_filing_is_lost_when_the_server_is_killed_at_random_moments() 
     );
     assert!(lost.is_empty(), "lost after SIGKILL: {lost:?}");
 }
+
+/// Disk full, simulated with a file-size limit (`prlimit --fsize`, SIGXFSZ ignored so the write
+/// fails with EFBIG as it would with ENOSPC): filings fail with the clear 503 page and a log
+/// line, every acknowledged filing stays readable while the server runs on, and `check` passes.
+#[test]
+fn a_full_disk_refuses_writes_with_a_clear_page_and_reads_go_on() {
+    use std::io::Read;
+    if Command::new("prlimit").arg("--version").output().is_err() {
+        eprintln!("skipped: prlimit (util-linux) is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    {
+        let store = Store::open(&data.join("otinish.redb")).unwrap();
+        let now = "2026-03-02T05:00:00Z".parse().unwrap();
+        let ctx = Ctx::new(
+            store,
+            Clock::fixed(now),
+            Rules::from_config(&Config::default()),
+        );
+        seed::seed(&ctx, 2, now).unwrap();
+    }
+    // First start without a limit writes the certificate; then the limit: the store may grow
+    // by at most 2 MiB.
+    let (server, _) = Server::start(data, "127.0.0.1:0");
+    server.kill();
+    let size = std::fs::metadata(data.join("otinish.redb")).unwrap().len();
+    let limit = size + 2 * 1024 * 1024;
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; exec prlimit --fsize=\"$1\" -- \"$2\" serve --bind 127.0.0.1:0 --data-dir \"$3\"")
+        .arg("sh")
+        .arg(limit.to_string())
+        .arg(BIN)
+        .arg(data)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| l.strip_prefix("listening on https://").map(str::to_owned))
+        .expect("the listening line");
+    std::thread::spawn(move || lines.for_each(drop));
+    let mut stderr = child.stderr.take().unwrap();
+    let log = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+
+    let base = format!("https://{addr}");
+    let cert = std::fs::read_to_string(data.join("tls/cert.pem")).unwrap();
+    let mut b = register(&base, &cert, 0);
+    let scan: Vec<u8> = PDF
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n(b'%', 300_000))
+        .collect();
+    let mut acknowledged = Vec::new();
+    let mut refusal = None;
+    for n in 0..40 {
+        let form = b.get("/appeals/new");
+        assert_eq!(form.status, 200);
+        let subject = format!("Толы диск {n}");
+        let fields = [
+            ("kind", "application"),
+            ("unit", "1"),
+            ("category", "1"),
+            ("subject", subject.as_str()),
+            ("description", "Диск толғанша өтініш беріледі."),
+            ("name", &form.input_value("name").unwrap()),
+            ("phone", &form.input_value("phone").unwrap()),
+            ("email", &form.input_value("email").unwrap()),
+            ("address", ""),
+        ];
+        let files = [crate::support::FileUpload {
+            name: "scan.pdf",
+            bytes: &scan,
+        }];
+        let done = b.post_multipart("/appeals/new", &fields, &files);
+        match done.status {
+            303 => acknowledged.push((done.location.unwrap(), subject)),
+            503 => {
+                refusal = Some(done);
+                break;
+            }
+            other => panic!("filing {n}: unexpected {other}: {}", done.text()),
+        }
+    }
+    let refusal = refusal.expect("the file-size limit was reached within 40 filings");
+    assert!(
+        refusal.text().contains("сақталмады"),
+        "the page says nothing was saved: {}",
+        refusal.text()
+    );
+    assert!(
+        !acknowledged.is_empty(),
+        "some filings fitted before the limit"
+    );
+    for (receipt, subject) in &acknowledged {
+        let page = b.get(receipt);
+        assert_eq!(
+            page.status, 200,
+            "{receipt} is still readable: {:?}",
+            page.location
+        );
+        assert!(page.text().contains(subject.as_str()));
+    }
+    assert_eq!(b.get("/").status, 200, "the cabinet still opens");
+    let _ = child.kill();
+    let _ = child.wait();
+    let log = log.join().unwrap();
+    assert!(
+        log.contains("cannot be written"),
+        "a log line names the failure: {log}"
+    );
+    check_passes(data);
+    let (server, addr) = Server::start(data, "127.0.0.1:0");
+    let mut b = Browser::new(&format!("https://{addr}"), &cert);
+    let iin = seed::demo_iin(900).to_string();
+    assert_eq!(b.sign_in(&iin, crate::support::PASSWORD).status, 303);
+    for (receipt, subject) in &acknowledged {
+        assert!(
+            b.get(receipt).text().contains(subject.as_str()),
+            "{receipt} after restart"
+        );
+    }
+    server.kill();
+}

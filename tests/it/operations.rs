@@ -33,7 +33,7 @@ use otinish::store::schema::{APPEAL_EVENTS, IDX_STATUS, META};
 use otinish::store::{AppealReads, FILE_NAME, Store, StoreFile, UserReads};
 use redb::ReadableTable;
 
-use crate::support::{Browser, PASSWORD, TestApp};
+use crate::support::{Binary, Browser, PASSWORD, TestApp};
 
 const BIN: &str = env!("CARGO_BIN_EXE_otinish");
 
@@ -675,35 +675,6 @@ fn write_fixture_store() {
     assert!(summary.bytes < 200 * 1024, "keep fixtures small");
 }
 
-/// `otinish serve` on port 0 over `data`, killed on drop.
-struct Server(std::process::Child);
-
-impl Server {
-    fn start(data: &Path) -> Self {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(data)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let server = Self(child);
-        let listening = std::io::BufRead::lines(std::io::BufReader::new(stdout))
-            .map_while(Result::ok)
-            .any(|l| l.starts_with("listening on https://"));
-        assert!(listening, "the server started");
-        server
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn restore_refuses_while_a_server_has_the_store_open() {
     let data = seeded_data_dir(2);
@@ -712,7 +683,7 @@ fn restore_refuses_while_a_server_has_the_store_open() {
         &["backup", "create", "--data-dir"],
         &[data.path(), &copy],
     ));
-    let server = Server::start(data.path());
+    let (server, _) = Binary::start(data.path(), "127.0.0.1:0");
     let out = otinish(
         &["restore", "--overwrite", "--data-dir"],
         &[data.path(), &copy],
@@ -727,13 +698,68 @@ fn restore_refuses_while_a_server_has_the_store_open() {
 }
 
 #[test]
-#[ignore = "needs Store::open in redb's SingleWriter mode, so readers in other processes may share the file"]
 fn backup_create_copies_the_store_of_a_running_server() {
     let data = seeded_data_dir(3);
-    let server = Server::start(data.path());
+    let (server, _) = Binary::start(data.path(), "127.0.0.1:0");
     let copy = data.path().join("copy.redb");
     let out = otinish(&["backup", "create", "--data-dir"], &[data.path(), &copy]);
     drop(server);
     succeeds(&out);
+    succeeds(&otinish(&["backup", "verify"], &[&copy]));
+}
+
+#[test]
+fn the_running_server_takes_the_daily_backup_and_the_admin_page_lists_it() {
+    let data = seeded_data_dir(2);
+    let folder = data.path().join("daily");
+    let config = data.path().join("otinish.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[backups]\nfolder = \"{}\"\nkeep = 2\nat = \"00:00\"\n",
+            folder.display()
+        ),
+    )
+    .unwrap();
+    let (server, addr) = Binary::start_with(
+        data.path(),
+        "127.0.0.1:0",
+        &["--config", config.to_str().unwrap()],
+    );
+    // The housekeeping thread checks at start, then every minute.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let copy = loop {
+        let found = std::fs::read_dir(&folder)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "redb"));
+        if let Some(found) = found {
+            break found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no daily backup in {}",
+            folder.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let name = copy.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("otinish-20"), "{name}");
+    let cert = std::fs::read_to_string(data.path().join("tls/cert.pem")).unwrap();
+    let mut admin = crate::support::Browser::new(&format!("https://{addr}"), &cert);
+    assert_eq!(admin.sign_in("admin", seed::DEMO_PASSWORD).status, 303);
+    let page = admin.get("/admin");
+    assert_eq!(page.status, 200);
+    let day = name
+        .trim_start_matches("otinish-")
+        .trim_end_matches(".redb");
+    assert!(
+        page.text().contains(day),
+        "the admin page lists {day}: {}",
+        page.text()
+    );
+    drop(server);
     succeeds(&otinish(&["backup", "verify"], &[&copy]));
 }

@@ -410,9 +410,16 @@ pub struct Binary(std::process::Child);
 impl Binary {
     /// Starts the binary and waits for its `listening on` line; returns it with the address.
     pub fn start(data: &std::path::Path, bind: &str) -> (Self, String) {
+        Self::start_with(data, bind, &[])
+    }
+
+    /// [`Binary::start`] with more arguments for `serve`.
+    pub fn start_with(data: &std::path::Path, bind: &str, extra: &[&str]) -> (Self, String) {
         use std::io::{BufRead, BufReader};
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_otinish"))
-            .args(["serve", "--bind", bind, "--data-dir"])
+            .args(["serve", "--bind", bind])
+            .args(extra)
+            .arg("--data-dir")
             .arg(data)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())

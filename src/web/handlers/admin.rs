@@ -6,7 +6,7 @@ use crate::domain::field::FieldErrors;
 use crate::domain::user::Role;
 use crate::service::admin::{self, NamesForm, ProfileForm};
 use crate::service::auth::{self, StaffForm};
-use crate::service::{self, registry};
+use crate::service::{self, backups, registry};
 use crate::store::UserReads;
 use crate::web::Call;
 use crate::web::error::WebError;
@@ -36,9 +36,20 @@ fn settings_page(
     saved: bool,
 ) -> Result<maud::Markup, WebError> {
     let (units, categories) = admin::units_and_categories(&call.app.ctx)?;
+    let policy = &call.app.backups;
+    let copies: Vec<(jiff::civil::Date, u64)> = backups::list(policy)
+        .unwrap_or_else(|err| {
+            log::warn!("listing backups: {err}");
+            Vec::new()
+        })
+        .into_iter()
+        .map(|f| (f.day, f.bytes))
+        .collect();
+    let folder = policy.folder.display().to_string();
     Ok(views::admin::settings(
         &call.chrome(),
         &SettingsPage {
+            backups: (&folder, policy.keep, &copies),
             profile: values,
             errors,
             units: &units,

@@ -24,6 +24,8 @@ pub struct SettingsPage<'a> {
     pub categories: &'a [Category],
     /// A notice after a successful save.
     pub saved: bool,
+    /// Automatic daily backups: folder, how many are kept, and (day, bytes) of those there.
+    pub backups: (&'a str, usize, &'a [(jiff::civil::Date, u64)]),
 }
 
 fn names_form(
@@ -51,6 +53,36 @@ fn names_form(
     }
 }
 
+/// The automatic backups and the download of a copy now.
+fn backups_card(
+    c: &Chrome,
+    (folder, keep, copies): (&str, usize, &[(jiff::civil::Date, u64)]),
+) -> Markup {
+    html! {
+        section.card {
+            h2 { (c.t("daily_backups.title")) }
+            @if keep == 0 {
+                p { (c.t("daily_backups.off")) }
+            } @else {
+                p { (c.t("daily_backups.policy")) " " code { (folder) } " · " (c.t("daily_backups.keep")) " " (keep) }
+                @if copies.is_empty() {
+                    p { (c.t("daily_backups.none_yet")) }
+                } @else {
+                    table {
+                        thead { tr { th { (c.t("daily_backups.day")) } th { (c.t("daily_backups.size")) } } }
+                        tbody {
+                            @for (day, bytes) in copies {
+                                tr { td { (day.to_string()) } td { (format!("{}.{} MB", bytes / 1_000_000, bytes % 1_000_000 / 100_000)) } }
+                            }
+                        }
+                    }
+                }
+            }
+            p { a href=(paths::ADMIN_BACKUP) { (c.t("admin.backup")) } }
+        }
+    }
+}
+
 /// Profile, units and categories.
 pub fn settings(c: &Chrome, p: &SettingsPage) -> Markup {
     let v = p.profile;
@@ -59,7 +91,7 @@ pub fn settings(c: &Chrome, p: &SettingsPage) -> Markup {
         c.t("admin.title"),
         html! {
             h1 { (c.t("admin.title")) }
-            p { a href=(paths::ADMIN_STAFF) { (c.t("admin.staff")) } " · " a href=(paths::ADMIN_BACKUP) { (c.t("admin.backup")) } " · " a href=(super::calendar::ADMIN_CALENDAR) { (c.t("calendar.title")) } " · " a href=(paths::ADMIN_ROUTING) { (c.t("routing.title")) } " · " a href=(paths::ADMIN_TERMS) { (c.t("terms_table.title")) } }
+            p { a href=(paths::ADMIN_STAFF) { (c.t("admin.staff")) } " · " a href=(super::calendar::ADMIN_CALENDAR) { (c.t("calendar.title")) } " · " a href=(paths::ADMIN_ROUTING) { (c.t("routing.title")) } " · " a href=(paths::ADMIN_TERMS) { (c.t("terms_table.title")) } }
             @if p.saved { p.notice.success role="status" { (c.t("admin.saved")) } }
             section.card {
                 h2 { (c.t("admin.profile")) }
@@ -76,6 +108,7 @@ pub fn settings(c: &Chrome, p: &SettingsPage) -> Markup {
                     p.actions { button.primary type="submit" { (c.t("admin.save")) } }
                 }
             }
+            (backups_card(c, p.backups))
             section.card {
                 h2 { (c.t("admin.units")) }
                 @for unit in p.units { (names_form(c, &paths::unit(unit.id), Some(&unit.names), unit.active, "admin.save")) }
