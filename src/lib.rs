@@ -25,6 +25,7 @@ pub mod cli;
 pub mod clock;
 mod commands;
 pub mod config;
+pub mod crypto;
 pub mod domain;
 pub mod hex;
 pub mod i18n;

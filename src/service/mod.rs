@@ -9,6 +9,7 @@ pub mod appeals;
 pub mod auth;
 pub mod backups;
 pub mod calendar;
+pub mod gateway;
 pub mod lifecycle;
 pub mod notices;
 pub mod registry;

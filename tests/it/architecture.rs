@@ -75,6 +75,24 @@ fn the_domain_is_pure() {
 }
 
 #[test]
+fn crypto_is_pure_verification() {
+    let found = offenders(
+        "crypto",
+        &[
+            "crate::store",
+            "crate::service",
+            "crate::web",
+            "std::fs",
+            "std::net",
+            "SystemTime",
+            "redb",
+            "tokio",
+        ],
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
 fn the_store_knows_only_the_domain() {
     let found = offenders(
         "store",
