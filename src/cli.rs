@@ -45,6 +45,35 @@ pub enum Command {
     Import(ImportArgs),
     /// Write the report on appeals for a period (PDF, DOCX, XLSX, CSV or HTML).
     Report(ReportArgs),
+    /// Certificates browsers trust (passkeys need one).
+    #[command(subcommand)]
+    Tls(TlsCommand),
+}
+
+/// Certificate commands.
+#[derive(Debug, Subcommand)]
+pub enum TlsCommand {
+    /// Create a local root CA (once) and issue the server certificate from it.
+    ///
+    /// Writes `tls/ca.pem` and `tls/ca-key.pem` in the data directory (reused when they exist,
+    /// so office PCs install the root only once) and a new `tls/cert.pem` and `tls/key.pem` for
+    /// the server. Install `ca.pem` as a trusted root on every office PC, then restart the server.
+    Ca(TlsCaArgs),
+}
+
+/// Options of `tls ca`.
+#[derive(Debug, Clone, Args)]
+pub struct TlsCaArgs {
+    /// Store and configuration (`data_dir` and `host_names` are read; the store is not opened).
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Host name the office PCs use for the server (repeat for several; default: `host_names`
+    /// of the configuration). localhost and 127.0.0.1 are always included.
+    #[arg(long = "name", value_name = "HOST")]
+    pub names: Vec<String>,
+    /// Replace the existing root CA with a new one (every office PC must then install the new `ca.pem`).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `deadline`.

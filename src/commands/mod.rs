@@ -12,6 +12,7 @@ mod init;
 mod report;
 mod restore;
 mod serve;
+mod tls;
 mod user;
 
 use std::path::Path;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Tls(cmd) => tls::run(cmd),
     }
 }
 

@@ -19,5 +19,6 @@ pub mod queue;
 pub mod registration_number;
 pub mod report;
 pub mod routing;
+pub mod security;
 pub mod tax_id;
 pub mod user;

@@ -432,7 +432,19 @@ fn register(
         received_at,
         contested: None,
     };
-    ctx.store.write(|tx| register_in(ctx, tx, parsed, &intake))
+    let appeal = ctx
+        .store
+        .write(|tx| register_in(ctx, tx, parsed, &intake))?;
+    // Logged once the appeal is on disk.
+    log::info!(
+        "appeal {} (id {}): registered by user {} via {}: {}",
+        appeal.number,
+        appeal.id.0,
+        by.id.0,
+        appeal.channel.code(),
+        appeal.status.code()
+    );
+    Ok(appeal)
 }
 
 /// An applicant files an appeal online (after agreeing to the terms).

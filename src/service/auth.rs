@@ -8,11 +8,13 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
+use super::security::{self, Origin};
 use super::{Ctx, Error, Result, new_token};
 use crate::domain::field::{
     Email, FieldErrors, FullName, Login, NewPassword, Phone, optional_text,
 };
 use crate::domain::lang::Lang;
+use crate::domain::security::AuditKind;
 use crate::domain::tax_id::{ApplicantKind, TaxId};
 use crate::domain::user::{Account, Role, Roles, User, UserId};
 use crate::store::{Credentials, Session, SessionReads, UserReads, login_key_for};
@@ -146,20 +148,25 @@ pub fn register_applicant(ctx: &Ctx, form: &RegistrationForm, lang: Lang) -> Res
         user,
         password.expose(),
         ("tax_id", "error.taxid.taken"),
+        None,
     )
 }
 
 /// Hashes the password and stores a new user under a fresh id; a taken sign-in name becomes
 /// the field error `taken` = (field, message key).
+/// Stores a new account; `created_by` is the admin's sign-in name (or `command line`) for a
+/// staff account, which the audit trail records in the same transaction.
 fn insert_new_user(
     ctx: &Ctx,
     mut user: User,
     password: &str,
     taken: (&'static str, &'static str),
+    created_by: Option<&str>,
 ) -> Result<UserId> {
     let credentials = Credentials {
         password_hash: hash_password(password)?,
     };
+    let now = ctx.now();
     ctx.store.write(|tx| {
         user.id = UserId(tx.next_in_sequence("user")?);
         tx.insert_user(&user, &credentials)
@@ -171,6 +178,22 @@ fn insert_new_user(
                 }
                 other => Error::Store(other),
             })?;
+        if let Some(by) = created_by {
+            let roles: Vec<&str> = Role::ALL
+                .iter()
+                .filter(|r| user.roles().has(**r))
+                .map(|r| r.code())
+                .collect();
+            let detail = format!("{} by {by}", roles.join("+"));
+            security::record(
+                tx,
+                now,
+                AuditKind::AccountCreated,
+                (Some(user.id), user.sign_in_name()),
+                "",
+                &detail,
+            )?;
+        }
         Ok(user.id)
     })
 }
@@ -209,7 +232,14 @@ pub fn create_staff(ctx: &Ctx, by: Option<&User>, form: &StaffForm) -> Result<Us
         must_change_password: form.must_change_password,
         active: true,
     };
-    insert_new_user(ctx, user, password.expose(), ("login", "error.login_taken"))
+    let by = by.map_or("command line", |admin| admin.sign_in_name());
+    insert_new_user(
+        ctx,
+        user,
+        password.expose(),
+        ("login", "error.login_taken"),
+        Some(by),
+    )
 }
 
 /// Creates the first admin with a random one-time password, if the store has no staff yet.
@@ -236,11 +266,23 @@ pub fn ensure_first_admin(ctx: &Ctx) -> Result<Option<(String, String)>> {
     Ok(Some(("admin".into(), password)))
 }
 
-fn token_hash(token: &str) -> [u8; 32] {
+/// The store key a sign-in name is looked up by: `taxid:…` for an IIN/BIN, else `login:…`.
+pub(super) fn login_key(name: &str) -> String {
+    let name = name.trim();
+    match TaxId::parse(name) {
+        Ok(tax_id) => format!("taxid:{tax_id}"),
+        Err(_) => format!("login:{}", name.to_lowercase()),
+    }
+}
+
+pub(super) fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
 /// Checks a sign-in name (IIN/BIN or staff login) and password; returns a new session token.
+/// A name with [`FAILURES_BEFORE_LOCK`](crate::domain::security::FAILURES_BEFORE_LOCK) recent
+/// failures is refused without checking the password until its back-off ends; every success
+/// and failure is audited.
 pub fn sign_in(
     ctx: &Ctx,
     name: &str,
@@ -249,23 +291,23 @@ pub fn sign_in(
     device: &str,
 ) -> Result<(String, User)> {
     let name = name.trim();
-    let key = match TaxId::parse(name) {
-        Ok(tax_id) => format!("taxid:{tax_id}"),
-        Err(_) => format!("login:{}", name.to_lowercase()),
-    };
+    let key = login_key(name);
+    let origin = Origin { address, device };
     let found = ctx.store.read(|tx| {
         let Some(id) = tx.user_id_by_login(&key)? else {
             return Ok::<_, Error>(None);
         };
         Ok(tx.user(id)?.zip(tx.credentials(id)?))
     })?;
+    let who = (found.as_ref().map(|(u, _)| u.id), name);
+    security::refuse_if_locked(ctx, &key, who, origin)?;
     let Some((user, credentials)) = found else {
         // Spend the same time as a real check, so timing does not reveal which names exist.
         let _ = password_matches(password, DUMMY_HASH);
-        return Err(Error::BadCredentials);
+        return Err(security::count_failure(ctx, &key, who, origin));
     };
     if !user.active || !password_matches(password, &credentials.password_hash) {
-        return Err(Error::BadCredentials);
+        return Err(security::count_failure(ctx, &key, who, origin));
     }
     let token = new_token();
     let now = ctx.now();
@@ -281,8 +323,11 @@ pub fn sign_in(
         address: address.chars().take(64).collect(),
         device: device.chars().take(120).collect(),
     };
-    ctx.store
-        .write(|tx| tx.insert_session(&token_hash(&token), &session))?;
+    ctx.store.write(|tx| {
+        tx.insert_session(&token_hash(&token), &session)?;
+        tx.clear_sign_in_failures(&key)?;
+        security::record(tx, now, AuditKind::SignIn, who, address, device)
+    })?;
     Ok((token, user))
 }
 
@@ -316,7 +361,24 @@ pub fn session(ctx: &Ctx, token: &str) -> Result<Option<SignedIn>> {
 /// Ends a session.
 pub fn sign_out(ctx: &Ctx, token: &str) -> Result<()> {
     let hash = token_hash(token);
-    ctx.store.write(|tx| tx.delete_session(&hash))?;
+    let now = ctx.now();
+    ctx.store.write(|tx| {
+        if let Some(session) = tx.session(&hash)? {
+            let name = tx
+                .user(session.user)?
+                .map(|u| u.sign_in_name().to_owned())
+                .unwrap_or_default();
+            security::record(
+                tx,
+                now,
+                AuditKind::SignOut,
+                (Some(session.user), &name),
+                &session.address,
+                "",
+            )?;
+        }
+        Ok::<_, Error>(tx.delete_session(&hash)?)
+    })?;
     Ok(())
 }
 
@@ -346,12 +408,15 @@ pub fn set_language(ctx: &Ctx, user: &User, lang: Lang) -> Result<()> {
 }
 
 /// Changes a user's own password (also clears the admin's "must change" flag).
+/// Changes the user's own password; every other session of theirs ends (`keep_token` is the
+/// session making the change).
 pub fn change_password(
     ctx: &Ctx,
     user: &User,
     current: &str,
     new: &str,
     again: &str,
+    keep_token: Option<&str>,
 ) -> Result<()> {
     let mut errors = FieldErrors::default();
     let credentials = ctx
@@ -369,6 +434,8 @@ pub fn change_password(
         return Err(Error::Invalid(errors));
     };
     let password_hash = hash_password(new.expose())?;
+    let keep = keep_token.map(token_hash);
+    let now = ctx.now();
     ctx.store.write(|tx| {
         tx.set_credentials(
             user.id,
@@ -379,7 +446,19 @@ pub fn change_password(
         let mut stored = tx.user(user.id)?.ok_or(Error::NotFound)?;
         stored.must_change_password = false;
         tx.update_user(&stored)?;
-        Ok(())
+        security::end_other_sessions(tx, user.id, keep.as_ref())?;
+        let address = match &keep {
+            Some(hash) => tx.session(hash)?.map(|s| s.address).unwrap_or_default(),
+            None => String::new(),
+        };
+        security::record(
+            tx,
+            now,
+            AuditKind::PasswordChanged,
+            (Some(user.id), user.sign_in_name()),
+            &address,
+            "",
+        )
     })
 }
 
@@ -492,6 +571,7 @@ mod tests {
             &password,
             "a new long password",
             "a new long password",
+            None,
         )
         .unwrap();
         let (_, admin) = sign_in(&ctx, &login, "a new long password", "", "").unwrap();

@@ -275,11 +275,13 @@ pub fn act(
     }
     let files = checked_files(ctx, uploads)?;
     let today = ctx.today();
-    ctx.store.write(|tx| {
+    let mut from = None;
+    let after = ctx.store.write(|tx| {
         let before = tx
             .appeal(id)?
             .filter(|a| can_see(by, a))
             .ok_or(Error::NotFound)?;
+        from = Some(before.status);
         let mut attachments = Vec::with_capacity(files.len());
         for file in &files {
             attachments.push(tx.insert_attachment(id, by.id, file)?);
@@ -290,7 +292,17 @@ pub fn act(
             return forward_part(ctx, tx, &before, command, part, by, &files);
         }
         apply_in(ctx, tx, &before, command, by, &files)
-    })
+    })?;
+    // Logged once the change is on disk.
+    log::info!(
+        "appeal {} (id {}): {action} by user {}: {} -> {}",
+        after.number,
+        after.id.0,
+        by.id.0,
+        from.map_or("-", |s| s.code()),
+        after.status.code()
+    );
+    Ok(after)
 }
 
 /// Decides and stores one command inside an open transaction; queues its notices.

@@ -15,6 +15,7 @@ pub mod notices;
 pub mod registry;
 pub mod reports;
 pub mod routing;
+pub mod security;
 pub mod seed;
 
 use jiff::Timestamp;
@@ -41,6 +42,12 @@ pub enum Error {
     /// Wrong sign-in name or password (never say which).
     #[error("wrong credentials")]
     BadCredentials,
+    /// Too many wrong passwords for this name: refused until then without checking.
+    #[error("locked until {until}")]
+    Locked {
+        /// When attempts are accepted again.
+        until: Timestamp,
+    },
     /// Form input refused, field by field.
     #[error("invalid input: {0:?}")]
     Invalid(FieldErrors),

@@ -24,8 +24,8 @@ use super::attachments::{AttachmentMeta, AttachmentReads, NewAttachment};
 use super::codec::{Record, decode, encode};
 use super::notices::{Notice, OutboxEntry};
 use super::schema::{
-    self, APPEALS, ATTACHMENTS, CATEGORIES, COUNTERS, CREDENTIALS, NOTICES, OUTBOX, SCHEMA_VERSION,
-    SESSIONS, SETTINGS, TableVisitor, UNITS, USERS,
+    self, APPEALS, ATTACHMENTS, AUDIT, CATEGORIES, COUNTERS, CREDENTIALS, NOTICES, OUTBOX,
+    SCHEMA_VERSION, SESSIONS, SETTINGS, TableVisitor, UNITS, USERS,
 };
 use super::sessions::Session;
 use super::users::Credentials;
@@ -33,6 +33,7 @@ use super::{Error, ReadTx, Result, RoutingReads, SettingsReads, Store, WriteTx};
 use super::{PolicyReads, TermReads};
 use crate::domain::appeal::{Appeal, AppealId, Event};
 use crate::domain::institution::{Category, Unit};
+use crate::domain::security::AuditEntry;
 use crate::domain::user::{User, UserId};
 
 /// The `format` of the manifest.
@@ -59,6 +60,8 @@ enum Part {
     AttachmentFiles,
     /// An index: import rebuilds it.
     Rebuilt,
+    /// Short-lived state that is not carried over (sign-in failures behind a lockout).
+    Transient,
 }
 
 /// The part of the format a table belongs to; `None` for a table this module does not know.
@@ -72,6 +75,8 @@ fn part(table: &str) -> Option<Part> {
         "users" => Part::File("users.jsonl"),
         "credentials" => Part::Secret("credentials.jsonl"),
         "sessions" => Part::Secret("sessions.jsonl"),
+        "sign_in_failures" => Part::Transient,
+        "audit" => Part::File("audit.jsonl"),
         "appeals" => Part::File("appeals.jsonl"),
         "appeal_events" => Part::File("events.jsonl"),
         "attachments" => Part::File("attachments.jsonl"),
@@ -282,6 +287,7 @@ impl ReadTx {
         self.export_attachments(dir, &mut counts)?;
         self.export_records::<u64, OutboxEntry>(dir, OUTBOX, "outbox.jsonl", &mut counts)?;
         self.export_notices(dir, &mut counts)?;
+        self.export_records::<u64, AuditEntry>(dir, AUDIT, "audit.jsonl", &mut counts)?;
         for table in schema::table_names() {
             let file = match part(&table) {
                 Some(Part::File(file)) => Some(file),
@@ -724,6 +730,13 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
         )?;
     }
     notices.finish(&mut counts);
+    // Exports from before the audit trail have no audit.jsonl.
+    if let Some(mut audit) = LinesIn::<AuditEntry>::open_optional(dir, "audit.jsonl")? {
+        while let Some(entry) = audit.next()? {
+            tx.append_audit(&entry)?;
+        }
+        audit.finish(&mut counts);
+    }
 
     // Last: the write paths above drew from some sequences; the export says where they stood.
     let mut table = tx.table(COUNTERS)?;

@@ -19,9 +19,9 @@ use super::backup::unknown_tables;
 use super::codec::{Record, decode};
 use super::notices::{Notice, OutboxEntry};
 use super::schema::{
-    self, APPEAL_BY_NUMBER, APPEAL_EVENTS, APPEALS, ATTACHMENT_CHUNKS, ATTACHMENTS, CATEGORIES,
-    COUNTERS, CREDENTIALS, NOTICES, OUTBOX, SESSIONS, SETTINGS, TableVisitor, UNITS, USER_BY_LOGIN,
-    USERS,
+    self, APPEAL_BY_NUMBER, APPEAL_EVENTS, APPEALS, ATTACHMENT_CHUNKS, ATTACHMENTS, AUDIT,
+    CATEGORIES, COUNTERS, CREDENTIALS, NOTICES, OUTBOX, SESSIONS, SETTINGS, SIGN_IN_FAILURES,
+    TableVisitor, UNITS, USER_BY_LOGIN, USERS,
 };
 use super::sessions::Session;
 use super::users::{Credentials, login_key_for};
@@ -32,6 +32,7 @@ use super::{
 use crate::domain::appeal::{Appeal, AppealId, AttachmentId};
 use crate::domain::institution::{Category, Unit};
 use crate::domain::registration_number::RegistrationNumber;
+use crate::domain::security::{AuditEntry, Failures};
 use crate::domain::user::User;
 
 /// Problems kept in a report; past this the store is beyond a list.
@@ -132,6 +133,7 @@ impl ReadTx {
         check.attachments(&appeals)?;
         check.notices(&known.users, &appeals)?;
         check.counters()?;
+        check.security(&known.users)?;
         Ok(IntegrityReport {
             schema_version,
             migrated_from: None,
@@ -353,6 +355,38 @@ impl Checker<'_> {
             self.problem(format!("user {id}"), "has no credentials");
         }
         Ok(users)
+    }
+
+    /// Sign-in failures decode; audit entries decode and name accounts that exist.
+    fn security(&mut self, users: &BTreeSet<u64>) -> Result<()> {
+        if let Some(table) = self.open(SIGN_IN_FAILURES)? {
+            for entry in table.iter()? {
+                let (key, value) = entry?;
+                if let Err(e) = decode::<Failures>(value.value()) {
+                    self.problem(
+                        format!("sign-in failures of {}", key.value()),
+                        e.to_string(),
+                    );
+                }
+            }
+        }
+        if let Some(table) = self.open(AUDIT)? {
+            for entry in table.iter()? {
+                let (key, value) = entry?;
+                match decode::<AuditEntry>(value.value()) {
+                    Ok(audit) => {
+                        if let Some(user) = audit.user.filter(|u| !users.contains(&u.0)) {
+                            self.problem(
+                                format!("audit entry {}", key.value()),
+                                format!("names missing user {}", user.0),
+                            );
+                        }
+                    }
+                    Err(e) => self.problem(format!("audit entry {}", key.value()), e.to_string()),
+                }
+            }
+        }
+        Ok(())
     }
 
     fn sessions(&mut self, users: &BTreeSet<u64>) -> Result<()> {

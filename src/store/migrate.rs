@@ -14,6 +14,8 @@ const MIGRATIONS: &[fn(&mut WriteTx) -> Result<()>] = &[
     super::report::index_registration_days,
     // 2 → 3: the work-queue counts kept with the indexes.
     super::registry::count_open_appeals,
+    // 3 → 4: sign-in failures and the security audit trail.
+    super::security::create_tables,
 ];
 
 const VERSION_KEY: &str = "schema_version";

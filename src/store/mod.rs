@@ -19,6 +19,7 @@ mod registry;
 mod report;
 mod routing;
 pub mod schema;
+mod security;
 mod sessions;
 mod settings;
 mod terms;
@@ -41,6 +42,7 @@ pub use registry::{
 };
 pub use report::PeriodReads;
 pub use routing::RoutingReads;
+pub use security::{AuditFilter, SecurityReads};
 pub use sessions::{Session, SessionReads};
 pub use settings::SettingsReads;
 pub use terms::{PolicyReads, TermReads};

@@ -7,7 +7,7 @@
 use redb::TableDefinition;
 
 /// The schema this binary writes. Opening a newer file is refused; older ones are migrated.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// `schema_version` → u32 (little endian), and other facts about the file.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -28,6 +28,11 @@ pub const USER_BY_LOGIN: TableDefinition<&str, u64> = TableDefinition::new("user
 pub const CREDENTIALS: TableDefinition<u64, &[u8]> = TableDefinition::new("credentials");
 /// SHA-256 of the session token → Session.
 pub const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessions");
+
+/// `taxid:<IIN/BIN>` or `login:<login>` (also for names no account has) → `Failures`.
+pub const SIGN_IN_FAILURES: TableDefinition<&str, &[u8]> = TableDefinition::new("sign_in_failures");
+/// Entry id → `AuditEntry`: the security audit trail, append-only.
+pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 
 /// Appeal id → Appeal snapshot (the fold of its events).
 pub const APPEALS: TableDefinition<u64, &[u8]> = TableDefinition::new("appeals");
@@ -93,6 +98,8 @@ pub fn visit_tables<T: TableVisitor>(visitor: &mut T) -> Result<(), T::Error> {
     visitor.table(USER_BY_LOGIN)?;
     visitor.table(CREDENTIALS)?;
     visitor.table(SESSIONS)?;
+    visitor.table(SIGN_IN_FAILURES)?;
+    visitor.table(AUDIT)?;
     visitor.table(APPEALS)?;
     visitor.table(APPEAL_EVENTS)?;
     visitor.table(APPEAL_BY_NUMBER)?;

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::codec::{Record, encode};
+use super::codec::{Record, decode, encode};
 use super::schema::SESSIONS;
 use super::{Result, Tx, WriteTx, decode_guard};
 use crate::domain::user::UserId;
@@ -38,6 +38,24 @@ pub trait SessionReads: Tx {
             return Ok(None);
         };
         decode_guard(table.get(token_hash.as_slice())?)
+    }
+
+    /// Every stored session of `user`, with its token hash (a scan: sessions are few).
+    fn sessions_of(&self, user: UserId) -> Result<Vec<([u8; 32], Session)>> {
+        let Some(table) = self.view(SESSIONS)? else {
+            return Ok(Vec::new());
+        };
+        let mut found = Vec::new();
+        for entry in table.range::<&[u8]>(..)? {
+            let (key, value) = entry?;
+            let session: Session = decode(value.value())?;
+            if session.user == user
+                && let Ok(hash) = <[u8; 32]>::try_from(key.value())
+            {
+                found.push((hash, session));
+            }
+        }
+        Ok(found)
     }
 }
 

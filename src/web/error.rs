@@ -36,6 +36,7 @@ impl From<service::Error> for WebError {
         match err {
             service::Error::NotFound => WebError::NotFound,
             service::Error::Forbidden | service::Error::BadCredentials => WebError::Forbidden,
+            service::Error::Locked { .. } => WebError::TooMany,
             service::Error::Invalid(_) => WebError::BadRequest,
             service::Error::Refused(r) => WebError::Refused(r),
             service::Error::Store(crate::store::Error::Unwritable(e)) => WebError::Unwritable(e),

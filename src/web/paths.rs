@@ -46,6 +46,17 @@ pub const ADMIN_ROUTING: &str = "/admin/routing";
 pub const ADMIN_STAFF: &str = "/admin/staff";
 /// Own password change.
 pub const PASSWORD: &str = "/account/password";
+/// Own active sessions.
+pub const SESSIONS: &str = "/account/sessions";
+/// Admin: the security audit trail (`?format=csv` for the file).
+pub const ADMIN_AUDIT: &str = "/admin/audit";
+/// Admin: set a one-time password for an account (POST).
+pub const ADMIN_RESET_PASSWORD: &str = "/admin/reset-password";
+
+/// Ends one of the user's own sessions (POST).
+pub fn session_end(id: &str) -> String {
+    format!("/account/sessions/{id}/end")
+}
 /// Language switch (POST).
 pub const LANG: &str = "/lang";
 

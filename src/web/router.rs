@@ -4,7 +4,7 @@
 use super::Call;
 use super::error::WebError;
 use super::handlers::{
-    admin, appeals, applicant, auth, backup, calendar, registry, reports, routing, terms,
+    admin, appeals, applicant, auth, backup, calendar, registry, reports, routing, security, terms,
 };
 use super::request::Method::{self, Get, Head, Post};
 use super::response::Response;
@@ -39,6 +39,10 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
         (Post, ["lang"]) => auth::set_language(call),
         (Get | Head, ["account", "password"]) => auth::password_form(call, &require_user(v)?),
         (Post, ["account", "password"]) => auth::change_password(call, &require_user(v)?),
+        (Get | Head, ["account", "sessions"]) => security::sessions(call, &require_user(v)?),
+        (Post, ["account", "sessions", id, "end"]) => {
+            security::end_session(call, &require_user(v)?, id)
+        }
 
         (Get | Head, ["terms"]) => applicant::terms(call),
         (Post, ["terms"]) => applicant::accept_terms(call, &require_applicant(v)?),
@@ -93,6 +97,8 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
         (Get | Head, ["admin", "calendar"]) => calendar::show(call, &require_admin(v)?),
         (Post, ["admin", "calendar"]) => calendar::update(call, &require_admin(v)?),
         (Get | Head, ["admin", "backup"]) => backup::download(call, &require_admin(v)?),
+        (Get | Head, ["admin", "audit"]) => security::audit(call, &require_admin(v)?),
+        (Post, ["admin", "reset-password"]) => security::reset_password(call, &require_admin(v)?),
 
         (Get | Head, ["health"]) => Ok(Response::text(200, "ok")),
         (Method::Other, _) => Err(WebError::Method),

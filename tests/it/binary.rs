@@ -1,4 +1,4 @@
-//! The built binary as a black box: serve, help, configuration errors.
+//! The built binary as a black box: serve, help, configuration errors, the local root CA.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -204,4 +204,85 @@ fn init_then_user_add_creates_a_staff_account_that_must_change_its_password() {
         .output()
         .unwrap();
     assert_eq!(usage.status.code(), Some(2), "usage errors exit 2");
+}
+
+/// Sends every host name to one address, as an office DNS entry for the appliance would.
+#[derive(Debug)]
+struct ResolveTo(std::net::SocketAddr);
+
+impl ureq::unversioned::resolver::Resolver for ResolveTo {
+    fn resolve(
+        &self,
+        _uri: &ureq::http::Uri,
+        _config: &ureq::config::Config,
+        _timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let mut addrs = self.empty();
+        addrs.push(self.0);
+        Ok(addrs)
+    }
+}
+
+#[test]
+fn tls_ca_issues_a_certificate_that_a_client_trusting_only_the_root_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(BIN)
+        .args(["tls", "ca", "--name", "desk.example", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let ca_file = dir.path().join("tls/ca.pem");
+    assert!(stdout.contains(&ca_file.display().to_string()), "{stdout}");
+    assert!(stdout.contains("SHA-256"), "{stdout}");
+    assert!(stdout.contains("restart"), "{stdout}");
+
+    let (_child, _, addr) = serve(dir.path());
+    let ca = std::fs::read(&ca_file).unwrap();
+    let cert = ureq::tls::Certificate::from_pem(&ca).unwrap();
+    let tls = ureq::tls::TlsConfig::builder()
+        .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(vec![
+            cert.to_owned(),
+        ])))
+        .build();
+    let config = ureq::Agent::config_builder()
+        .tls_config(tls)
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build();
+    let agent = ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        ResolveTo(addr.parse().unwrap()),
+    );
+    let port = addr.rsplit(':').next().unwrap();
+    let response = agent
+        .get(format!("https://desk.example:{port}/login"))
+        .call()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let response = agent
+        .get(format!("https://localhost:{port}/login"))
+        .call()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+}
+
+#[test]
+fn tls_ca_refuses_a_name_that_is_not_a_host_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(BIN)
+        .args(["tls", "ca", "--name", "bad name", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("`bad name` is not a host name"), "{stderr}");
+    assert!(!dir.path().join("tls").exists(), "nothing written");
 }

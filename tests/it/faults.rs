@@ -296,6 +296,10 @@ fn a_full_disk_refuses_writes_with_a_clear_page_and_reads_go_on() {
         log.contains("cannot be written"),
         "a log line names the failure: {log}"
     );
+    assert!(
+        log.contains("registered by user") && log.contains(": registered\n"),
+        "each state change has its log line: {log}"
+    );
     check_passes(data);
     let (server, addr) = Server::start(data, "127.0.0.1:0");
     let mut b = Browser::new(&format!("https://{addr}"), &cert);

@@ -257,3 +257,105 @@ fn staff_created_by_the_admin_must_choose_their_own_password_first() {
     assert_eq!(changed.location.as_deref(), Some("/registry"));
     assert_eq!(clerk.get("/registry").status, 200);
 }
+
+#[test]
+fn the_sixth_wrong_password_over_https_meets_the_lock_and_the_admin_sees_it_in_the_audit() {
+    let app = TestApp::spawn();
+    let mut attacker = app.browser();
+    for n in 1..=4 {
+        assert_eq!(
+            attacker.sign_in("clerk", "guess").status,
+            401,
+            "attempt {n}"
+        );
+    }
+    let locked = attacker.sign_in("clerk", "guess");
+    assert_eq!(locked.status, 429, "the fifth failure locks");
+    let sixth = attacker.sign_in("clerk", PASSWORD);
+    assert_eq!(
+        sixth.status, 429,
+        "even the right password waits for the back-off"
+    );
+    assert!(
+        sixth.text().contains("уақытша тоқтатылды"),
+        "the message says so: {}",
+        sixth.text()
+    );
+
+    let mut admin = app.browser();
+    assert_eq!(admin.sign_in("admin", PASSWORD).status, 303);
+    let page = admin.get("/admin/audit?kind=locked_out");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("clerk"), "{}", page.text());
+    let (status, content_type, csv) = admin.download("/admin/audit?format=csv&q=clerk");
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/csv"));
+    let csv = String::from_utf8(csv).unwrap();
+    assert_eq!(csv.matches("sign_in_failed").count(), 5, "{csv}");
+    assert_eq!(csv.matches("refused_while_locked").count(), 1, "{csv}");
+
+    let mut applicant = registered_applicant(&app, "900101300126", "Байжанова Айгүл");
+    assert_eq!(applicant.get("/admin/audit").status, 403);
+}
+
+#[test]
+fn a_user_ends_a_session_from_the_list_and_that_browser_is_signed_out() {
+    let app = TestApp::spawn();
+    let mut office = app.browser();
+    let mut home = app.browser();
+    assert_eq!(office.sign_in("clerk", PASSWORD).status, 303);
+    assert_eq!(home.sign_in("clerk", PASSWORD).status, 303);
+    let list = office.get("/account/sessions");
+    assert_eq!(list.status, 200);
+    let ends: Vec<String> = list
+        .body
+        .match_indices("/account/sessions/")
+        .map(|(i, _)| list.body[i..].split('"').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        ends.len(),
+        1,
+        "one other session to end, not this one: {ends:?}"
+    );
+    assert_eq!(office.post(&ends[0], &[]).status, 303);
+    assert_eq!(
+        home.get("/registry").status,
+        303,
+        "the other browser is signed out"
+    );
+    assert_eq!(office.get("/registry").status, 200, "this one is not");
+}
+
+#[test]
+fn the_admin_resets_a_password_and_the_user_must_choose_a_new_one() {
+    let app = TestApp::spawn();
+    let mut executor = app.browser();
+    assert_eq!(executor.sign_in("executor", PASSWORD).status, 303);
+    let mut admin = app.browser();
+    assert_eq!(admin.sign_in("admin", PASSWORD).status, 303);
+    admin.get("/admin/audit");
+    let page = admin.post("/admin/reset-password", &[("name", "executor")]);
+    assert_eq!(page.status, 200);
+    let text = page.text();
+    let one_time = page
+        .body
+        .split("<code>")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .unwrap_or_else(|| panic!("the one-time password is shown: {text}"))
+        .to_owned();
+    assert_eq!(executor.get("/registry").status, 303, "its sessions ended");
+    let mut fresh = app.browser();
+    assert_eq!(fresh.sign_in("executor", &one_time).status, 303);
+    let forced = fresh.get("/registry");
+    assert_eq!(forced.status, 303);
+    assert_eq!(forced.location.as_deref(), Some("/account/password"));
+    let unknown = admin.post("/admin/reset-password", &[("name", "nobody")]);
+    assert!(
+        unknown
+            .text()
+            .contains("Бұл атпен кіретін есептік жазба жоқ"),
+        "{}",
+        unknown.text()
+    );
+}

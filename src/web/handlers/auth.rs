@@ -33,7 +33,13 @@ pub fn login_form(call: &Call) -> Result<Response, WebError> {
         return Ok(Response::see_other(landing(user)));
     }
     let next = call.query().string("next");
-    Ok(ok(views::auth::login(&call.chrome(), "", &next, None)))
+    Ok(ok(views::auth::login(
+        &call.chrome(),
+        "",
+        &next,
+        None,
+        None,
+    )))
 }
 
 /// POST /login
@@ -71,8 +77,24 @@ pub fn login(call: &Call) -> Result<Response, WebError> {
         }
         Err(service::Error::BadCredentials) => Ok(Response::html(
             401,
-            views::auth::login(&call.chrome(), name, next, Some("login.failed")).into_string(),
+            views::auth::login(&call.chrome(), name, next, Some("login.failed"), None)
+                .into_string(),
         )),
+        Err(service::Error::Locked { until }) => {
+            let local = call.app.ctx.local(until).strftime("%H:%M").to_string();
+            Ok(Response::html(
+                429,
+                views::auth::login(
+                    &call.chrome(),
+                    name,
+                    next,
+                    Some("login.locked"),
+                    Some(&local),
+                )
+                .into_string(),
+            )
+            .with_header("retry-after", "300"))
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -154,6 +176,7 @@ pub fn change_password(call: &Call, who: &AnyUser) -> Result<Response, WebError>
         form.get("current"),
         form.get("password"),
         form.get("password_again"),
+        call.visitor.token.as_deref(),
     ) {
         Ok(()) => Ok(Response::see_other(landing(&who.0))),
         Err(service::Error::Invalid(errors)) => Ok(unprocessable(views::auth::password(

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod registry;
 pub mod reports;
 pub mod routing;
+pub mod security;
 pub mod terms;
 
 use maud::Markup;

@@ -10,14 +10,24 @@ use crate::web::forms::Form;
 use crate::web::paths;
 
 /// The sign-in form; `failed` shows the generic refusal.
-pub fn login(c: &Chrome, name: &str, next: &str, failed: Option<&'static str>) -> Markup {
+/// `until`: the local time a lock ends, shown after the message.
+pub fn login(
+    c: &Chrome,
+    name: &str,
+    next: &str,
+    failed: Option<&'static str>,
+    until: Option<&str>,
+) -> Markup {
     page(
         c,
         c.t("login.title"),
         html! {
             h1 { (c.t("login.title")) }
             @if let Some(key) = failed {
-                div.notice.error role="alert" tabindex="-1" id="form-errors" { (c.t(key)) }
+                div.notice.error role="alert" tabindex="-1" id="form-errors" {
+                    (c.t(key))
+                    @if let Some(until) = until { " " strong { (until) } }
+                }
             }
             form.stack method="post" action=(paths::LOGIN) {
                 (csrf(c))

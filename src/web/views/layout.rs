@@ -157,6 +157,8 @@ pub fn page(c: &Chrome, title: &str, body: Markup) -> Markup {
                             input type="hidden" name="csrf" value=(c.csrf);
                             span.muted { (user.name) " · " }
                             a href=(paths::PASSWORD) { (c.t("nav.password")) }
+                            " · "
+                            a href=(paths::SESSIONS) { (c.t("nav.sessions")) }
                             " "
                             button.link type="submit" { (c.t("nav.logout")) }
                         }

@@ -15,4 +15,5 @@ pub mod notices;
 pub mod registry;
 pub mod reports;
 pub mod routing;
+pub mod security;
 pub mod terms;

@@ -1,0 +1,287 @@
+//! Sign-in security around the password check: the lockout per sign-in name, the audit trail
+//! (written in the same transaction as the change it records), the user's own sessions, and
+//! the admin's password reset and audit view.
+
+use jiff::Timestamp;
+
+use super::{Ctx, Error, Result, new_token};
+use crate::domain::security::{AuditEntry, AuditKind, Failures};
+use crate::domain::user::{Role, User, UserId};
+use crate::store::{
+    AuditFilter, Credentials, SecurityReads, Session, SessionReads, UserReads, WriteTx,
+};
+
+/// Where a request came from, for the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// Client address.
+    pub address: &'a str,
+    /// User-Agent.
+    pub device: &'a str,
+}
+
+fn clipped(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+/// Appends one audit entry inside the caller's transaction.
+pub(super) fn record(
+    tx: &mut WriteTx,
+    at: Timestamp,
+    kind: AuditKind,
+    who: (Option<UserId>, &str),
+    address: &str,
+    detail: &str,
+) -> Result<()> {
+    tx.append_audit(&AuditEntry {
+        at,
+        kind,
+        user: who.0,
+        name: clipped(who.1, 64),
+        address: clipped(address, 64),
+        detail: clipped(detail, 200),
+    })?;
+    Ok(())
+}
+
+/// Refuses at once, without checking any password, while `key` is locked; the attempt is
+/// audited.
+pub(super) fn refuse_if_locked(
+    ctx: &Ctx,
+    key: &str,
+    who: (Option<UserId>, &str),
+    origin: Origin<'_>,
+) -> Result<()> {
+    let now = ctx.now();
+    let failures = ctx.store.read(|tx| tx.sign_in_failures(key))?;
+    let Some(until) = failures.and_then(|f| f.locked_at(now)) else {
+        return Ok(());
+    };
+    ctx.store.write(|tx| {
+        record(
+            tx,
+            now,
+            AuditKind::RefusedWhileLocked,
+            who,
+            origin.address,
+            "",
+        )
+    })?;
+    Err(Error::Locked { until })
+}
+
+/// Counts a wrong password for `key` and audits it; returns `Locked` if this one locked the
+/// name, else `BadCredentials`.
+pub(super) fn count_failure(
+    ctx: &Ctx,
+    key: &str,
+    who: (Option<UserId>, &str),
+    origin: Origin<'_>,
+) -> Error {
+    let now = ctx.now();
+    let outcome = ctx.store.write(|tx| {
+        let mut failures: Failures = tx.sign_in_failures(key)?.unwrap_or_default();
+        let locked = failures.record(now);
+        tx.put_sign_in_failures(key, &failures)?;
+        record(
+            tx,
+            now,
+            AuditKind::SignInFailed,
+            who,
+            origin.address,
+            origin.device,
+        )?;
+        if let Some(until) = locked {
+            record(
+                tx,
+                now,
+                AuditKind::LockedOut,
+                who,
+                origin.address,
+                &format!("until {until}"),
+            )?;
+        }
+        Ok::<_, Error>(locked)
+    });
+    match outcome {
+        Ok(Some(until)) => {
+            log::warn!("sign-in name locked after repeated failures (until {until})");
+            Error::Locked { until }
+        }
+        Ok(None) => Error::BadCredentials,
+        Err(err) => err,
+    }
+}
+
+/// A session as its owner sees it in the list.
+#[derive(Debug, Clone)]
+pub struct SessionView {
+    /// Opaque id for the "end" button (the first bytes of the token's hash, hex).
+    pub id: String,
+    /// When it began.
+    pub created_at: Timestamp,
+    /// When it ends by itself.
+    pub expires_at: Timestamp,
+    /// Address at sign-in.
+    pub address: String,
+    /// Browser at sign-in.
+    pub device: String,
+    /// Whether it is the session making this request.
+    pub current: bool,
+}
+
+fn session_id(hash: &[u8; 32]) -> String {
+    crate::hex::encode(&hash[..12])
+}
+
+/// The user's sessions that have not expired, newest first.
+pub fn sessions(ctx: &Ctx, user: &User, current_token: Option<&str>) -> Result<Vec<SessionView>> {
+    let now = ctx.now();
+    let current = current_token.map(super::auth::token_hash);
+    let mut list: Vec<SessionView> = ctx
+        .store
+        .read(|tx| tx.sessions_of(user.id))?
+        .into_iter()
+        .filter(|(_, s)| s.expires_at > now)
+        .map(|(hash, s): ([u8; 32], Session)| SessionView {
+            id: session_id(&hash),
+            created_at: s.created_at,
+            expires_at: s.expires_at,
+            address: s.address,
+            device: s.device,
+            current: current == Some(hash),
+        })
+        .collect();
+    list.sort_by_key(|s| std::cmp::Reverse(s.created_at));
+    Ok(list)
+}
+
+/// Ends one of the user's own sessions, by the id shown in the list.
+pub fn end_session(ctx: &Ctx, user: &User, id: &str, origin: Origin<'_>) -> Result<()> {
+    let now = ctx.now();
+    ctx.store.write(|tx| {
+        let found = tx
+            .sessions_of(user.id)?
+            .into_iter()
+            .find(|(hash, _)| session_id(hash) == id);
+        let Some((hash, _)) = found else {
+            return Err(Error::NotFound);
+        };
+        tx.delete_session(&hash)?;
+        record(
+            tx,
+            now,
+            AuditKind::SessionEnded,
+            (Some(user.id), user.sign_in_name()),
+            origin.address,
+            "",
+        )
+    })
+}
+
+/// Ends every session of `user` except `keep` (after a password change or reset).
+pub(super) fn end_other_sessions(
+    tx: &mut WriteTx,
+    user: UserId,
+    keep: Option<&[u8; 32]>,
+) -> Result<()> {
+    for (hash, _) in tx.sessions_of(user)? {
+        if Some(&hash) != keep {
+            tx.delete_session(&hash)?;
+        }
+    }
+    Ok(())
+}
+
+/// The admin sets a one-time password for the account signing in as `name` (IIN/BIN or
+/// login): every session of that account ends and the owner must choose a new password at the
+/// next sign-in. Returns the one-time password, to hand over in person.
+pub fn reset_password(ctx: &Ctx, admin: &User, name: &str, origin: Origin<'_>) -> Result<String> {
+    if !admin.roles().has(Role::Admin) {
+        return Err(Error::Forbidden);
+    }
+    let key = super::auth::login_key(name);
+    let password = new_token()[..16].to_owned();
+    let password_hash = super::auth::hash_password(&password)?;
+    let now = ctx.now();
+    ctx.store.write(|tx| {
+        let id = tx.user_id_by_login(&key)?.ok_or(Error::NotFound)?;
+        let mut user = tx.user(id)?.ok_or(Error::NotFound)?;
+        tx.set_credentials(
+            id,
+            &Credentials {
+                password_hash: password_hash.clone(),
+            },
+        )?;
+        user.must_change_password = true;
+        tx.update_user(&user)?;
+        end_other_sessions(tx, id, None)?;
+        tx.clear_sign_in_failures(&key)?;
+        record(
+            tx,
+            now,
+            AuditKind::PasswordReset,
+            (Some(id), user.sign_in_name()),
+            origin.address,
+            &format!("by {}", admin.sign_in_name()),
+        )
+    })?;
+    Ok(password)
+}
+
+/// Most entries one page of the audit view shows.
+pub const AUDIT_PAGE: usize = 100;
+
+/// The audit trail for the admin: up to `limit` entries matching `filter`, newest first.
+pub fn audit(
+    ctx: &Ctx,
+    admin: &User,
+    filter: &AuditFilter,
+    limit: usize,
+) -> Result<Vec<(u64, AuditEntry)>> {
+    if !admin.roles().has(Role::Admin) {
+        return Err(Error::Forbidden);
+    }
+    Ok(ctx.store.read(|tx| tx.audit_entries(filter, limit))?)
+}
+
+/// The audit entries matching `filter` as CSV (UTF-8 with a byte-order mark, so spreadsheet
+/// programs read Kazakh letters), at most 100,000 rows.
+pub fn audit_csv(ctx: &Ctx, admin: &User, filter: &AuditFilter) -> Result<Vec<u8>> {
+    let entries = audit(ctx, admin, filter, 100_000)?;
+    let mut out = String::from("\u{feff}id,at,kind,user,name,address,detail\r\n");
+    for (id, e) in entries {
+        let cells = [
+            id.to_string(),
+            e.at.to_string(),
+            e.kind.code().to_owned(),
+            e.user.map(|u| u.0.to_string()).unwrap_or_default(),
+            e.name,
+            e.address,
+            e.detail,
+        ];
+        let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    Ok(out.into_bytes())
+}
+
+/// A CSV cell: quoted when needed, and a leading `=`, `+`, `-` or `@` neutralised so a
+/// spreadsheet never runs a typed sign-in name as a formula.
+fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests;
