@@ -55,6 +55,58 @@ struct RawConfig {
     appeals: RawAppeals,
     limits: RawLimits,
     backups: RawBackups,
+    smtp: RawSmtp,
+    sms: RawSms,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawSmtp {
+    host: String,
+    port: u16,
+    security: String,
+    username: String,
+    password: String,
+    from: String,
+    ca_file: String,
+    timeout_secs: u64,
+}
+
+impl Default for RawSmtp {
+    fn default() -> Self {
+        Self {
+            host: String::new(),
+            port: 587,
+            security: "starttls".to_owned(),
+            username: String::new(),
+            password: String::new(),
+            from: String::new(),
+            ca_file: String::new(),
+            timeout_secs: 15,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawSms {
+    url: String,
+    method: String,
+    headers: Vec<String>,
+    body: String,
+    timeout_secs: u64,
+}
+
+impl Default for RawSms {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            method: "post".to_owned(),
+            headers: Vec::new(),
+            body: String::new(),
+            timeout_secs: 10,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,6 +165,8 @@ impl Default for RawConfig {
             appeals: RawAppeals::default(),
             limits: RawLimits::default(),
             backups: RawBackups::default(),
+            smtp: RawSmtp::default(),
+            sms: RawSms::default(),
         }
     }
 }
@@ -165,6 +219,83 @@ pub struct Config {
     pub limits: Limits,
     /// Automatic daily backups.
     pub backups: Backups,
+    /// The e-mail gateway, if configured.
+    pub smtp: Option<Smtp>,
+    /// The SMS gateway, if configured.
+    pub sms: Option<Sms>,
+}
+
+/// How a connection to the mail server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain text (a relay on the same machine or a test server only).
+    None,
+    /// STARTTLS on the submission port.
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+/// The SMTP server that sends e-mail (codes and notifications).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Smtp {
+    /// Host name or address.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// Protection.
+    pub security: SmtpSecurity,
+    /// Login, if the server wants one.
+    pub username: Option<String>,
+    /// Password for `username`.
+    pub password: Option<String>,
+    /// The sender mailbox.
+    pub from: String,
+    /// Extra CA certificates (PEM) to trust.
+    pub ca_file: Option<PathBuf>,
+    /// Limit for connecting and each reply.
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for Smtp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Smtp")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The HTTP gateway that sends SMS: any provider's API, described by a URL, a method, headers
+/// and a body template with `{phone}` and `{text}`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Sms {
+    /// URL, with placeholders.
+    pub url: String,
+    /// `true` for POST, `false` for GET.
+    pub post: bool,
+    /// Headers, `Name: value` (values may hold placeholders and API keys).
+    pub headers: Vec<(String, String)>,
+    /// Body template for POST (empty for none).
+    pub body: String,
+    /// Limit for the whole call.
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for Sms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL's query and the headers may carry API keys.
+        let shown = self.url.split('?').next().unwrap_or_default();
+        f.debug_struct("Sms")
+            .field("url", &shown)
+            .field("post", &self.post)
+            .field("headers", &self.headers.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Automatic daily backups: one consistent copy a day into a folder, the newest `keep` kept.
@@ -308,6 +439,8 @@ impl Config {
         };
         let limits = parse_limits(&raw.limits)?;
         let backups = parse_backups(&raw)?;
+        let smtp = parse_smtp(&raw.smtp)?;
+        let sms = parse_sms(&raw.sms)?;
         Ok(Self {
             data_dir: raw.data_dir,
             bind,
@@ -320,8 +453,80 @@ impl Config {
             counting_rule,
             limits,
             backups,
+            smtp,
+            sms,
         })
     }
+}
+
+fn parse_smtp(raw: &RawSmtp) -> Result<Option<Smtp>, Error> {
+    let value = |key: &'static str, message: String| Error::Value { key, message };
+    if raw.host.is_empty() {
+        return Ok(None);
+    }
+    let security = match raw.security.as_str() {
+        "none" => SmtpSecurity::None,
+        "starttls" => SmtpSecurity::StartTls,
+        "tls" => SmtpSecurity::Tls,
+        other => {
+            return Err(value(
+                "smtp.security",
+                format!("`{other}` is not one of none, starttls, tls"),
+            ));
+        }
+    };
+    if !raw.from.contains('@') {
+        return Err(value(
+            "smtp.from",
+            "must be the sender's address, such as otinish@example.kz".into(),
+        ));
+    }
+    let optional = |text: &str| (!text.is_empty()).then(|| text.to_owned());
+    Ok(Some(Smtp {
+        host: raw.host.clone(),
+        port: raw.port,
+        security,
+        username: optional(&raw.username),
+        password: optional(&raw.password),
+        from: raw.from.clone(),
+        ca_file: optional(&raw.ca_file).map(PathBuf::from),
+        timeout: Duration::from_secs(raw.timeout_secs.clamp(1, 120)),
+    }))
+}
+
+fn parse_sms(raw: &RawSms) -> Result<Option<Sms>, Error> {
+    let value = |key: &'static str, message: String| Error::Value { key, message };
+    if raw.url.is_empty() {
+        return Ok(None);
+    }
+    if !raw.url.starts_with("https://") && !raw.url.starts_with("http://") {
+        return Err(value(
+            "sms.url",
+            format!("`{}` is not an http(s) URL", raw.url),
+        ));
+    }
+    let post = match raw.method.to_lowercase().as_str() {
+        "post" => true,
+        "get" => false,
+        other => return Err(value("sms.method", format!("`{other}` is not get or post"))),
+    };
+    let mut headers = Vec::new();
+    for header in &raw.headers {
+        let Some((name, text)) = header.split_once(':') else {
+            return Err(value(
+                "sms.headers",
+                "each header is \"Name: value\"".into(),
+            ));
+        };
+        headers.push((name.trim().to_owned(), text.trim().to_owned()));
+    }
+    Ok(Some(Sms {
+        url: raw.url.clone(),
+        post,
+        headers,
+        body: raw.body.clone(),
+        timeout: Duration::from_secs(raw.timeout_secs.clamp(1, 120)),
+    }))
 }
 
 fn parse_backups(raw: &RawConfig) -> Result<Backups, Error> {

@@ -12,7 +12,8 @@ use anyhow::Context;
 use super::{load_config, open_ctx};
 use crate::cli::ServeArgs;
 use crate::config::Config;
-use crate::service::{Ctx, auth, backups, notices};
+use crate::service::gateway::Gateways;
+use crate::service::{Ctx, auth, backups, deliveries, notices};
 use crate::web::{self, App, tls};
 
 pub(super) fn run(args: &ServeArgs) -> anyhow::Result<()> {
@@ -41,7 +42,11 @@ pub(super) fn serve(ctx: Ctx, config: &Config) -> anyhow::Result<()> {
     let tls_config = tls::server_config(&material).context("loading the TLS certificate")?;
     let listener =
         TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
-    let worker = start_housekeeping(ctx.clone(), config.backups.clone());
+    let worker = start_housekeeping(
+        ctx.clone(),
+        config.backups.clone(),
+        Gateways::from_config(config),
+    );
     let app = Arc::new(App::new(ctx, config).map_err(anyhow::Error::msg)?);
     let handle = web::start(app, listener, tls_config, web::limits(config))
         .context("starting the server")?;
@@ -53,8 +58,8 @@ pub(super) fn serve(ctx: Ctx, config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The background thread that delivers queued notices, queues deadline reminders and takes the
-/// daily backup.
+/// The background thread that delivers queued notices, sends e-mail and SMS through the
+/// gateways, queues deadline reminders and takes the daily backup.
 struct Housekeeping {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -69,7 +74,11 @@ impl Housekeeping {
     }
 }
 
-fn start_housekeeping(ctx: Ctx, backup_policy: crate::config::Backups) -> Housekeeping {
+fn start_housekeeping(
+    ctx: Ctx,
+    backup_policy: crate::config::Backups,
+    gateways: Gateways,
+) -> Housekeeping {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     let thread = std::thread::Builder::new()
@@ -79,6 +88,9 @@ fn start_housekeeping(ctx: Ctx, backup_policy: crate::config::Backups) -> Housek
             while !flag.load(Ordering::SeqCst) {
                 if let Err(err) = notices::deliver(&ctx, 500) {
                     log::error!("delivering notices: {err}");
+                }
+                if let Err(err) = deliveries::send_due(&ctx, &gateways, 50) {
+                    log::error!("sending through the gateways: {err}");
                 }
                 // Deadline reminders every ten minutes (and at start).
                 if ticks.is_multiple_of(600) {

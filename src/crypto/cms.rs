@@ -8,8 +8,9 @@
 //!
 //! Invariants:
 //! * a [`Signer`] comes back only when every check passed: content digest (or attached content),
-//!   signature, certificate chain, validity at `now`, and the signed signing time (if any) lying
-//!   within the certificate's validity;
+//!   signature, key usage for the [`Purpose`] (signing key or AUTH key), certificate chain,
+//!   validity at `now`, and the signed signing time (if any) lying within the certificate's
+//!   validity;
 //! * exactly one signer is accepted; a CMS with more is refused, never half-verified;
 //! * GOST signatures (`KalkanCrypt`) are refused as [`CmsError::UnsupportedAlgorithm`], never
 //!   reported as forged;
@@ -64,6 +65,38 @@ const OID_OU: &str = "2.5.4.11";
 
 /// id-kp-emailProtection (1.3.6.1.5.5.7.3.4), DER content: the EKU of NCA signing certificates.
 const EKU_EMAIL_PROTECTION: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04];
+/// The arc of NCA RK's user-type OIDs in the extended key usage.
+const NCA_USER_TYPES: &str = "1.2.398.3.3.4.";
+/// id-kp-clientAuth (1.3.6.1.5.5.7.3.2), DER content: the EKU of NCA authentication (AUTH) keys.
+const EKU_CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
+
+/// What the signature is for; NCA issues each person two keys, and each must be used for its
+/// own purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Signing a document (the signing key: EKU emailProtection 1.3.6.1.5.5.7.3.4).
+    Sign,
+    /// Signing in (the AUTH key: EKU clientAuth 1.3.6.1.5.5.7.3.2).
+    Authenticate,
+}
+
+impl Purpose {
+    /// The extended key usage a certificate must allow (if it names any) for this purpose.
+    fn eku(self) -> &'static [u8] {
+        match self {
+            Purpose::Sign => EKU_EMAIL_PROTECTION,
+            Purpose::Authenticate => EKU_CLIENT_AUTH,
+        }
+    }
+
+    /// The refusal when the certificate's extended key usage is for something else.
+    fn wrong_key(self) -> CmsError {
+        match self {
+            Purpose::Sign => CmsError::NotForSigning,
+            Purpose::Authenticate => CmsError::NotForAuthentication,
+        }
+    }
+}
 
 // Universal tag numbers.
 const TAG_INTEGER: u32 = 2;
@@ -127,6 +160,9 @@ pub enum CmsError {
     /// The certificate is not for signing documents (e.g. the NCA authentication key).
     #[error("the certificate is not meant for signing documents")]
     NotForSigning,
+    /// The certificate is not for signing in (e.g. the NCA signing key, not the AUTH key).
+    #[error("the certificate is not meant for signing in")]
+    NotForAuthentication,
     /// The certificate does not lead to an installed root (unknown issuer or broken chain).
     #[error("the certificate does not chain to an installed root: {reason}")]
     UntrustedChain {
@@ -199,6 +235,58 @@ impl TrustStore {
     }
 }
 
+/// One certificate of a trust-store file, as the admin page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateInfo {
+    /// Subject CN (the whole subject DN if it has no CN).
+    pub subject: String,
+    /// Serial number, lowercase hex without leading zero bytes.
+    pub serial_hex: String,
+    /// Start of the validity.
+    pub not_before: Timestamp,
+    /// End of the validity.
+    pub not_after: Timestamp,
+}
+
+/// Describes the certificates of a DER, PEM or bare base64 file (the formats
+/// [`TrustStore::add_root`] reads), without trusting them.
+pub fn describe_certificates(bytes: &[u8]) -> Result<Vec<CertificateInfo>, CmsError> {
+    let certs = read_certificates(bytes)?;
+    let mut out = Vec::with_capacity(certs.len());
+    for der in &certs {
+        let cert = parse_certificate(der)?;
+        let subject = cert
+            .subject()
+            .iter_common_name()
+            .find_map(attribute_text)
+            .unwrap_or_else(|| cert.subject().to_string());
+        let validity = cert.validity();
+        let time =
+            |t: i64| Timestamp::from_second(t).map_err(|_| malformed("certificate validity"));
+        out.push(CertificateInfo {
+            subject,
+            serial_hex: serial_hex(cert.raw_serial()),
+            not_before: time(validity.not_before.timestamp())?,
+            not_after: time(validity.not_after.timestamp())?,
+        });
+    }
+    Ok(out)
+}
+
+/// A serial number as lowercase hex without leading zero bytes.
+fn serial_hex(serial: &[u8]) -> String {
+    let significant = serial
+        .iter()
+        .position(|&b| b != 0)
+        .map_or(serial.len().saturating_sub(1), |i| i);
+    let mut out = String::with_capacity(2 * serial.len());
+    for byte in serial.get(significant..).unwrap_or_default() {
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    out
+}
+
 /// Who signed, taken from the verified certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signer {
@@ -222,6 +310,9 @@ pub struct Signer {
     pub signing_time: Option<Timestamp>,
     /// Signature algorithm, e.g. "RSA-SHA256", "ECDSA-P256-SHA256".
     pub algorithm: &'static str,
+    /// The NCA user-type OIDs in the extended key usage (`1.2.398.3.3.4.…`: individual, legal
+    /// entity, first head, right to sign, …), in certificate order.
+    pub roles: Vec<String>,
 }
 
 /// Verifies a detached CMS over `content` (or an attached one whose eContent must equal
@@ -230,14 +321,16 @@ pub struct Signer {
 /// with exactly one `SignerInfo`; algorithms (SHA-256/384/512, RSA PKCS #1 v1.5, ECDSA
 /// P-256/P-384); signer certificate by issuer and serial or by key identifier; content
 /// (eContent, contentType and messageDigest attributes); signature (over the signed attributes
-/// re-tagged as SET, or over the content when there are none); key usage; chain to a root at
-/// `now`; signingTime within the certificate's validity. To re-check a stored signature later,
-/// pass the time it was received as `now`. Revocation is not checked.
+/// re-tagged as SET, or over the content when there are none); key usage; extended key usage
+/// for `purpose`; chain to a root at `now`; signingTime within the certificate's validity. To
+/// re-check a stored signature later, pass the time it was received as `now`. Revocation is
+/// not checked.
 pub fn verify(
     cms: &[u8],
     content: &[u8],
     trust: &TrustStore,
     now: Timestamp,
+    purpose: Purpose,
 ) -> Result<Signer, CmsError> {
     if trust.is_empty() {
         return Err(CmsError::NoTrustAnchors);
@@ -283,8 +376,8 @@ pub fn verify(
         .verify(&message, info.signature)
         .map_err(|_| CmsError::BadSignature)?;
 
-    check_key_usage(&cert)?;
-    verify_chain(cert_der, &signed.certificates, trust, now)?;
+    check_key_usage(&cert, purpose)?;
+    verify_chain(cert_der, &signed.certificates, trust, now, purpose)?;
     let who = describe(&cert, signing_time, algorithm)?;
     if let Some(at) = signing_time {
         if at > who.not_after {
@@ -982,13 +1075,13 @@ fn find_signer_certificate<'a>(
 }
 
 /// A key usage extension, if present, must allow digitalSignature or nonRepudiation.
-fn check_key_usage(cert: &X509Certificate<'_>) -> Result<(), CmsError> {
+fn check_key_usage(cert: &X509Certificate<'_>, purpose: Purpose) -> Result<(), CmsError> {
     match cert.key_usage() {
         Ok(None) => Ok(()),
         Ok(Some(usage)) if usage.value.digital_signature() || usage.value.non_repudiation() => {
             Ok(())
         }
-        Ok(Some(_)) => Err(CmsError::NotForSigning),
+        Ok(Some(_)) => Err(purpose.wrong_key()),
         Err(_) => Err(malformed("invalid key usage extension")),
     }
 }
@@ -999,6 +1092,7 @@ fn verify_chain(
     cms_certs: &[&[u8]],
     trust: &TrustStore,
     now: Timestamp,
+    purpose: Purpose,
 ) -> Result<(), CmsError> {
     let leaf_der = CertificateDer::from(leaf);
     let end_entity = webpki::EndEntityCert::try_from(&leaf_der)
@@ -1022,15 +1116,15 @@ fn verify_chain(
             &trust.roots,
             &intermediates,
             time,
-            webpki::KeyUsage::required_if_present(EKU_EMAIL_PROTECTION),
+            webpki::KeyUsage::required_if_present(purpose.eku()),
             None,
             None,
         )
         .map(|_| ())
-        .map_err(chain_error)
+        .map_err(|error| chain_error(error, purpose))
 }
 
-fn chain_error(error: webpki::Error) -> CmsError {
+fn chain_error(error: webpki::Error, purpose: Purpose) -> CmsError {
     use webpki::Error as E;
     match error {
         E::UnknownIssuer => CmsError::UntrustedChain {
@@ -1042,7 +1136,7 @@ fn chain_error(error: webpki::Error) -> CmsError {
         E::CertNotValidYet { not_before, .. } => CmsError::NotYetValid {
             not_before: timestamp(not_before),
         },
-        E::RequiredEkuNotFoundContext(_) => CmsError::NotForSigning,
+        E::RequiredEkuNotFoundContext(_) => purpose.wrong_key(),
         E::UnsupportedSignatureAlgorithmContext(context) => {
             unsupported_in_chain(&context.signature_algorithm_id)
         }
@@ -1128,16 +1222,17 @@ fn describe(
         .iter_common_name()
         .find_map(attribute_text)
         .unwrap_or_else(|| cert.issuer().to_string());
-    let serial = cert.raw_serial();
-    let significant = serial
-        .iter()
-        .position(|&b| b != 0)
-        .map_or(serial.len().saturating_sub(1), |i| i);
-    let mut serial_hex = String::with_capacity(2 * serial.len());
-    for byte in serial.get(significant..).unwrap_or_default() {
-        serial_hex.push(char::from(HEX[usize::from(byte >> 4)]));
-        serial_hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
-    }
+    let roles = match cert.extended_key_usage() {
+        Ok(Some(eku)) => eku
+            .value
+            .other
+            .iter()
+            .map(|oid| oid.to_id_string())
+            .filter(|oid| oid.starts_with(NCA_USER_TYPES))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let serial_hex = serial_hex(cert.raw_serial());
     let validity = cert.validity();
     let time = |t: i64| Timestamp::from_second(t).map_err(|_| malformed("certificate validity"));
     Ok(Signer {
@@ -1151,6 +1246,7 @@ fn describe(
         not_after: time(validity.not_after.timestamp())?,
         signing_time,
         algorithm,
+        roles,
     })
 }
 

@@ -87,6 +87,8 @@ pub enum AuditKind {
     AccountCreated,
     /// Roles or the active flag of a staff account changed.
     RolesChanged,
+    /// An authenticator app was added or removed.
+    SecondFactorChanged,
 }
 
 impl AuditKind {
@@ -102,6 +104,7 @@ impl AuditKind {
         AuditKind::PasswordReset,
         AuditKind::AccountCreated,
         AuditKind::RolesChanged,
+        AuditKind::SecondFactorChanged,
     ];
 
     /// The stable code used in filters and the CSV export.
@@ -117,6 +120,7 @@ impl AuditKind {
             AuditKind::PasswordReset => "password_reset",
             AuditKind::AccountCreated => "account_created",
             AuditKind::RolesChanged => "roles_changed",
+            AuditKind::SecondFactorChanged => "second_factor_changed",
         }
     }
 
@@ -138,6 +142,7 @@ impl AuditKind {
             AuditKind::PasswordReset => "audit.kind_password_reset",
             AuditKind::AccountCreated => "audit.kind_account_created",
             AuditKind::RolesChanged => "audit.kind_roles_changed",
+            AuditKind::SecondFactorChanged => "audit.kind_second_factor_changed",
         }
     }
 

@@ -453,6 +453,40 @@ pub fn file(ctx: &Ctx, applicant: &User, form: &AppealForm, uploads: &[Upload]) 
     register(ctx, &parsed, Some(applicant.id), applicant, ctx.now())
 }
 
+/// "Sign and send": [`file`](fn@file) with the applicant's ЭЦП over the appeal's canonical text
+/// (`ecp::appeal_text`). A signature that does not verify, or names someone else, registers
+/// nothing; a good one is kept with the registration step.
+pub fn file_signed(
+    ctx: &Ctx,
+    applicant: &User,
+    form: &AppealForm,
+    uploads: &[Upload],
+    cms: &str,
+) -> Result<Appeal> {
+    let parsed = parse_own(ctx, applicant, form, uploads)?;
+    let signed = super::ecp::check_appeal(ctx, applicant, form, uploads, cms)?;
+    let intake = Intake {
+        owner: Some(applicant.id),
+        by: applicant,
+        received_at: signed.verified_at,
+        contested: None,
+    };
+    let appeal = ctx.store.write(|tx| {
+        let appeal = register_in(ctx, tx, &parsed, &intake)?;
+        let mut signature = signed.clone();
+        signature.appeal = appeal.id;
+        tx.put_signature(&signature)?;
+        Ok::<_, Error>(appeal)
+    })?;
+    log::info!(
+        "appeal {} (id {}): registered with the applicant's ЭЦП (certificate {})",
+        appeal.number,
+        appeal.id.0,
+        signed.signer.serial_hex
+    );
+    Ok(appeal)
+}
+
 /// Parses an applicant's own form: identity always comes from the account.
 fn parse_own(ctx: &Ctx, applicant: &User, form: &AppealForm, uploads: &[Upload]) -> Result<Parsed> {
     if !applicant.is_applicant() || applicant.terms_accepted_at.is_none() {

@@ -266,6 +266,15 @@ pub fn ensure_first_admin(ctx: &Ctx) -> Result<Option<(String, String)>> {
     Ok(Some(("admin".into(), password)))
 }
 
+/// Whether `password` is the user's password (for confirming sensitive changes).
+pub(super) fn password_is(ctx: &Ctx, user: &User, password: &str) -> Result<bool> {
+    let credentials = ctx
+        .store
+        .read(|tx| tx.credentials(user.id))?
+        .ok_or(Error::NotFound)?;
+    Ok(password_matches(password, &credentials.password_hash))
+}
+
 /// The store key a sign-in name is looked up by: `taxid:…` for an IIN/BIN, else `login:…`.
 pub(super) fn login_key(name: &str) -> String {
     let name = name.trim();
@@ -309,8 +318,40 @@ pub fn sign_in(
     if !user.active || !password_matches(password, &credentials.password_hash) {
         return Err(security::count_failure(ctx, &key, who, origin));
     }
-    let token = new_token();
+    if super::authenticator::is_on(ctx, &user)? {
+        ctx.store.write(|tx| tx.clear_sign_in_failures(&key))?;
+        return Err(Error::SecondFactor {
+            pending: super::authenticator::begin_pending(ctx, &user)?,
+        });
+    }
+    let token = start_session(ctx, &user, origin, "password")?;
+    Ok((token, user))
+}
+
+/// Starts a session for a user who has proven who they are (password, code, passkey, ЭЦП);
+/// returns its token. `how` goes into the audit entry.
+pub(crate) fn start_session(
+    ctx: &Ctx,
+    user: &User,
+    origin: Origin<'_>,
+    how: &str,
+) -> Result<String> {
     let now = ctx.now();
+    ctx.store
+        .write(|tx| open_session(tx, ctx, user, origin, how, now))
+}
+
+/// [`start_session`] inside the caller's transaction: the session (with the configured
+/// lifetime, the address and browser clipped), the name's failures forgotten, one audit entry.
+pub(crate) fn open_session(
+    tx: &mut crate::store::WriteTx,
+    ctx: &Ctx,
+    user: &User,
+    origin: Origin<'_>,
+    how: &str,
+    now: Timestamp,
+) -> Result<String> {
+    let token = new_token();
     let session = Session {
         user: user.id,
         csrf_token: new_token(),
@@ -320,15 +361,24 @@ pub fn sign_in(
                 jiff::SignedDuration::try_from(ctx.rules.session_lifetime).unwrap_or_default(),
             )
             .unwrap_or(now),
-        address: address.chars().take(64).collect(),
-        device: device.chars().take(120).collect(),
+        address: origin.address.chars().take(64).collect(),
+        device: origin.device.chars().take(120).collect(),
     };
-    ctx.store.write(|tx| {
-        tx.insert_session(&token_hash(&token), &session)?;
-        tx.clear_sign_in_failures(&key)?;
-        security::record(tx, now, AuditKind::SignIn, who, address, device)
-    })?;
-    Ok((token, user))
+    let detail = format!(
+        "{how}; {}",
+        origin.device.chars().take(120).collect::<String>()
+    );
+    tx.insert_session(&token_hash(&token), &session)?;
+    tx.clear_sign_in_failures(&login_key(user.sign_in_name()))?;
+    security::record(
+        tx,
+        now,
+        AuditKind::SignIn,
+        (Some(user.id), user.sign_in_name()),
+        origin.address,
+        &detail,
+    )?;
+    Ok(token)
 }
 
 /// An Argon2id hash of a random string, checked when the name is unknown.
@@ -437,27 +487,22 @@ pub fn change_password(
     let keep = keep_token.map(token_hash);
     let now = ctx.now();
     ctx.store.write(|tx| {
-        tx.set_credentials(
-            user.id,
-            &Credentials {
-                password_hash: password_hash.clone(),
-            },
-        )?;
-        let mut stored = tx.user(user.id)?.ok_or(Error::NotFound)?;
-        stored.must_change_password = false;
-        tx.update_user(&stored)?;
-        security::end_other_sessions(tx, user.id, keep.as_ref())?;
         let address = match &keep {
             Some(hash) => tx.session(hash)?.map(|s| s.address).unwrap_or_default(),
             None => String::new(),
         };
-        security::record(
+        security::replace_password(
             tx,
             now,
-            AuditKind::PasswordChanged,
-            (Some(user.id), user.sign_in_name()),
-            &address,
-            "",
+            user.id,
+            &password_hash,
+            &security::Replacement {
+                kind: AuditKind::PasswordChanged,
+                must_change: false,
+                keep: keep.as_ref(),
+                address: &address,
+                detail: "",
+            },
         )
     })
 }

@@ -291,7 +291,16 @@ pub fn act(
         if action == "forward" && !part.is_empty() {
             return forward_part(ctx, tx, &before, command, part, by, &files);
         }
-        apply_in(ctx, tx, &before, command, by, &files)
+        let after = apply_in(ctx, tx, &before, command, by, &files)?;
+        // The director's ЭЦП posted with "sign" must verify over the draft, or nothing is
+        // saved; it is kept with the step's event.
+        if action == "sign"
+            && let Some(signature) =
+                super::ecp::check_answer(ctx, tx, &before, by, form.get("cms"))?
+        {
+            tx.put_signature(&signature)?;
+        }
+        Ok(after)
     })?;
     // Logged once the change is on disk.
     log::info!(

@@ -7,11 +7,17 @@
 pub mod admin;
 pub mod appeals;
 pub mod auth;
+pub mod authenticator;
 pub mod backups;
 pub mod calendar;
+pub mod codes;
+pub mod deliveries;
+pub mod ecp;
 pub mod gateway;
 pub mod lifecycle;
 pub mod notices;
+pub mod passkeys;
+pub mod qr_login;
 pub mod registry;
 pub mod reports;
 pub mod routing;
@@ -42,6 +48,13 @@ pub enum Error {
     /// Wrong sign-in name or password (never say which).
     #[error("wrong credentials")]
     BadCredentials,
+    /// The password was right; the authenticator code must follow (the pending sign-in's
+    /// token).
+    #[error("second factor needed")]
+    SecondFactor {
+        /// Token of the pending sign-in, for a short-lived cookie.
+        pending: String,
+    },
     /// Too many wrong passwords for this name: refused until then without checking.
     #[error("locked until {until}")]
     Locked {
@@ -89,6 +102,13 @@ pub struct Rules {
     pub max_attachment_bytes: usize,
     /// Attachments per form.
     pub max_attachments: usize,
+    /// The host names the desk is reached by (`host_names`): passkeys work on these and on
+    /// `localhost` only.
+    pub host_names: Vec<String>,
+    /// Where the admin puts the NCA RK root and intermediate certificates (`data_dir/nca`).
+    pub nca_dir: std::path::PathBuf,
+    /// Outside channels that notices also go to (the gateways configured).
+    pub notify_by: notices::Channels,
 }
 
 impl Rules {
@@ -101,6 +121,12 @@ impl Rules {
             session_lifetime: config.limits.session_lifetime,
             max_attachment_bytes: config.limits.max_attachment_bytes,
             max_attachments: config.limits.max_attachments,
+            host_names: config.host_names.clone(),
+            nca_dir: config.data_dir.join("nca"),
+            notify_by: notices::Channels {
+                email: config.smtp.is_some(),
+                sms: config.sms.is_some(),
+            },
         }
     }
 }
@@ -116,6 +142,8 @@ pub struct Ctx {
     pub rules: Rules,
     /// Texts, for the messages history keeps in Kazakh and Russian.
     pub catalog: std::sync::Arc<crate::i18n::Catalog>,
+    /// Electronic signatures: the NCA certificates trusted, and the sign-in nonces handed out.
+    pub ecp: std::sync::Arc<ecp::EcpState>,
 }
 
 impl Ctx {
@@ -125,11 +153,13 @@ impl Ctx {
             log::error!("loading the interface texts: {err}");
             crate::i18n::Catalog::default()
         });
+        let ecp = std::sync::Arc::new(ecp::EcpState::load(&rules.nca_dir));
         Self {
             store,
             clock,
             rules,
             catalog: std::sync::Arc::new(catalog),
+            ecp,
         }
     }
 
@@ -199,5 +229,36 @@ pub(crate) mod testing {
         let store = Store::in_memory().unwrap();
         let clock = Clock::fixed(at.parse().unwrap());
         Ctx::new(store, clock, Rules::from_config(&Config::default()))
+    }
+
+    /// The password of every account [`with_staff`] makes.
+    pub(crate) const PASSWORD: &str = "correct horse battery";
+
+    /// A fresh desk on a working-day morning (Mon 2 March 2026, 10:00 +05) and one staff
+    /// account per `(login, role)`, in order.
+    pub(crate) fn with_staff(
+        staff: &[(&str, crate::domain::user::Role)],
+    ) -> (Ctx, Vec<crate::domain::user::User>) {
+        use crate::store::UserReads;
+        let ctx = ctx_at("2026-03-02T05:00:00Z");
+        let users = staff
+            .iter()
+            .map(|(login, role)| {
+                let id = auth::create_staff(
+                    &ctx,
+                    None,
+                    &auth::StaffForm {
+                        login: (*login).into(),
+                        full_name: "Ахметова Динара".into(),
+                        roles: vec![*role],
+                        password: PASSWORD.into(),
+                        must_change_password: false,
+                    },
+                )
+                .unwrap();
+                ctx.store.read(|tx| tx.user(id)).unwrap().unwrap()
+            })
+            .collect();
+        (ctx, users)
     }
 }

@@ -2,24 +2,69 @@
 //! user's list.
 //!
 //! Use cases queue outbox entries in their own transaction; [`deliver`] turns each into an
-//! in-app notice in a transaction of its own. E-mail and SMS channels plug in here later
-//! without touching the use cases: an entry leaves the outbox only once delivered.
+//! in-app notice and, where a gateway is configured and the user has an address for it, into
+//! an e-mail and an SMS on the gateway queue (`deliveries`), all in one transaction: an entry
+//! leaves the outbox only once all of that is stored, and the gateway queue retries on its own.
 
-use super::{Ctx, Result};
+use super::{Ctx, Result, deliveries};
 use crate::domain::deadline::add_working_days;
 use crate::domain::notice::{Notice, NoticeKind};
 use crate::domain::user::User;
-use crate::store::{NoticeReads, RegistryFilter, RegistryReads};
+use crate::store::{DeliveryChannel, NoticeReads, RegistryFilter, RegistryReads, UserReads};
+
+/// Which outside channels notices also go to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Channels {
+    /// E-mail (an SMTP gateway is configured).
+    pub email: bool,
+    /// SMS (an SMS gateway is configured).
+    pub sms: bool,
+}
 
 /// Delivers up to `batch` waiting outbox entries; returns how many.
 pub fn deliver(ctx: &Ctx, batch: usize) -> Result<usize> {
+    let channels = ctx.rules.notify_by;
     let pending = ctx.store.read(|tx| tx.outbox(batch))?;
     if pending.is_empty() {
         return Ok(0);
     }
+    let now = ctx.now();
     ctx.store.write(|tx| {
         for entry in &pending {
             tx.deliver_in_app(entry)?;
+            if !(channels.email || channels.sms) {
+                continue;
+            }
+            let Some(user) = tx.user(entry.user)? else {
+                continue;
+            };
+            let tr = ctx.catalog.tr(user.lang);
+            let text = format!("Otinish {}: {}", entry.number, tr.t(entry.kind.key()));
+            let mut send = |channel, to: String| {
+                deliveries::queue(
+                    tx,
+                    now,
+                    deliveries::Message {
+                        user: Some(user.id),
+                        channel,
+                        to,
+                        subject: format!("Otinish {}", entry.number),
+                        body: text.clone(),
+                        secret: false,
+                        expires_at: None,
+                    },
+                )
+            };
+            if channels.email
+                && let Some(email) = &user.email
+            {
+                send(DeliveryChannel::Email, email.as_str().to_owned())?;
+            }
+            if channels.sms
+                && let Some(phone) = &user.phone
+            {
+                send(DeliveryChannel::Sms, phone.as_str().to_owned())?;
+            }
         }
         Ok::<_, super::Error>(())
     })?;

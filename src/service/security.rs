@@ -193,6 +193,50 @@ pub(super) fn end_other_sessions(
     Ok(())
 }
 
+/// What a password replacement records in the audit trail.
+pub(super) struct Replacement<'a> {
+    /// `PasswordChanged` or `PasswordReset`.
+    pub kind: AuditKind,
+    /// Whether the owner must choose another at the next sign-in (after an admin's reset).
+    pub must_change: bool,
+    /// The session to keep (the one making the change), if any.
+    pub keep: Option<&'a [u8; 32]>,
+    /// Client address for the audit entry.
+    pub address: &'a str,
+    /// Detail for the audit entry.
+    pub detail: &'a str,
+}
+
+/// Replaces a password inside the caller's transaction: new hash, every other session ended,
+/// sign-in failures forgotten, one audit entry.
+pub(super) fn replace_password(
+    tx: &mut WriteTx,
+    now: Timestamp,
+    user: UserId,
+    password_hash: &str,
+    how: &Replacement<'_>,
+) -> Result<()> {
+    let mut stored = tx.user(user)?.ok_or(Error::NotFound)?;
+    tx.set_credentials(
+        user,
+        &Credentials {
+            password_hash: password_hash.to_owned(),
+        },
+    )?;
+    stored.must_change_password = how.must_change;
+    tx.update_user(&stored)?;
+    end_other_sessions(tx, user, how.keep)?;
+    tx.clear_sign_in_failures(&super::auth::login_key(stored.sign_in_name()))?;
+    record(
+        tx,
+        now,
+        how.kind,
+        (Some(user), stored.sign_in_name()),
+        how.address,
+        how.detail,
+    )
+}
+
 /// The admin sets a one-time password for the account signing in as `name` (IIN/BIN or
 /// login): every session of that account ends and the owner must choose a new password at the
 /// next sign-in. Returns the one-time password, to hand over in person.
@@ -204,26 +248,21 @@ pub fn reset_password(ctx: &Ctx, admin: &User, name: &str, origin: Origin<'_>) -
     let password = new_token()[..16].to_owned();
     let password_hash = super::auth::hash_password(&password)?;
     let now = ctx.now();
+    let by = format!("by {}", admin.sign_in_name());
     ctx.store.write(|tx| {
         let id = tx.user_id_by_login(&key)?.ok_or(Error::NotFound)?;
-        let mut user = tx.user(id)?.ok_or(Error::NotFound)?;
-        tx.set_credentials(
-            id,
-            &Credentials {
-                password_hash: password_hash.clone(),
-            },
-        )?;
-        user.must_change_password = true;
-        tx.update_user(&user)?;
-        end_other_sessions(tx, id, None)?;
-        tx.clear_sign_in_failures(&key)?;
-        record(
+        replace_password(
             tx,
             now,
-            AuditKind::PasswordReset,
-            (Some(id), user.sign_in_name()),
-            origin.address,
-            &format!("by {}", admin.sign_in_name()),
+            id,
+            &password_hash,
+            &Replacement {
+                kind: AuditKind::PasswordReset,
+                must_change: true,
+                keep: None,
+                address: origin.address,
+                detail: &by,
+            },
         )
     })?;
     Ok(password)

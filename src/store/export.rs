@@ -23,11 +23,14 @@ use super::appeals::AppealReads;
 use super::attachments::{AttachmentMeta, AttachmentReads, NewAttachment};
 use super::codec::{Record, decode, encode};
 use super::notices::{Notice, OutboxEntry};
+use super::passkeys::Passkey;
 use super::schema::{
     self, APPEALS, ATTACHMENTS, AUDIT, CATEGORIES, COUNTERS, CREDENTIALS, NOTICES, OUTBOX,
     SCHEMA_VERSION, SESSIONS, SETTINGS, TableVisitor, UNITS, USERS,
 };
 use super::sessions::Session;
+use super::signatures::StoredSignature;
+use super::totp::TotpReads;
 use super::users::Credentials;
 use super::{Error, ReadTx, Result, RoutingReads, SettingsReads, Store, WriteTx};
 use super::{PolicyReads, TermReads};
@@ -60,7 +63,8 @@ enum Part {
     AttachmentFiles,
     /// An index: import rebuilds it.
     Rebuilt,
-    /// Short-lived state that is not carried over (sign-in failures behind a lockout).
+    /// Operational state that is not carried over: sign-in failures behind a lockout,
+    /// one-time codes, the gateway queue.
     Transient,
 }
 
@@ -75,12 +79,16 @@ fn part(table: &str) -> Option<Part> {
         "users" => Part::File("users.jsonl"),
         "credentials" => Part::Secret("credentials.jsonl"),
         "sessions" => Part::Secret("sessions.jsonl"),
-        "sign_in_failures" => Part::Transient,
+        "passkeys" => Part::Secret("passkeys.jsonl"),
+        "sign_in_failures" | "codes" | "deliveries" | "pending_sign_ins" | "passkey_challenges"
+        | "qr_logins" => Part::Transient,
+        "totp" => Part::Secret("totp.jsonl"),
         "audit" => Part::File("audit.jsonl"),
         "appeals" => Part::File("appeals.jsonl"),
         "appeal_events" => Part::File("events.jsonl"),
         "attachments" => Part::File("attachments.jsonl"),
         "attachment_chunks" => Part::AttachmentFiles,
+        "signatures" => Part::File("signatures.jsonl"),
         "outbox" => Part::File("outbox.jsonl"),
         "notices" => Part::File("notices.jsonl"),
         "user_by_login" | "appeal_by_number" | "appeal_rows" => Part::Rebuilt,
@@ -149,10 +157,24 @@ struct CredentialsLine {
     credentials: Credentials,
 }
 
+/// One line of totp.jsonl.
+#[derive(Debug, Serialize, Deserialize)]
+struct TotpLine {
+    user: UserId,
+    totp: super::totp::TotpRecord,
+}
+
 #[derive(Serialize, Deserialize)]
 struct SessionLine {
     token_sha256: String,
     session: Session,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PasskeyLine {
+    /// Unpadded base64url, as `WebAuthn` writes credential ids.
+    credential_id: String,
+    passkey: Passkey,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -282,9 +304,16 @@ impl ReadTx {
         self.export_records::<u64, User>(dir, USERS, "users.jsonl", &mut counts)?;
         if options.with_secrets {
             self.export_secrets(dir, &mut counts)?;
+            self.export_totp(dir, &mut counts)?;
         }
         self.export_appeals(dir, &mut counts)?;
         self.export_attachments(dir, &mut counts)?;
+        self.export_records::<(u64, u32), StoredSignature>(
+            dir,
+            schema::SIGNATURES,
+            "signatures.jsonl",
+            &mut counts,
+        )?;
         self.export_records::<u64, OutboxEntry>(dir, OUTBOX, "outbox.jsonl", &mut counts)?;
         self.export_notices(dir, &mut counts)?;
         self.export_records::<u64, AuditEntry>(dir, AUDIT, "audit.jsonl", &mut counts)?;
@@ -359,6 +388,10 @@ impl ReadTx {
                         key: &key,
                         value: &self.extenders()?,
                     })?,
+                    "sign_in_policy" => out.line(&SettingOut {
+                        key: &key,
+                        value: &self.sign_in_policy()?,
+                    })?,
                     other => {
                         return Err(bad_export(format!(
                             "settings record `{other}` has no place in the export format; \
@@ -370,6 +403,21 @@ impl ReadTx {
         }
         out.finish(counts)?;
         Ok(())
+    }
+
+    /// Authenticator secrets, by user.
+    fn export_totp(&self, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+        let mut out = LinesOut::create(dir, "totp.jsonl")?;
+        if let Some(table) = self.open_for_export(schema::TOTP)? {
+            for entry in table.iter()? {
+                let (user, value) = entry?;
+                out.line(&TotpLine {
+                    user: UserId(user.value()),
+                    totp: decode(value.value())?,
+                })?;
+            }
+        }
+        out.finish(counts)
     }
 
     /// Password hashes and sessions.
@@ -392,6 +440,17 @@ impl ReadTx {
                 out.line(&SessionLine {
                     token_sha256: crate::hex::encode(hash.value()),
                     session: decode(value.value())?,
+                })?;
+            }
+        }
+        out.finish(counts)?;
+        let mut out = LinesOut::create(dir, "passkeys.jsonl")?;
+        if let Some(table) = self.open_for_export(schema::PASSKEYS)? {
+            for entry in table.iter()? {
+                let (id, value) = entry?;
+                out.line(&PasskeyLine {
+                    credential_id: crate::crypto::webauthn::encode_b64url(id.value()),
+                    passkey: decode(value.value())?,
                 })?;
             }
         }
@@ -497,6 +556,29 @@ impl ReadTx {
         }
         out.finish(counts)
     }
+}
+
+/// The audit trail, in order (ids are given again from 1, as they were). Exports from before
+/// the audit trail have no audit.jsonl.
+fn import_audit(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+    if let Some(mut audit) = LinesIn::<AuditEntry>::open_optional(dir, "audit.jsonl")? {
+        while let Some(entry) = audit.next()? {
+            tx.append_audit(&entry)?;
+        }
+        audit.finish(counts);
+    }
+    Ok(())
+}
+
+/// Authenticator secrets (only in exports made `--with-secrets`).
+fn import_totp(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+    if let Some(mut lines) = LinesIn::<TotpLine>::open_optional(dir, "totp.jsonl")? {
+        while let Some(line) = lines.next()? {
+            tx.put_totp(line.user, &line.totp)?;
+        }
+        lines.finish(counts);
+    }
+    Ok(())
 }
 
 fn prepare_empty_dir(dir: &Path) -> Result<()> {
@@ -649,6 +731,7 @@ fn import_setting(tx: &mut WriteTx, line: &SettingIn) -> Result<()> {
         "routing" => tx.put_routing_rules(&serde_json::from_value::<Vec<_>>(value()).map_err(bad)?),
         "terms" => tx.put_stored_terms(&serde_json::from_value(value()).map_err(bad)?),
         "extenders" => tx.put_extenders(serde_json::from_value(value()).map_err(bad)?),
+        "sign_in_policy" => tx.put_sign_in_policy(serde_json::from_value(value()).map_err(bad)?),
         other => Err(bad_export(format!("unknown settings record `{other}`"))),
     }
 }
@@ -704,17 +787,23 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
             user.0
         )));
     }
-    if let Some(mut lines) = LinesIn::<SessionLine>::open_optional(dir, "sessions.jsonl")? {
-        while let Some(line) = lines.next()? {
-            let hash = hash_from_hex(&line.token_sha256)
-                .ok_or_else(|| bad_export(format!("session hash `{}`", line.token_sha256)))?;
-            tx.insert_session(&hash, &line.session)?;
-        }
-        lines.finish(&mut counts);
-    }
+    import_sessions_and_passkeys(tx, dir, &mut counts)?;
 
     import_appeals(tx, dir, &mut counts)?;
     import_attachments(tx, dir, &mut counts)?;
+    // Exports from before electronic signatures have no signatures.jsonl.
+    if let Some(mut lines) = LinesIn::<StoredSignature>::open_optional(dir, "signatures.jsonl")? {
+        while let Some(signature) = lines.next()? {
+            if tx.appeal(signature.appeal)?.is_none() {
+                return Err(bad_export(format!(
+                    "signatures.jsonl: signature of appeal id {} without its appeal",
+                    signature.appeal.0
+                )));
+            }
+            tx.put_signature(&signature)?;
+        }
+        lines.finish(&mut counts);
+    }
 
     let mut outbox = LinesIn::<OutboxEntry>::open(dir, "outbox.jsonl")?;
     while let Some(entry) = outbox.next()? {
@@ -730,13 +819,8 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
         )?;
     }
     notices.finish(&mut counts);
-    // Exports from before the audit trail have no audit.jsonl.
-    if let Some(mut audit) = LinesIn::<AuditEntry>::open_optional(dir, "audit.jsonl")? {
-        while let Some(entry) = audit.next()? {
-            tx.append_audit(&entry)?;
-        }
-        audit.finish(&mut counts);
-    }
+    import_audit(tx, dir, &mut counts)?;
+    import_totp(tx, dir, &mut counts)?;
 
     // Last: the write paths above drew from some sequences; the export says where they stood.
     let mut table = tx.table(COUNTERS)?;
@@ -755,6 +839,33 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
         counts,
         without_password,
     })
+}
+
+/// Sessions and passkeys (exports with secrets only), after the accounts they belong to.
+/// Exports from before passkeys have no `passkeys.jsonl`.
+fn import_sessions_and_passkeys(
+    tx: &mut WriteTx,
+    dir: &Path,
+    counts: &mut BTreeMap<String, u64>,
+) -> Result<()> {
+    if let Some(mut lines) = LinesIn::<SessionLine>::open_optional(dir, "sessions.jsonl")? {
+        while let Some(line) = lines.next()? {
+            let hash = hash_from_hex(&line.token_sha256)
+                .ok_or_else(|| bad_export(format!("session hash `{}`", line.token_sha256)))?;
+            tx.insert_session(&hash, &line.session)?;
+        }
+        lines.finish(counts);
+    }
+    if let Some(mut lines) = LinesIn::<PasskeyLine>::open_optional(dir, "passkeys.jsonl")? {
+        while let Some(line) = lines.next()? {
+            let id = crate::crypto::webauthn::decode_b64url(&line.credential_id).map_err(|_| {
+                bad_export(format!("passkey credential id `{}`", line.credential_id))
+            })?;
+            tx.put_passkey(&id, &line.passkey)?;
+        }
+        lines.finish(counts);
+    }
+    Ok(())
 }
 
 /// A SHA-256 from its 64 hex digits.

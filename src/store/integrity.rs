@@ -20,10 +20,12 @@ use super::codec::{Record, decode};
 use super::notices::{Notice, OutboxEntry};
 use super::schema::{
     self, APPEAL_BY_NUMBER, APPEAL_EVENTS, APPEALS, ATTACHMENT_CHUNKS, ATTACHMENTS, AUDIT,
-    CATEGORIES, COUNTERS, CREDENTIALS, NOTICES, OUTBOX, SESSIONS, SETTINGS, SIGN_IN_FAILURES,
-    TableVisitor, UNITS, USER_BY_LOGIN, USERS,
+    CATEGORIES, CODES, COUNTERS, CREDENTIALS, DELIVERIES, NOTICES, OUTBOX, PENDING_SIGN_INS,
+    QR_LOGINS, SESSIONS, SETTINGS, SIGN_IN_FAILURES, TOTP, TableVisitor, UNITS, USER_BY_LOGIN,
+    USERS,
 };
 use super::sessions::Session;
+use super::totp::TotpReads;
 use super::users::{Credentials, login_key_for};
 use super::{
     Error, PolicyReads, ReadTx, Result, RoutingReads, SettingsReads, Store, TermReads, WriteTx,
@@ -122,6 +124,7 @@ impl ReadTx {
             check.keyed_records::<u32, Category>(CATEGORIES, "category", |c| u64::from(c.id.0))?;
         let users = check.users()?;
         check.sessions(&users)?;
+        check.passkeys(&users)?;
         let known = Known {
             units,
             categories,
@@ -131,6 +134,7 @@ impl ReadTx {
         check.history_without_appeal(&appeals)?;
         check.number_index(&appeals)?;
         check.attachments(&appeals)?;
+        check.signatures(&appeals)?;
         check.notices(&known.users, &appeals)?;
         check.counters()?;
         check.security(&known.users)?;
@@ -245,6 +249,7 @@ impl Checker<'_> {
                 "routing" => self.tx.routing_rules().map(drop),
                 "terms" => self.tx.stored_terms().map(drop),
                 "extenders" => self.tx.extenders().map(drop),
+                "sign_in_policy" => self.tx.sign_in_policy().map(drop),
                 other => {
                     self.problem(
                         format!("setting {other}"),
@@ -370,6 +375,54 @@ impl Checker<'_> {
                 }
             }
         }
+        if let Some(table) = self.open(TOTP)? {
+            for entry in table.iter()? {
+                let (key, value) = entry?;
+                match decode::<super::totp::TotpRecord>(value.value()) {
+                    Ok(_) if !users.contains(&key.value()) => self.problem(
+                        format!("authenticator of user {}", key.value()),
+                        "belongs to a missing user",
+                    ),
+                    Ok(_) => {}
+                    Err(e) => self.problem(
+                        format!("authenticator of user {}", key.value()),
+                        e.to_string(),
+                    ),
+                }
+            }
+        }
+        if let Some(table) = self.open(QR_LOGINS)? {
+            for entry in table.iter()? {
+                let (_, value) = entry?;
+                if let Err(e) = decode::<super::qr_logins::QrLogin>(value.value()) {
+                    self.problem("QR sign-in".to_owned(), e.to_string());
+                }
+            }
+        }
+        if let Some(table) = self.open(PENDING_SIGN_INS)? {
+            for entry in table.iter()? {
+                let (_, value) = entry?;
+                if let Err(e) = decode::<super::totp::PendingSignIn>(value.value()) {
+                    self.problem("pending sign-in".to_owned(), e.to_string());
+                }
+            }
+        }
+        if let Some(table) = self.open(CODES)? {
+            for entry in table.iter()? {
+                let (key, value) = entry?;
+                if let Err(e) = decode::<super::codes::CodeRecord>(value.value()) {
+                    self.problem(format!("one-time code {}", key.value()), e.to_string());
+                }
+            }
+        }
+        if let Some(table) = self.open(DELIVERIES)? {
+            for entry in table.iter()? {
+                let (key, value) = entry?;
+                if let Err(e) = decode::<super::deliveries::Delivery>(value.value()) {
+                    self.problem(format!("delivery {}", key.value()), e.to_string());
+                }
+            }
+        }
         if let Some(table) = self.open(AUDIT)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
@@ -405,6 +458,67 @@ impl Checker<'_> {
                         subject,
                         format!("belongs to missing user {}", session.user.0),
                     );
+                }
+                Ok(_) => {}
+                Err(e) => self.problem(subject, e.to_string()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Passkeys decode and belong to accounts that exist; pending challenges decode.
+    fn passkeys(&mut self, users: &BTreeSet<u64>) -> Result<()> {
+        if let Some(table) = self.open(schema::PASSKEYS)? {
+            for entry in table.iter()? {
+                let (key, value) = entry?;
+                let id = key.value();
+                let subject = format!("passkey {}…", crate::hex::encode(&id[..8.min(id.len())]));
+                match decode::<super::passkeys::Passkey>(value.value()) {
+                    Ok(passkey) if !users.contains(&passkey.user.0) => {
+                        self.problem(
+                            subject,
+                            format!("belongs to missing user {}", passkey.user.0),
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(e) => self.problem(subject, e.to_string()),
+                }
+            }
+        }
+        if let Some(table) = self.open(schema::PASSKEY_CHALLENGES)? {
+            for entry in table.iter()? {
+                let (key, value) = entry?;
+                if let Err(e) = decode::<super::passkeys::PasskeyChallenge>(value.value()) {
+                    let id = key.value();
+                    self.problem(
+                        format!(
+                            "passkey challenge {}…",
+                            crate::hex::encode(&id[..4.min(id.len())])
+                        ),
+                        e.to_string(),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Signatures decode, sit under their own appeal and step, and belong to an appeal.
+    fn signatures(&mut self, appeals: &Appeals) -> Result<()> {
+        let Some(table) = self.open(schema::SIGNATURES)? else {
+            return Ok(());
+        };
+        for entry in table.iter()? {
+            let (key, value) = entry?;
+            let (appeal, event) = key.value();
+            let subject = format!("signature of {} step {event}", appeals.subject(appeal));
+            match decode::<super::signatures::StoredSignature>(value.value()) {
+                Ok(s) if (s.appeal.0, s.event) != (appeal, event) => self.problem(
+                    subject,
+                    format!("is stored under the key of {} step {}", s.appeal.0, s.event),
+                ),
+                Ok(_) if !appeals.keys.contains(&appeal) => {
+                    self.problem(subject, "belongs to no appeal");
                 }
                 Ok(_) => {}
                 Err(e) => self.problem(subject, e.to_string()),

@@ -16,7 +16,15 @@ const MIGRATIONS: &[fn(&mut WriteTx) -> Result<()>] = &[
     super::registry::count_open_appeals,
     // 3 → 4: sign-in failures and the security audit trail.
     super::security::create_tables,
+    // 4 → 5: passkeys, one-time codes, authenticator secrets and signatures. Their tables are
+    // created when first written; the version step makes older releases refuse the file.
+    no_records_to_change,
 ];
+
+/// A version step that only announces new tables.
+fn no_records_to_change(_: &mut WriteTx) -> Result<()> {
+    Ok(())
+}
 
 const VERSION_KEY: &str = "schema_version";
 

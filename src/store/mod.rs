@@ -10,11 +10,15 @@ mod appeals;
 mod attachments;
 mod backup;
 pub mod codec;
+mod codes;
+mod deliveries;
 mod export;
 mod group_commit;
 mod integrity;
 mod migrate;
 mod notices;
+mod passkeys;
+mod qr_logins;
 mod registry;
 mod report;
 mod routing;
@@ -22,7 +26,9 @@ pub mod schema;
 mod security;
 mod sessions;
 mod settings;
+mod signatures;
 mod terms;
+mod totp;
 mod users;
 
 use std::path::Path;
@@ -34,9 +40,13 @@ pub use crate::domain::queue::QueueCounts;
 pub use appeals::{AppealReads, ChainBreak};
 pub use attachments::{AttachmentMeta, AttachmentReads, NewAttachment};
 pub use backup::{CopySummary, StoreFile, restore, verify_copy};
+pub use codes::{CodeReads, CodeRecord};
+pub use deliveries::{Delivery, DeliveryChannel, DeliveryReads, DeliveryStatus};
 pub use export::{ExportOptions, ImportSummary, Manifest, read_manifest};
 pub use integrity::{IntegrityReport, Problem};
 pub use notices::{Notice, NoticeKind, NoticeReads, OutboxEntry};
+pub use passkeys::{ChallengePurpose, Passkey, PasskeyChallenge, PasskeyReads};
+pub use qr_logins::{QrLogin, QrLoginReads, QrState};
 pub use registry::{
     OpenReads, QueueReads, RegistryFilter, RegistryPage, RegistryReads, RowSummary,
 };
@@ -45,7 +55,9 @@ pub use routing::RoutingReads;
 pub use security::{AuditFilter, SecurityReads};
 pub use sessions::{Session, SessionReads};
 pub use settings::SettingsReads;
+pub use signatures::{SignatureReads, SignedDocument, SignerSummary, StoredSignature};
 pub use terms::{PolicyReads, TermReads};
+pub use totp::{PendingSignIn, SignInPolicy, TotpReads, TotpRecord};
 pub use users::{Credentials, UserReads, login_key_for};
 
 /// What can go wrong in the store. Callers act on `NewerSchema` (refuse to start) and treat

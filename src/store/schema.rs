@@ -7,7 +7,7 @@
 use redb::TableDefinition;
 
 /// The schema this binary writes. Opening a newer file is refused; older ones are migrated.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// `schema_version` → u32 (little endian), and other facts about the file.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -33,6 +33,23 @@ pub const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessio
 pub const SIGN_IN_FAILURES: TableDefinition<&str, &[u8]> = TableDefinition::new("sign_in_failures");
 /// Entry id → `AuditEntry`: the security audit trail, append-only.
 pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+/// Credential id → `Passkey` (`WebAuthn` credentials of every account).
+pub const PASSKEYS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("passkeys");
+/// SHA-256 of the browser's binding token → `PasskeyChallenge` (single use, minutes long).
+pub const PASSKEY_CHALLENGES: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("passkey_challenges");
+
+/// `<purpose>:<sign-in key>` → `CodeRecord`: one-time codes, hashed.
+pub const CODES: TableDefinition<&str, &[u8]> = TableDefinition::new("codes");
+/// User id → `TotpRecord`: authenticator-app secrets (second factor).
+pub const TOTP: TableDefinition<u64, &[u8]> = TableDefinition::new("totp");
+/// SHA-256 of a pending token → `PendingSignIn`: passwords accepted, second factor awaited.
+pub const PENDING_SIGN_INS: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("pending_sign_ins");
+/// SHA-256 of a QR token → `QrLogin`: browsers waiting to be signed in by a phone.
+pub const QR_LOGINS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("qr_logins");
+/// Sequence → `Delivery`: messages for the e-mail and SMS gateways, with their status.
+pub const DELIVERIES: TableDefinition<u64, &[u8]> = TableDefinition::new("deliveries");
 
 /// Appeal id → Appeal snapshot (the fold of its events).
 pub const APPEALS: TableDefinition<u64, &[u8]> = TableDefinition::new("appeals");
@@ -72,6 +89,9 @@ pub const ATTACHMENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("attac
 /// (attachment id, chunk number) → up to 1 MiB of the file.
 pub const ATTACHMENT_CHUNKS: TableDefinition<(u64, u32), &[u8]> =
     TableDefinition::new("attachment_chunks");
+/// (appeal id, event seq) → `StoredSignature`: the ЭЦП (CMS) that signed that step of the
+/// appeal, with what was signed and who signed it.
+pub const SIGNATURES: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("signatures");
 
 /// Something done to every table of the store, such as copying it; see [`visit_tables`].
 pub trait TableVisitor {
@@ -100,6 +120,13 @@ pub fn visit_tables<T: TableVisitor>(visitor: &mut T) -> Result<(), T::Error> {
     visitor.table(SESSIONS)?;
     visitor.table(SIGN_IN_FAILURES)?;
     visitor.table(AUDIT)?;
+    visitor.table(PASSKEYS)?;
+    visitor.table(PASSKEY_CHALLENGES)?;
+    visitor.table(CODES)?;
+    visitor.table(DELIVERIES)?;
+    visitor.table(TOTP)?;
+    visitor.table(PENDING_SIGN_INS)?;
+    visitor.table(QR_LOGINS)?;
     visitor.table(APPEALS)?;
     visitor.table(APPEAL_EVENTS)?;
     visitor.table(APPEAL_BY_NUMBER)?;
@@ -117,6 +144,7 @@ pub fn visit_tables<T: TableVisitor>(visitor: &mut T) -> Result<(), T::Error> {
     visitor.table(NOTICES)?;
     visitor.table(ATTACHMENTS)?;
     visitor.table(ATTACHMENT_CHUNKS)?;
+    visitor.table(SIGNATURES)?;
     Ok(())
 }
 

@@ -14,6 +14,8 @@ use super::response::Response;
 
 const STYLE: &str = include_str!("../../assets/style.css");
 const SCRIPT: &str = include_str!("../../assets/app.js");
+const NCALAYER_SCRIPT: &str = include_str!("../../assets/ncalayer.js");
+const PASSKEYS_SCRIPT: &str = include_str!("../../assets/passkeys.js");
 const SERVICE_WORKER: &str = include_str!("../../assets/sw.js");
 const OFFLINE: &str = include_str!("../../assets/offline.html");
 const ICON_SVG: &[u8] = include_bytes!("../../assets/icons/icon.svg");
@@ -53,6 +55,11 @@ pub struct Assets {
     pub style_path: String,
     /// URL of the progressive-enhancement script.
     pub script_path: String,
+    /// URL of the script that asks `NCALayer` for an electronic signature (only the ЭЦП pages
+    /// and forms load it).
+    pub ncalayer_path: String,
+    /// URL of the passkey pages' script (`navigator.credentials`); only those pages load it.
+    pub passkeys_script_path: String,
     /// URL of the scalable icon (also the favicon).
     pub icon_path: String,
     /// URL of the 180 px icon for iOS home screens.
@@ -130,6 +137,18 @@ impl Assets {
             "text/javascript; charset=utf-8",
             SCRIPT.as_bytes().to_vec(),
         );
+        let passkeys_script_path = add(
+            "passkeys",
+            "js",
+            "text/javascript; charset=utf-8",
+            PASSKEYS_SCRIPT.as_bytes().to_vec(),
+        );
+        let ncalayer_path = add(
+            "ncalayer",
+            "js",
+            "text/javascript; charset=utf-8",
+            NCALAYER_SCRIPT.as_bytes().to_vec(),
+        );
         let icon_path = add("icon", "svg", "image/svg+xml", ICON_SVG.to_vec());
         let icon_192 = add("icon-192", "png", "image/png", ICON_192.to_vec());
         let icon_512 = add("icon-512", "png", "image/png", ICON_512.to_vec());
@@ -172,6 +191,8 @@ impl Assets {
         Self {
             style_path,
             script_path,
+            ncalayer_path,
+            passkeys_script_path,
             icon_path,
             touch_icon_path,
             offline_path,
@@ -209,6 +230,7 @@ mod tests {
         for path in [
             &assets.style_path,
             &assets.script_path,
+            &assets.passkeys_script_path,
             &assets.icon_path,
             &assets.touch_icon_path,
             &assets.offline_path,

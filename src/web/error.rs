@@ -35,7 +35,9 @@ impl From<service::Error> for WebError {
     fn from(err: service::Error) -> Self {
         match err {
             service::Error::NotFound => WebError::NotFound,
-            service::Error::Forbidden | service::Error::BadCredentials => WebError::Forbidden,
+            service::Error::Forbidden
+            | service::Error::BadCredentials
+            | service::Error::SecondFactor { .. } => WebError::Forbidden,
             service::Error::Locked { .. } => WebError::TooMany,
             service::Error::Invalid(_) => WebError::BadRequest,
             service::Error::Refused(r) => WebError::Refused(r),

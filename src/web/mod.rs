@@ -56,6 +56,8 @@ pub struct App {
     pub session_secs: u64,
     /// Automatic daily backups (shown on the admin page).
     pub backups: crate::config::Backups,
+    /// The e-mail and SMS gateways configured (the pages offer only what works).
+    pub gateways: crate::service::gateway::Gateways,
 }
 
 impl App {
@@ -69,6 +71,7 @@ impl App {
             sign_in_throttle: throttle::Throttle::new(10, Duration::from_secs(300)),
             session_secs: config.limits.session_lifetime.as_secs(),
             backups: config.backups.clone(),
+            gateways: crate::service::gateway::Gateways::from_config(config),
         })
     }
 }

@@ -46,8 +46,56 @@ pub const ADMIN_ROUTING: &str = "/admin/routing";
 pub const ADMIN_STAFF: &str = "/admin/staff";
 /// Own password change.
 pub const PASSWORD: &str = "/account/password";
+/// Sign in with a one-time code: ask for it.
+pub const LOGIN_CODE: &str = "/login/code";
+/// Sign in with a one-time code: enter it (POST).
+pub const LOGIN_CODE_VERIFY: &str = "/login/code/verify";
+/// Forgotten password: ask for a code.
+pub const PASSWORD_FORGOT: &str = "/password/forgot";
+/// Forgotten password: the code and the new password (POST).
+pub const PASSWORD_RESET: &str = "/password/reset";
+/// Admin: messages sent through the e-mail and SMS gateways.
+pub const ADMIN_DELIVERIES: &str = "/admin/deliveries";
+/// Sign in with an electronic signature (ЭЦП) through `NCALayer`.
+pub const LOGIN_ECP: &str = "/login/ecp";
+/// Admin: the NCA certificates electronic signatures are checked against (POST re-reads them).
+pub const ADMIN_ECP: &str = "/admin/ecp";
+/// The authenticator app in the profile.
+pub const AUTHENTICATOR: &str = "/account/authenticator";
+/// Confirm a new authenticator with its first code (POST).
+pub const AUTHENTICATOR_CONFIRM: &str = "/account/authenticator/confirm";
+/// Remove the authenticator (POST).
+pub const AUTHENTICATOR_REMOVE: &str = "/account/authenticator/remove";
+/// The code step of signing in.
+pub const LOGIN_AUTHENTICATOR: &str = "/login/authenticator";
+/// Admin: whether staff need an authenticator (POST).
+pub const ADMIN_SIGN_IN_POLICY: &str = "/admin/sign-in-policy";
+/// Sign in by QR code: the waiting browser's page.
+pub const LOGIN_QR: &str = "/login/qr";
+/// The waiting browser's QR code image.
+pub const LOGIN_QR_SVG: &str = "/login/qr/image";
+
+/// The phone's page for a QR code.
+pub fn qr(token: &str) -> String {
+    format!("/qr/{token}")
+}
+
+/// The phone's answer to a QR code (POST).
+pub fn qr_answer(token: &str, approve: bool) -> String {
+    format!("/qr/{token}/{}", if approve { "approve" } else { "deny" })
+}
+
 /// Own active sessions.
 pub const SESSIONS: &str = "/account/sessions";
+/// Own passkeys (GET lists them, POST adds one).
+pub const PASSKEYS: &str = "/account/passkeys";
+/// Sign in with a passkey (GET asks the browser, POST checks its answer).
+pub const LOGIN_PASSKEY: &str = "/login/passkey";
+
+/// Removes one of the user's own passkeys (POST).
+pub fn passkey_remove(id: &str) -> String {
+    format!("/account/passkeys/{id}/remove")
+}
 /// Admin: the security audit trail (`?format=csv` for the file).
 pub const ADMIN_AUDIT: &str = "/admin/audit";
 /// Admin: set a one-time password for an account (POST).

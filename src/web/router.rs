@@ -4,7 +4,8 @@
 use super::Call;
 use super::error::WebError;
 use super::handlers::{
-    admin, appeals, applicant, auth, backup, calendar, registry, reports, routing, security, terms,
+    admin, appeals, applicant, auth, authenticator, backup, calendar, codes, ecp, passkeys,
+    qr_login, registry, reports, routing, security, terms,
 };
 use super::request::Method::{self, Get, Head, Post};
 use super::response::Response;
@@ -16,6 +17,7 @@ fn id(segment: &str) -> Result<u64, WebError> {
 }
 
 /// Routes a request to its handler.
+#[allow(clippy::too_many_lines)] // the one route table, read top to bottom (STYLE habit 10)
 pub fn route(call: &Call) -> Result<Response, WebError> {
     let path = call.req.path.as_str();
     if let Some(asset) = call.app.assets.serve(path) {
@@ -28,6 +30,16 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
     {
         return Ok(Response::see_other(super::paths::PASSWORD));
     }
+    // Staff the admin requires to use an authenticator add one first.
+    if let Some(user) = v.user()
+        && !matches!(
+            path,
+            "/account/authenticator" | "/account/authenticator/confirm" | "/logout" | "/lang"
+        )
+        && crate::service::authenticator::must_enrol(&call.app.ctx, user)?
+    {
+        return Ok(Response::see_other(super::paths::AUTHENTICATOR));
+    }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match (call.req.method, segments.as_slice()) {
         (Get | Head, []) => auth::home(call),
@@ -39,6 +51,37 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
         (Post, ["lang"]) => auth::set_language(call),
         (Get | Head, ["account", "password"]) => auth::password_form(call, &require_user(v)?),
         (Post, ["account", "password"]) => auth::change_password(call, &require_user(v)?),
+        (Get | Head, ["login", "ecp"]) => ecp::login_form(call),
+        (Post, ["login", "ecp"]) => ecp::login(call),
+        (Get | Head, ["login", "authenticator"]) => authenticator::code_form(call),
+        (Post, ["login", "authenticator"]) => authenticator::complete(call),
+        (Get | Head, ["account", "authenticator"]) => authenticator::show(call, &require_user(v)?),
+        (Post, ["account", "authenticator", "confirm"]) => {
+            authenticator::confirm(call, &require_user(v)?)
+        }
+        (Post, ["account", "authenticator", "remove"]) => {
+            authenticator::remove(call, &require_user(v)?)
+        }
+        (Post, ["admin", "sign-in-policy"]) => authenticator::set_policy(call, &require_admin(v)?),
+        (Get | Head, ["login", "qr"]) => qr_login::start(call),
+        (Get | Head, ["login", "qr", "image"]) => qr_login::image(call),
+        (Get | Head, ["login", "qr", "wait"]) => qr_login::wait(call),
+        (Get | Head, ["qr", token]) => qr_login::question(call, &require_user(v)?, token),
+        (Post, ["qr", token, "approve"]) => qr_login::answer(call, &require_user(v)?, token, true),
+        (Post, ["qr", token, "deny"]) => qr_login::answer(call, &require_user(v)?, token, false),
+        (Get | Head, ["login", "code"]) => codes::ask_form(call, false),
+        (Post, ["login", "code"]) => codes::ask(call, false),
+        (Post, ["login", "code", "verify"]) => codes::sign_in(call),
+        (Get | Head, ["password", "forgot"]) => codes::ask_form(call, true),
+        (Post, ["password", "forgot"]) => codes::ask(call, true),
+        (Post, ["password", "reset"]) => codes::reset(call),
+        (Get | Head, ["login", "passkey"]) => passkeys::sign_in_form(call),
+        (Post, ["login", "passkey"]) => passkeys::sign_in(call),
+        (Get | Head, ["account", "passkeys"]) => passkeys::account(call, &require_user(v)?),
+        (Post, ["account", "passkeys"]) => passkeys::add(call, &require_user(v)?),
+        (Post, ["account", "passkeys", id, "remove"]) => {
+            passkeys::remove(call, &require_user(v)?, id)
+        }
         (Get | Head, ["account", "sessions"]) => security::sessions(call, &require_user(v)?),
         (Post, ["account", "sessions", id, "end"]) => {
             security::end_session(call, &require_user(v)?, id)
@@ -97,7 +140,10 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
         (Get | Head, ["admin", "calendar"]) => calendar::show(call, &require_admin(v)?),
         (Post, ["admin", "calendar"]) => calendar::update(call, &require_admin(v)?),
         (Get | Head, ["admin", "backup"]) => backup::download(call, &require_admin(v)?),
+        (Get | Head, ["admin", "ecp"]) => ecp::certificates(call, &require_admin(v)?),
+        (Post, ["admin", "ecp"]) => ecp::reload(call, &require_admin(v)?),
         (Get | Head, ["admin", "audit"]) => security::audit(call, &require_admin(v)?),
+        (Get | Head, ["admin", "deliveries"]) => codes::deliveries(call, &require_admin(v)?),
         (Post, ["admin", "reset-password"]) => security::reset_password(call, &require_admin(v)?),
 
         (Get | Head, ["health"]) => Ok(Response::text(200, "ok")),

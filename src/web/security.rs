@@ -4,8 +4,11 @@ use super::request::Request;
 use super::response::Response;
 
 /// Content Security Policy: no inline script or style, nothing from elsewhere, no framing.
+/// The one exception is `connect-src wss://127.0.0.1:13579`: `NCALayer`, the national signing
+/// app, listens there on the user's own computer, and the ЭЦП pages' script must reach it to
+/// ask for a signature (nothing else leaves the page).
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'; \
+font-src 'self'; connect-src 'self' wss://127.0.0.1:13579; manifest-src 'self'; form-action 'self'; base-uri 'none'; \
 frame-ancestors 'none'";
 
 /// Adds the headers every response carries (pages also get `cache-control: no-store`).

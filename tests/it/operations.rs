@@ -653,6 +653,12 @@ fn a_store_written_by_schema_v1_opens_migrates_and_reads() {
     opens_migrates_and_reads("store-v1.redb", 1);
 }
 
+/// Written by commit a8a61d5, the last release at schema 3 (before the audit trail).
+#[test]
+fn a_store_written_by_schema_v3_opens_migrates_and_reads() {
+    opens_migrates_and_reads("store-v3.redb", 3);
+}
+
 /// Writes the fixture of the current schema version; see the module comment.
 #[test]
 #[ignore = "writes tests/fixtures/$OTINISH_FIXTURE; run by hand when a schema version is released"]

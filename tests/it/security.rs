@@ -359,3 +359,144 @@ fn the_admin_resets_a_password_and_the_user_must_choose_a_new_one() {
         unknown.text()
     );
 }
+
+/// The code the authenticator app would show now for the secret on the enrolment page.
+fn app_code(app: &TestApp, enrolment_page: &str) -> String {
+    let secret = enrolment_page
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .expect("the key on the page");
+    let secret = otinish::crypto::totp::TotpSecret::from_base32(secret).unwrap();
+    format!(
+        "{:06}",
+        otinish::crypto::totp::code_at(&secret, app.ctx.now().as_second())
+    )
+}
+
+#[test]
+fn staff_required_to_use_an_authenticator_enrol_then_sign_in_with_its_code() {
+    let app = TestApp::spawn();
+    let mut admin = app.browser();
+    assert_eq!(admin.sign_in("admin", PASSWORD).status, 303);
+    admin.get("/admin/audit");
+    let saved = admin.post(
+        "/admin/sign-in-policy",
+        &[("staff_need_authenticator", "yes")],
+    );
+    assert_eq!(saved.status, 303);
+
+    let mut clerk = app.browser();
+    assert_eq!(clerk.sign_in("clerk", PASSWORD).status, 303);
+    let forced = clerk.get("/registry");
+    assert_eq!(forced.location.as_deref(), Some("/account/authenticator"));
+    let enrol = clerk.get("/account/authenticator");
+    assert_eq!(enrol.status, 200);
+    let code = app_code(&app, &enrol.body);
+    let on = clerk.post("/account/authenticator/confirm", &[("code", &code)]);
+    assert_eq!(on.status, 303, "{}", on.text());
+    assert_eq!(
+        clerk.get("/registry").status,
+        200,
+        "enrolled: the desk opens"
+    );
+
+    // Next sign-in: the password leads to the code step, not in.
+    app.ctx.clock.set(
+        app.ctx
+            .now()
+            .checked_add(jiff::SignedDuration::from_secs(60))
+            .unwrap(),
+    );
+    let mut next = app.browser();
+    let step = next.sign_in("clerk", PASSWORD);
+    assert_eq!(step.location.as_deref(), Some("/login/authenticator"));
+    assert_eq!(next.get("/registry").status, 303, "not signed in yet");
+    next.get("/login/authenticator");
+    let wrong = next.post("/login/authenticator", &[("code", "12345")]);
+    assert_eq!(wrong.status, 422);
+    let code = {
+        let record = app
+            .ctx
+            .store
+            .read(|tx| {
+                use otinish::store::{TotpReads, UserReads};
+                let id = tx.user_id_by_login("login:clerk")?.unwrap();
+                tx.totp(id)
+            })
+            .unwrap()
+            .unwrap();
+        let secret = otinish::crypto::totp::TotpSecret::from_bytes(record.secret);
+        format!(
+            "{:06}",
+            otinish::crypto::totp::code_at(&secret, app.ctx.now().as_second())
+        )
+    };
+    let done = next.post("/login/authenticator", &[("code", &code)]);
+    assert_eq!(done.status, 303, "{}", done.text());
+    assert_eq!(next.get("/registry").status, 200);
+}
+
+#[test]
+fn a_phone_approves_a_qr_code_and_only_the_waiting_browser_is_signed_in_once() {
+    let app = TestApp::spawn();
+    let mut desktop = app.browser();
+    let page = desktop.get("/login/qr");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.header("refresh")
+            .is_some_and(|r| r.contains("/login/qr/wait"))
+    );
+    let (status, content_type, svg) = desktop.download("/login/qr/image");
+    assert_eq!((status, content_type.as_str()), (200, "image/svg+xml"));
+    assert!(String::from_utf8_lossy(&svg).contains("<svg"));
+    let qr_token = |body: &str| -> String {
+        body.split("<code>")
+            .nth(1)
+            .and_then(|rest| rest.split("/qr/").nth(1))
+            .and_then(|rest| rest.split('<').next())
+            .expect("the link on the page")
+            .to_owned()
+    };
+    let link = qr_token(&page.body);
+    let phone_path = format!("/qr/{link}");
+    assert_eq!(desktop.get("/login/qr/wait").status, 200, "still waiting");
+
+    let mut phone = app.browser();
+    assert_eq!(phone.sign_in("clerk", PASSWORD).status, 303);
+    let question = phone.get(&phone_path);
+    assert_eq!(question.status, 200);
+    assert!(
+        question.text().contains("127.0.0.1"),
+        "shows where the request comes from"
+    );
+    assert_eq!(
+        phone.post(&format!("{phone_path}/approve"), &[]).status,
+        200
+    );
+
+    let signed_in = desktop.get("/login/qr/wait");
+    assert_eq!(signed_in.status, 303, "{}", signed_in.text());
+    assert_eq!(desktop.get("/registry").status, 200);
+    let again = phone.get(&phone_path);
+    assert_eq!(again.status, 404, "a used code cannot be answered again");
+
+    // A code approved for one browser cannot be collected by another that copies its cookie.
+    let mut waiting = app.browser();
+    let page = waiting.get("/login/qr");
+    let token_path = format!("/qr/{}", qr_token(&page.body));
+    assert_eq!(
+        phone.post(&format!("{token_path}/approve"), &[]).status,
+        200
+    );
+    let mut thief = app.browser();
+    thief.get("/login");
+    let qr_cookie = waiting.cookie("otinish_qr").unwrap();
+    thief.set_cookie("otinish_qr", &qr_cookie);
+    let stolen = thief.get("/login/qr/wait");
+    assert_eq!(
+        stolen.status, 200,
+        "the thief gets the expired page, not a session"
+    );
+    assert_eq!(thief.get("/registry").status, 303);
+}

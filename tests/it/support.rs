@@ -22,6 +22,8 @@ pub struct TestApp {
     pub handle: Option<ServerHandle>,
     pub cert_pem: String,
     pub ctx: Ctx,
+    /// The gateways the app was configured with (tests run the delivery worker by hand).
+    pub gateways: otinish::service::gateway::Gateways,
     _dir: tempfile::TempDir,
 }
 
@@ -46,7 +48,14 @@ pub fn sample_store() -> (Ctx, Config, tempfile::TempDir) {
 impl TestApp {
     /// Starts on a fresh sample store (see [`sample_store`]) with one account per staff role.
     pub fn spawn() -> Self {
-        let (ctx, config, dir) = sample_store();
+        Self::spawn_with(|_| {})
+    }
+
+    /// [`TestApp::spawn`] with the configuration changed by `configure` first (gateways, …).
+    pub fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
+        let (mut ctx, mut config, dir) = sample_store();
+        configure(&mut config);
+        ctx.rules = Rules::from_config(&config);
         for (login, name, role) in [
             ("admin", "Ерлан Жұмабаев", Role::Admin),
             ("director", "Гүлнар Серікова", Role::Director),
@@ -69,12 +78,14 @@ impl TestApp {
         let material = tls::generate_self_signed(&[]).unwrap();
         let tls_config = tls::server_config(&material).unwrap();
         let app = Arc::new(App::new(ctx.clone(), &config).unwrap());
+        let gateways = app.gateways.clone();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let handle = web::start(app, listener, tls_config, web::limits(&config)).unwrap();
         Self {
             handle: Some(handle),
             cert_pem: material.cert_pem,
             ctx,
+            gateways,
             _dir: dir,
         }
     }
@@ -198,6 +209,16 @@ impl Browser {
             cookies: BTreeMap::new(),
             csrf: None,
         }
+    }
+
+    /// The value of one of this browser's cookies.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.get(name).cloned()
+    }
+
+    /// Sets a cookie as if the server had.
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.insert(name.to_owned(), value.to_owned());
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -452,7 +452,7 @@ fn rsa_sha256_detached_returns_iin_kazakh_name_serial_and_validity() {
     let key = Key::rsa();
     let leaf = pki.leaf(&key, &person());
     let cms = Cms::new(&leaf, &key).der();
-    let signer = verify(&cms, CONTENT, &pki.store(), now()).unwrap();
+    let signer = verify(&cms, CONTENT, &pki.store(), now(), Purpose::Sign).unwrap();
     assert_eq!(
         signer,
         Signer {
@@ -466,6 +466,7 @@ fn rsa_sha256_detached_returns_iin_kazakh_name_serial_and_validity() {
             not_after: at("2026-01-01T00:00:00Z"),
             signing_time: Some(at("2025-06-01T08:30:00Z")),
             algorithm: "RSA-SHA256",
+            roles: vec!["1.2.398.3.3.4.1.1".to_owned()],
         }
     );
 }
@@ -476,7 +477,7 @@ fn ecdsa_p256_detached_verifies() {
     let key = Key::ec();
     let leaf = pki.leaf(&key, &person());
     let cms = Cms::new(&leaf, &key).der();
-    let signer = verify(&cms, CONTENT, &pki.store(), now()).unwrap();
+    let signer = verify(&cms, CONTENT, &pki.store(), now(), Purpose::Sign).unwrap();
     assert_eq!(signer.algorithm, "ECDSA-P256-SHA256");
     assert_eq!(signer.iin.as_deref(), Some("850101300123"));
 }
@@ -487,10 +488,11 @@ fn legal_entity_certificate_gives_bin_from_ou_and_organization() {
     let key = Key::ec();
     let leaf = pki.leaf(&key, &company());
     let cms = Cms::new(&leaf, &key).der();
-    let signer = verify(&cms, CONTENT, &pki.store(), now()).unwrap();
+    let signer = verify(&cms, CONTENT, &pki.store(), now(), Purpose::Sign).unwrap();
     assert_eq!(signer.bin.as_deref(), Some("150340001236"));
     assert_eq!(signer.iin.as_deref(), Some("850101300123"));
     assert_eq!(signer.organization.as_deref(), Some("ЖШС «ӨТІНІШ ҚЫЗМЕТІ»"));
+    assert_eq!(signer.roles, vec!["1.2.398.3.3.4.1.2".to_owned()]);
 }
 
 #[test]
@@ -506,12 +508,12 @@ fn base64_with_newlines_and_pem_armour_verifies() {
         .collect();
     let store = pki.store();
     let wrapped = lines.join("\r\n") + "\r\n";
-    assert!(verify(wrapped.as_bytes(), CONTENT, &store, now()).is_ok());
+    assert!(verify(wrapped.as_bytes(), CONTENT, &store, now(), Purpose::Sign).is_ok());
     let pem = format!(
         "-----BEGIN CMS-----\n{}\n-----END CMS-----\n",
         lines.join("\n")
     );
-    assert!(verify(pem.as_bytes(), CONTENT, &store, now()).is_ok());
+    assert!(verify(pem.as_bytes(), CONTENT, &store, now(), Purpose::Sign).is_ok());
 }
 
 #[test]
@@ -525,7 +527,7 @@ fn ber_indefinite_length_cms_as_java_writes_it_verifies() {
     }
     .der();
     assert_eq!(&cms[..4], &[0x30, 0x80, 0x06, 0x09]);
-    assert!(verify(&cms, CONTENT, &pki.store(), now()).is_ok());
+    assert!(verify(&cms, CONTENT, &pki.store(), now(), Purpose::Sign).is_ok());
 }
 
 #[test]
@@ -538,7 +540,7 @@ fn signer_found_by_subject_key_identifier() {
         ..Cms::new(&leaf, &key)
     }
     .der();
-    assert!(verify(&cms, CONTENT, &pki.store(), now()).is_ok());
+    assert!(verify(&cms, CONTENT, &pki.store(), now(), Purpose::Sign).is_ok());
 }
 
 #[test]
@@ -553,11 +555,11 @@ fn intermediate_carried_in_the_cms_chains_to_an_installed_root() {
     .der();
     let mut roots_only = TrustStore::new();
     roots_only.add_root(pki.root.der()).unwrap();
-    assert!(verify(&cms, CONTENT, &roots_only, now()).is_ok());
+    assert!(verify(&cms, CONTENT, &roots_only, now(), Purpose::Sign).is_ok());
     // Without the intermediate anywhere the chain is broken.
     let bare = Cms::new(&leaf, &key).der();
     assert!(matches!(
-        verify(&bare, CONTENT, &roots_only, now()),
+        verify(&bare, CONTENT, &roots_only, now(), Purpose::Sign),
         Err(CmsError::UntrustedChain { .. })
     ));
 }
@@ -572,10 +574,10 @@ fn signature_without_signed_attributes_covers_the_content() {
         ..Cms::new(&leaf, &key)
     }
     .der();
-    let signer = verify(&cms, CONTENT, &pki.store(), now()).unwrap();
+    let signer = verify(&cms, CONTENT, &pki.store(), now(), Purpose::Sign).unwrap();
     assert_eq!(signer.signing_time, None);
     assert_eq!(
-        verify(&cms, b"other", &pki.store(), now()),
+        verify(&cms, b"other", &pki.store(), now(), Purpose::Sign),
         Err(CmsError::BadSignature)
     );
 }
@@ -593,9 +595,18 @@ fn attached_cms_whose_content_equals_passes_and_differs_is_content_mismatch() {
             ..Cms::new(&leaf, &key)
         }
         .der();
-        assert!(verify(&cms, CONTENT, &store, now()).is_ok(), "ber: {ber}");
+        assert!(
+            verify(&cms, CONTENT, &store, now(), Purpose::Sign).is_ok(),
+            "ber: {ber}"
+        );
         assert_eq!(
-            verify(&cms, b"{\"appeal\":\"other\"}", &store, now()),
+            verify(
+                &cms,
+                b"{\"appeal\":\"other\"}",
+                &store,
+                now(),
+                Purpose::Sign
+            ),
             Err(CmsError::ContentMismatch)
         );
     }
@@ -606,7 +617,7 @@ fn attached_cms_whose_content_equals_passes_and_differs_is_content_mismatch() {
     }
     .der();
     assert_eq!(
-        verify(&cms, b"forged", &store, now()),
+        verify(&cms, b"forged", &store, now(), Purpose::Sign),
         Err(CmsError::ContentMismatch)
     );
 }
@@ -619,7 +630,14 @@ fn cms_over_other_data_is_content_mismatch() {
     let key = Key::rsa();
     let leaf = pki.leaf(&key, &person());
     let cms = Cms::new(&leaf, &key).der();
-    let err = verify(&cms, b"{\"appeal\":\"edited\"}", &pki.store(), now()).unwrap_err();
+    let err = verify(
+        &cms,
+        b"{\"appeal\":\"edited\"}",
+        &pki.store(),
+        now(),
+        Purpose::Sign,
+    )
+    .unwrap_err();
     assert_eq!(err, CmsError::ContentMismatch);
     assert_eq!(err.to_string(), "the signature was made over other data");
 }
@@ -635,7 +653,7 @@ fn tampered_signature_is_bad_signature() {
         }
         .der();
         assert_eq!(
-            verify(&cms, CONTENT, &pki.store(), now()),
+            verify(&cms, CONTENT, &pki.store(), now(), Purpose::Sign),
             Err(CmsError::BadSignature)
         );
     }
@@ -653,7 +671,7 @@ fn certificate_from_unknown_root_is_untrusted_chain() {
     }
     .der();
     assert!(matches!(
-        verify(&cms, CONTENT, &pki.store(), now()),
+        verify(&cms, CONTENT, &pki.store(), now(), Purpose::Sign),
         Err(CmsError::UntrustedChain { .. })
     ));
 }
@@ -665,7 +683,13 @@ fn expired_certificate_is_expired() {
     let leaf = pki.leaf(&key, &person());
     let cms = Cms::new(&leaf, &key).der();
     assert_eq!(
-        verify(&cms, CONTENT, &pki.store(), at("2026-03-01T00:00:00Z")),
+        verify(
+            &cms,
+            CONTENT,
+            &pki.store(),
+            at("2026-03-01T00:00:00Z"),
+            Purpose::Sign
+        ),
         Err(CmsError::Expired {
             not_after: at("2026-01-01T00:00:00Z")
         })
@@ -679,7 +703,13 @@ fn certificate_not_yet_valid_is_not_yet_valid() {
     let leaf = pki.leaf(&key, &person());
     let cms = Cms::new(&leaf, &key).der();
     assert_eq!(
-        verify(&cms, CONTENT, &pki.store(), at("2024-12-31T23:00:00Z")),
+        verify(
+            &cms,
+            CONTENT,
+            &pki.store(),
+            at("2024-12-31T23:00:00Z"),
+            Purpose::Sign
+        ),
         Err(CmsError::NotYetValid {
             not_before: at("2025-01-01T00:00:00Z")
         })
@@ -698,7 +728,7 @@ fn signing_time_outside_the_validity_is_refused() {
     };
     // GeneralizedTime under the UTCTime tag is refused as malformed …
     assert!(matches!(
-        verify(&late.der(), CONTENT, &store, now()),
+        verify(&late.der(), CONTENT, &store, now(), Purpose::Sign),
         Err(CmsError::Malformed(_))
     ));
     // … a UTCTime after not_after means the certificate had expired when signing.
@@ -707,7 +737,7 @@ fn signing_time_outside_the_validity_is_refused() {
         ..Cms::new(&leaf, &key)
     };
     assert_eq!(
-        verify(&late.der(), CONTENT, &store, now()),
+        verify(&late.der(), CONTENT, &store, now(), Purpose::Sign),
         Err(CmsError::Expired {
             not_after: at("2026-01-01T00:00:00Z")
         })
@@ -717,7 +747,7 @@ fn signing_time_outside_the_validity_is_refused() {
         ..Cms::new(&leaf, &key)
     };
     assert!(matches!(
-        verify(&early.der(), CONTENT, &store, now()),
+        verify(&early.der(), CONTENT, &store, now(), Purpose::Sign),
         Err(CmsError::NotYetValid { .. })
     ));
 }
@@ -733,7 +763,7 @@ fn empty_trust_store_is_no_trust_anchors() {
     store.add_intermediate(pki.nca.der()).unwrap();
     assert!(store.is_empty());
     assert_eq!(
-        verify(&cms, CONTENT, &store, now()),
+        verify(&cms, CONTENT, &store, now(), Purpose::Sign),
         Err(CmsError::NoTrustAnchors)
     );
 }
@@ -759,7 +789,7 @@ fn gost_signature_algorithm_is_unsupported_naming_gost() {
         ..Cms::new(&leaf, &key)
     }
     .der();
-    let result = verify(&cms, CONTENT, &pki.store(), now());
+    let result = verify(&cms, CONTENT, &pki.store(), now(), Purpose::Sign);
     assert_gost(result.clone(), "1.2.398.3.10.1.1.2.3.1");
     assert_eq!(
         result.unwrap_err().to_string(),
@@ -779,7 +809,7 @@ fn gost_digest_algorithm_is_unsupported_naming_gost() {
     }
     .der();
     assert_gost(
-        verify(&cms, CONTENT, &pki.store(), now()),
+        verify(&cms, CONTENT, &pki.store(), now(), Purpose::Sign),
         "1.2.398.3.10.1.3.1",
     );
 }
@@ -796,7 +826,7 @@ fn gost_key_in_the_certificate_is_unsupported_naming_gost() {
     leaf[at..at + rsa.len()].copy_from_slice(&gost);
     let cms = Cms::new(&leaf, &key).der();
     assert_gost(
-        verify(&cms, CONTENT, &pki.store(), now()),
+        verify(&cms, CONTENT, &pki.store(), now(), Purpose::Sign),
         "1.2.398.3.10.1.1.1.1",
     );
 }
@@ -805,19 +835,75 @@ fn gost_key_in_the_certificate_is_unsupported_naming_gost() {
 fn authentication_certificate_is_not_for_signing() {
     let pki = Pki::new();
     let key = Key::ec();
-    let auth = Subject {
+    let leaf = pki.leaf(&key, &auth_key());
+    let cms = Cms::new(&leaf, &key).der();
+    assert_eq!(
+        verify(&cms, CONTENT, &pki.store(), now(), Purpose::Sign),
+        Err(CmsError::NotForSigning)
+    );
+}
+
+fn auth_key() -> Subject {
+    Subject {
         ekus: vec![
             ExtendedKeyUsagePurpose::ClientAuth,
             ExtendedKeyUsagePurpose::Other(vec![1, 2, 398, 3, 3, 4, 1, 1]),
         ],
         ..person()
-    };
-    let leaf = pki.leaf(&key, &auth);
+    }
+}
+
+#[test]
+fn authentication_key_verifies_for_sign_in() {
+    let pki = Pki::new();
+    let key = Key::ec();
+    let leaf = pki.leaf(&key, &auth_key());
+    let cms = Cms::new(&leaf, &key).der();
+    let signer = verify(&cms, CONTENT, &pki.store(), now(), Purpose::Authenticate).unwrap();
+    assert_eq!(signer.iin.as_deref(), Some("850101300123"));
+}
+
+#[test]
+fn signing_key_is_not_for_authentication() {
+    let pki = Pki::new();
+    let key = Key::ec();
+    let leaf = pki.leaf(&key, &person());
     let cms = Cms::new(&leaf, &key).der();
     assert_eq!(
-        verify(&cms, CONTENT, &pki.store(), now()),
-        Err(CmsError::NotForSigning)
+        verify(&cms, CONTENT, &pki.store(), now(), Purpose::Authenticate),
+        Err(CmsError::NotForAuthentication)
     );
+}
+
+#[test]
+fn a_certificate_without_extended_key_usage_serves_both_purposes() {
+    let pki = Pki::new();
+    let key = Key::ec();
+    let leaf = pki.leaf(
+        &key,
+        &Subject {
+            ekus: Vec::new(),
+            ..person()
+        },
+    );
+    let cms = Cms::new(&leaf, &key).der();
+    for purpose in [Purpose::Sign, Purpose::Authenticate] {
+        assert!(verify(&cms, CONTENT, &pki.store(), now(), purpose).is_ok());
+    }
+}
+
+#[test]
+fn trust_store_files_are_described_for_the_admin() {
+    let pki = Pki::new();
+    let bundle = format!("{}\n{}", pki.root.pem(), pki.nca.pem());
+    let infos = describe_certificates(bundle.as_bytes()).unwrap();
+    assert_eq!(infos.len(), 2);
+    assert_eq!(infos[0].subject, ROOT_CN);
+    assert_eq!(infos[1].subject, NCA_CN);
+    assert_eq!(infos[0].not_before, at("2020-01-01T00:00:00Z"));
+    assert_eq!(infos[0].not_after, at("2040-01-01T00:00:00Z"));
+    assert!(!infos[0].serial_hex.is_empty());
+    assert!(describe_certificates(b"hello").is_err());
 }
 
 #[test]
@@ -831,7 +917,7 @@ fn signer_count_and_certificate_are_checked() {
         ..Cms::new(&leaf, &key)
     };
     assert_eq!(
-        verify(&none.der(), CONTENT, &store, now()),
+        verify(&none.der(), CONTENT, &store, now(), Purpose::Sign),
         Err(CmsError::NoSigner)
     );
     let two = Cms {
@@ -839,7 +925,7 @@ fn signer_count_and_certificate_are_checked() {
         ..Cms::new(&leaf, &key)
     };
     assert_eq!(
-        verify(&two.der(), CONTENT, &store, now()),
+        verify(&two.der(), CONTENT, &store, now(), Purpose::Sign),
         Err(CmsError::MultipleSigners(2))
     );
     let missing = Cms {
@@ -848,7 +934,7 @@ fn signer_count_and_certificate_are_checked() {
         ..Cms::new(&leaf, &key)
     };
     assert_eq!(
-        verify(&missing.der(), CONTENT, &store, now()),
+        verify(&missing.der(), CONTENT, &store, now(), Purpose::Sign),
         Err(CmsError::SignerCertificateMissing)
     );
 }
@@ -866,7 +952,7 @@ fn garbage_is_malformed() {
     ] {
         assert!(
             matches!(
-                verify(input, CONTENT, store, now()),
+                verify(input, CONTENT, store, now(), Purpose::Sign),
                 Err(CmsError::Malformed(_))
             ),
             "{input:?}"
@@ -874,18 +960,18 @@ fn garbage_is_malformed() {
     }
     let huge = vec![b'A'; MAX_INPUT_LEN + 1];
     assert!(matches!(
-        verify(&huge, CONTENT, store, now()),
+        verify(&huge, CONTENT, store, now(), Purpose::Sign),
         Err(CmsError::Malformed(_))
     ));
     let mut trailing = SHARED.der.clone();
     trailing.push(0);
     assert!(
-        verify(&trailing, CONTENT, store, now()).is_ok(),
+        verify(&trailing, CONTENT, store, now(), Purpose::Sign).is_ok(),
         "zero padding"
     );
     trailing.push(1);
     assert!(matches!(
-        verify(&trailing, CONTENT, store, now()),
+        verify(&trailing, CONTENT, store, now(), Purpose::Sign),
         Err(CmsError::Malformed(_))
     ));
 }
@@ -920,17 +1006,17 @@ fn trust_store_reads_pem_bundles_and_refuses_garbage() {
 
 #[test]
 fn shared_fixture_verifies() {
-    assert!(verify(&SHARED.der, CONTENT, &SHARED.store, now()).is_ok());
-    assert!(verify(&SHARED.ber, CONTENT, &SHARED.store, now()).is_ok());
+    assert!(verify(&SHARED.der, CONTENT, &SHARED.store, now(), Purpose::Sign).is_ok());
+    assert!(verify(&SHARED.ber, CONTENT, &SHARED.store, now(), Purpose::Sign).is_ok());
 }
 
 proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
-        let _ = verify(&bytes, CONTENT, &SHARED.store, now());
+        let _ = verify(&bytes, CONTENT, &SHARED.store, now(), Purpose::Sign);
         let mut der = vec![0x30];
         der.extend_from_slice(&bytes);
-        let _ = verify(&der, CONTENT, &SHARED.store, now());
+        let _ = verify(&der, CONTENT, &SHARED.store, now(), Purpose::Sign);
         let _ = TrustStore::new().add_root(&bytes);
         let _ = TrustStore::new().add_intermediate(&der);
     }
@@ -950,7 +1036,7 @@ proptest! {
         if truncate {
             cms.truncate(cut.index(cms.len() + 1));
         }
-        let _ = verify(&cms, CONTENT, &SHARED.store, now());
-        let _ = verify(base64(&cms).as_bytes(), CONTENT, &SHARED.store, now());
+        let _ = verify(&cms, CONTENT, &SHARED.store, now(), Purpose::Sign);
+        let _ = verify(base64(&cms).as_bytes(), CONTENT, &SHARED.store, now(), Purpose::Sign);
     }
 }

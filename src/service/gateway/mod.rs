@@ -9,6 +9,52 @@
 pub mod sms;
 pub mod smtp;
 
+use crate::config::{Config, SmtpSecurity};
+
+/// The gateways this installation has: none, either or both.
+#[derive(Debug, Clone, Default)]
+pub struct Gateways {
+    /// E-mail.
+    pub smtp: Option<smtp::SmtpSettings>,
+    /// SMS.
+    pub sms: Option<sms::SmsSettings>,
+}
+
+impl Gateways {
+    /// The gateways the configuration describes.
+    pub fn from_config(config: &Config) -> Self {
+        let smtp = config.smtp.as_ref().map(|c| smtp::SmtpSettings {
+            host: c.host.clone(),
+            port: c.port,
+            security: match c.security {
+                SmtpSecurity::None => smtp::Security::None,
+                SmtpSecurity::StartTls => smtp::Security::StartTls,
+                SmtpSecurity::Tls => smtp::Security::Tls,
+            },
+            username: c.username.clone(),
+            password: c.password.clone(),
+            from: c.from.clone(),
+            timeout: c.timeout,
+            ca_file: c.ca_file.clone(),
+        });
+        let sms = config.sms.as_ref().map(|c| {
+            let mut settings = sms::SmsSettings::new(
+                c.url.clone(),
+                if c.post {
+                    sms::Method::Post
+                } else {
+                    sms::Method::Get
+                },
+            );
+            settings.headers.clone_from(&c.headers);
+            settings.body_template = (!c.body.is_empty()).then(|| c.body.clone());
+            settings.timeout = c.timeout;
+            settings
+        });
+        Self { smtp, sms }
+    }
+}
+
 /// A failed delivery.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {

@@ -3,43 +3,19 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::*;
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::service::Rules;
-use crate::service::auth::{self, StaffForm};
-use crate::store::Store;
+use crate::service::auth;
 
-const PASSWORD: &str = "correct horse battery";
+use crate::service::testing::PASSWORD;
 const ORIGIN: Origin<'static> = Origin {
     address: "10.0.0.9",
     device: "test browser",
 };
 
 fn desk() -> (Ctx, User) {
-    let ctx = Ctx::new(
-        Store::in_memory().unwrap(),
-        Clock::fixed("2026-03-02T05:00:00Z".parse().unwrap()),
-        Rules::from_config(&Config::default()),
-    );
-    let mut admin = None;
-    for (login, role) in [("admin", Role::Admin), ("clerk", Role::Clerk)] {
-        let id = auth::create_staff(
-            &ctx,
-            None,
-            &StaffForm {
-                login: login.into(),
-                full_name: "Ахметова Динара".into(),
-                roles: vec![role],
-                password: PASSWORD.into(),
-                must_change_password: false,
-            },
-        )
-        .unwrap();
-        if role == Role::Admin {
-            admin = ctx.store.read(|tx| tx.user(id)).unwrap();
-        }
-    }
-    (ctx, admin.unwrap())
+    let (ctx, mut users) =
+        crate::service::testing::with_staff(&[("admin", Role::Admin), ("clerk", Role::Clerk)]);
+    users.truncate(1);
+    (ctx, users.remove(0))
 }
 
 fn later(ctx: &Ctx, minutes: i64) {

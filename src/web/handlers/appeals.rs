@@ -57,6 +57,13 @@ fn render(
         Vec::new()
     };
     let (units, _) = admin::units_and_categories(ctx)?;
+    let ecp_sign = if available.contains(&"sign") {
+        crate::service::ecp::answer_to_sign(ctx, a)?
+    } else {
+        None
+    };
+    let signatures =
+        super::ecp::signature_lines(call, &crate::service::ecp::signatures(ctx, a.id)?);
     let empty = Form::default();
     let no_errors = FieldErrors::default();
     let (values, errors, refused_action) = match refused {
@@ -76,6 +83,7 @@ fn render(
         values,
         errors,
         refused: refused_action,
+        ecp_sign,
     };
     Ok(views::appeal::appeal_page(
         &call.chrome(),
@@ -86,6 +94,7 @@ fn render(
             today: ctx.today(),
             staff: !viewer.is_applicant(),
             panel,
+            signatures,
         },
     ))
 }

@@ -73,6 +73,8 @@ pub(super) fn appeal_form_page(
             title,
             max_files: rules.max_attachments,
             max_mib: rules.max_attachment_bytes / (1024 * 1024),
+            sign_and_send: matches!(mode, FormMode::Own)
+                && crate::service::ecp::available(&call.app.ctx),
         },
     ))
 }
@@ -158,7 +160,14 @@ pub fn file_appeal(call: &Call, who: &ApplicantUser) -> Result<Response, WebErro
         return Ok(Response::see_other(paths::TERMS));
     }
     let (form, uploads) = call.multipart()?;
-    match appeals::file(&call.app.ctx, &who.0, &appeal_form(&form), &uploads) {
+    // "Sign and send" posts the applicant's ЭЦП with the form; it must verify.
+    let cms = form.get("cms");
+    let filed = if cms.trim().is_empty() {
+        appeals::file(&call.app.ctx, &who.0, &appeal_form(&form), &uploads)
+    } else {
+        appeals::file_signed(&call.app.ctx, &who.0, &appeal_form(&form), &uploads, cms)
+    };
+    match filed {
         Ok(appeal) => Ok(Response::see_other(&format!(
             "{}?new=1",
             paths::receipt(appeal.id)

@@ -19,7 +19,7 @@ pub fn home(call: &Call) -> Result<Response, WebError> {
 }
 
 /// Where a user lands after signing in.
-fn landing(user: &crate::domain::user::User) -> &'static str {
+pub(super) fn landing(user: &crate::domain::user::User) -> &'static str {
     if user.is_applicant() {
         paths::CABINET
     } else {
@@ -33,13 +33,31 @@ pub fn login_form(call: &Call) -> Result<Response, WebError> {
         return Ok(Response::see_other(landing(user)));
     }
     let next = call.query().string("next");
+    let notice = (call.query().get("reset") == "1").then_some("codes.password_set");
     Ok(ok(views::auth::login(
         &call.chrome(),
         "",
         &next,
+        notice,
         None,
-        None,
+        &ways_in(call),
     )))
+}
+
+/// The ways in the login page offers besides the password.
+fn ways_in(call: &Call) -> views::auth::WaysIn {
+    let ctx = &call.app.ctx;
+    let c = call.chrome();
+    let host = call.req.header("host").unwrap_or_default();
+    let passkeys = crate::service::passkeys::relying_party(ctx, host).is_some();
+    let ecp = crate::service::ecp::available(ctx);
+    views::auth::WaysIn {
+        code: call.app.gateways.sms.is_some() || call.app.gateways.smtp.is_some(),
+        others: maud::html! {
+            @if passkeys { (views::passkeys::sign_in_button(&c)) }
+            @if ecp { (views::ecp::sign_in_button(&c)) }
+        },
+    }
 }
 
 /// POST /login
@@ -77,9 +95,24 @@ pub fn login(call: &Call) -> Result<Response, WebError> {
         }
         Err(service::Error::BadCredentials) => Ok(Response::html(
             401,
-            views::auth::login(&call.chrome(), name, next, Some("login.failed"), None)
-                .into_string(),
+            views::auth::login(
+                &call.chrome(),
+                name,
+                next,
+                Some("login.failed"),
+                None,
+                &ways_in(call),
+            )
+            .into_string(),
         )),
+        Err(service::Error::SecondFactor { pending }) => {
+            call.set_cookie(session::cookie(
+                super::authenticator::PENDING_COOKIE,
+                &pending,
+                300,
+            ));
+            Ok(Response::see_other(paths::LOGIN_AUTHENTICATOR))
+        }
         Err(service::Error::Locked { until }) => {
             let local = call.app.ctx.local(until).strftime("%H:%M").to_string();
             Ok(Response::html(
@@ -90,6 +123,7 @@ pub fn login(call: &Call) -> Result<Response, WebError> {
                     next,
                     Some("login.locked"),
                     Some(&local),
+                    &ways_in(call),
                 )
                 .into_string(),
             )

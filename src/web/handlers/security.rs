@@ -147,6 +147,8 @@ fn audit_page(
         csv: query_string(&csv_pairs),
         reset,
         reset_unknown,
+        staff_need_authenticator: crate::service::authenticator::policy(ctx)?
+            .staff_need_authenticator,
     };
     Ok(ok(views::security::audit(&call.chrome(), &page)))
 }

@@ -32,6 +32,8 @@ pub struct ActionPanel<'a> {
     pub errors: &'a FieldErrors,
     /// Which form was refused.
     pub refused: Option<String>,
+    /// The draft answer's canonical text (base64) for the director's ЭЦП, when ЭЦП is set up.
+    pub ecp_sign: Option<String>,
 }
 
 fn options<T: Copy>(
@@ -115,7 +117,10 @@ fn fields(
         "withdraw" => {
             html! { (input(c, e, Input::text("text", "field.reason", v.get("text")).optional())) }
         }
-        "sign" => html! { p { (c.t("action.sign_text")) } },
+        "sign" => html! {
+            p { (c.t("action.sign_text")) }
+            @if let Some(content) = &p.ecp_sign { (super::ecp::sign_answer(c, content)) }
+        },
         "forward" | "send-up" => html! {
             (input(c, e, Input::text("to", "field.to", if v.get("to").is_empty() && action == "send-up" { &p.higher_body } else { v.get("to") })))
             (input(c, e, Input::text("letter_number", "field.letter_number", v.get("letter_number"))))

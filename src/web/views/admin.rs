@@ -91,7 +91,7 @@ pub fn settings(c: &Chrome, p: &SettingsPage) -> Markup {
         c.t("admin.title"),
         html! {
             h1 { (c.t("admin.title")) }
-            p { a href=(paths::ADMIN_STAFF) { (c.t("admin.staff")) } " · " a href=(super::calendar::ADMIN_CALENDAR) { (c.t("calendar.title")) } " · " a href=(paths::ADMIN_ROUTING) { (c.t("routing.title")) } " · " a href=(paths::ADMIN_TERMS) { (c.t("terms_table.title")) } " · " a href=(paths::ADMIN_AUDIT) { (c.t("audit.title")) } }
+            p { a href=(paths::ADMIN_STAFF) { (c.t("admin.staff")) } " · " a href=(super::calendar::ADMIN_CALENDAR) { (c.t("calendar.title")) } " · " a href=(paths::ADMIN_ROUTING) { (c.t("routing.title")) } " · " a href=(paths::ADMIN_TERMS) { (c.t("terms_table.title")) } " · " a href=(paths::ADMIN_AUDIT) { (c.t("audit.title")) } " · " a href=(paths::ADMIN_DELIVERIES) { (c.t("codes.deliveries_title")) } " · " a href=(paths::ADMIN_ECP) { (c.t("ecp.admin_title")) } }
             @if p.saved { p.notice.success role="status" { (c.t("admin.saved")) } }
             section.card {
                 h2 { (c.t("admin.profile")) }

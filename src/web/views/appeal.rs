@@ -27,6 +27,8 @@ pub struct AppealPage<'a> {
     pub staff: bool,
     /// The steps the viewer may take, with what their forms need.
     pub panel: ActionPanel<'a>,
+    /// Electronic signatures kept with the appeal's steps.
+    pub signatures: Vec<super::ecp::SignatureLine>,
 }
 
 fn files(c: &Chrome, list: &[AttachmentRef]) -> Markup {
@@ -222,6 +224,7 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
                     @if let Some(s) = &answer.signed { p.muted { (c.t("appeal.signed_by")) " " (s.by.name) ", " (c.time(s.at)) } }
                 }
             }
+            (super::ecp::signatures(c, &p.signatures))
             @if let Some(ending) = &a.ending {
                 section.card { h2 { (c.t(a.status.label_key())) } @if !ending.reason.is_empty() { p { (ending.reason) } } }
             }

@@ -105,6 +105,8 @@ pub struct AppealFormPage<'a> {
     pub max_files: usize,
     /// MiB per attachment.
     pub max_mib: usize,
+    /// Offer "Sign and send" with ЭЦП (the applicant's own appeal, ЭЦП set up).
+    pub sign_and_send: bool,
 }
 
 /// The appeal form.
@@ -174,6 +176,7 @@ pub fn appeal_form(c: &Chrome, p: &AppealFormPage) -> Markup {
                     (input(c, p.errors, Input::text("address", "register.address", v.get("address")).optional().autocomplete("street-address")))
                 }
                 p.actions { button.primary type="submit" { (c.t(if p.on_behalf { "form.submit_on_behalf" } else { "form.submit" })) } }
+                @if p.sign_and_send { (super::ecp::sign_appeal(c)) }
             }
         },
     )

@@ -10,6 +10,15 @@ use crate::web::forms::Form;
 use crate::web::paths;
 
 /// The sign-in form; `failed` shows the generic refusal.
+/// Ways in besides the password that work on this installation.
+#[derive(Debug, Clone, Default)]
+pub struct WaysIn {
+    /// A one-time code by SMS or e-mail (a gateway is configured).
+    pub code: bool,
+    /// Buttons of other methods (passkey, ЭЦП), when they can work.
+    pub others: Markup,
+}
+
 /// `until`: the local time a lock ends, shown after the message.
 pub fn login(
     c: &Chrome,
@@ -17,6 +26,7 @@ pub fn login(
     next: &str,
     failed: Option<&'static str>,
     until: Option<&str>,
+    ways: &WaysIn,
 ) -> Markup {
     page(
         c,
@@ -24,7 +34,8 @@ pub fn login(
         html! {
             h1 { (c.t("login.title")) }
             @if let Some(key) = failed {
-                div.notice.error role="alert" tabindex="-1" id="form-errors" {
+                @let success = key == "codes.password_set";
+                div.notice.error[!success].success[success] role=(if success { "status" } else { "alert" }) tabindex="-1" id="form-errors" {
                     (c.t(key))
                     @if let Some(until) = until { " " strong { (until) } }
                 }
@@ -36,6 +47,12 @@ pub fn login(
                 (input(c, &FieldErrors::default(), Input::text("password", "login.password", "").kind("password").autocomplete("current-password")))
                 p.actions { button.primary type="submit" { (c.t("login.submit")) } }
             }
+            p { a.btn.secondary href=(paths::PASSWORD_FORGOT) { (c.t("codes.forgot_link")) } }
+            @if ways.code {
+                p { a.btn.secondary href=(paths::LOGIN_CODE) { (c.t("codes.sign_in_link")) } }
+            }
+            p { a.btn.secondary href=(paths::LOGIN_QR) { (c.t("qr.link")) } }
+            (ways.others)
             p { (c.t("login.no_account")) " " a href=(paths::REGISTER) { (c.t("nav.register")) } }
         },
     )

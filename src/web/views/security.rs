@@ -63,7 +63,13 @@ pub fn sessions(c: &Chrome, rows: &[SessionRow], ended: bool) -> Markup {
                     }
                 }
             }
-            p { a href=(paths::PASSWORD) { (c.t("sessions.change_password")) } }
+            p {
+                a href=(paths::PASSWORD) { (c.t("sessions.change_password")) }
+                " · "
+                a href=(paths::AUTHENTICATOR) { (c.t("authenticator.title")) }
+                " · "
+                a href=(paths::PASSKEYS) { (c.t("passkeys.title")) }
+            }
         },
     )
 }
@@ -89,6 +95,8 @@ pub struct AuditPage<'a> {
     pub reset: Option<(&'a str, &'a str)>,
     /// A reset for a name nobody has.
     pub reset_unknown: bool,
+    /// Whether staff must use an authenticator app.
+    pub staff_need_authenticator: bool,
 }
 
 /// The security audit trail with filters, CSV export and the password reset form.
@@ -139,6 +147,17 @@ pub fn audit(c: &Chrome, p: &AuditPage) -> Markup {
             @if p.entries.is_empty() { p { (c.t("audit.none")) } }
             @if let Some(older) = &p.older {
                 p { a href=(format!("{}?{older}", paths::ADMIN_AUDIT)) { (c.t("audit.older")) } }
+            }
+            section.card {
+                h2 { (c.t("authenticator.policy_title")) }
+                form.stack method="post" action=(paths::ADMIN_SIGN_IN_POLICY) {
+                    (csrf(c))
+                    div.check {
+                        input type="checkbox" id="staff-need-authenticator" name="staff_need_authenticator" value="yes" checked[p.staff_need_authenticator];
+                        label for="staff-need-authenticator" { (c.t("authenticator.policy_staff")) }
+                    }
+                    p.actions { button type="submit" { (c.t("admin.save")) } }
+                }
             }
             section.card {
                 h2 { (c.t("audit.reset_title")) }

@@ -5,6 +5,8 @@
 //! - `accessibility`: axe-core (WCAG 2.1 A/AA), focus on errors, keyboard only, zoom, `lang`;
 //! - `phone`: 320 px without sideways scrolling, touch targets, page weight, install, offline;
 //! - `print`: the receipt, the answer and the appeal card printed to A4 PDF and read back.
+//! - `passkeys`: a passkey added on the profile page with Chromium's virtual authenticator, then
+//!   used to sign in.
 //!
 //! Assertions are on what a person sees: the page's visible text in its language, taken from
 //! the same catalogues the product shows. Screenshots and PDFs land in `target/screenshots/`
@@ -14,6 +16,7 @@ mod accessibility;
 mod axe;
 mod driver;
 mod journeys;
+mod passkeys;
 mod phone;
 mod print;
 

@@ -1,0 +1,59 @@
+//! One-time codes sent by SMS or e-mail, stored only as salted hashes, one per purpose and
+//! sign-in name (a new code replaces the old one).
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::codec::{Record, encode};
+use super::schema::CODES;
+use super::{Result, Tx, WriteTx, decode_guard};
+use crate::domain::user::UserId;
+
+/// A code that was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeRecord {
+    /// Whose.
+    pub user: UserId,
+    /// Random salt.
+    pub salt: [u8; 16],
+    /// SHA-256 of salt and code.
+    pub hash: [u8; 32],
+    /// When it was issued.
+    pub issued_at: Timestamp,
+    /// Valid until.
+    pub expires_at: Timestamp,
+    /// Wrong entries still allowed.
+    pub attempts_left: u32,
+}
+
+impl Record for CodeRecord {
+    const VERSION: u8 = 1;
+    const NAME: &'static str = "one-time code";
+}
+
+/// Reading codes.
+pub trait CodeReads: Tx {
+    /// The code for `key` (`<purpose>:<sign-in key>`).
+    fn code(&self, key: &str) -> Result<Option<CodeRecord>> {
+        let Some(table) = self.view(CODES)? else {
+            return Ok(None);
+        };
+        decode_guard(table.get(key)?)
+    }
+}
+
+impl<T: Tx> CodeReads for T {}
+
+impl WriteTx {
+    /// Stores (or replaces) the code for `key`.
+    pub fn put_code(&mut self, key: &str, code: &CodeRecord) -> Result<()> {
+        self.table(CODES)?.insert(key, encode(code)?.as_slice())?;
+        Ok(())
+    }
+
+    /// Removes the code for `key` (used, or dead).
+    pub fn remove_code(&mut self, key: &str) -> Result<()> {
+        self.table(CODES)?.remove(key)?;
+        Ok(())
+    }
+}

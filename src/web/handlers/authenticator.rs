@@ -1,0 +1,127 @@
+//! The authenticator app: enrolment in the profile, the code step of signing in, and the
+//! admin's policy requiring it of staff.
+
+use super::{ok, unprocessable};
+use crate::domain::field::FieldErrors;
+use crate::service::security::Origin;
+use crate::service::{self, authenticator};
+use crate::web::error::WebError;
+use crate::web::response::Response;
+use crate::web::session::{self, AdminUser, AnyUser};
+use crate::web::views::authenticator::State;
+use crate::web::{Call, paths, views};
+
+/// The cookie holding a pending sign-in's token (five minutes).
+pub const PENDING_COOKIE: &str = "otinish_pending";
+
+fn origin(call: &Call) -> (String, String) {
+    (
+        call.req.peer.ip().to_string(),
+        call.req.header("user-agent").unwrap_or_default().to_owned(),
+    )
+}
+
+fn profile_page(call: &Call, who: &AnyUser, errors: &FieldErrors) -> Result<Response, WebError> {
+    let ctx = &call.app.ctx;
+    let required = authenticator::must_enrol(ctx, &who.0)?;
+    let page = if authenticator::is_on(ctx, &who.0)? {
+        views::authenticator::profile(&call.chrome(), &State::On, required, errors)
+    } else {
+        let enrolment = authenticator::start(ctx, &who.0)?;
+        views::authenticator::profile(
+            &call.chrome(),
+            &State::Enrolling {
+                secret: &enrolment.secret,
+                uri: &enrolment.uri,
+            },
+            required,
+            errors,
+        )
+    };
+    Ok(if errors.is_empty() {
+        ok(page).with_header("cache-control", "no-store")
+    } else {
+        unprocessable(page).with_header("cache-control", "no-store")
+    })
+}
+
+/// GET /account/authenticator: a fresh secret to enrol, or the removal form.
+pub fn show(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
+    profile_page(call, who, &FieldErrors::default())
+}
+
+/// POST /account/authenticator/confirm
+pub fn confirm(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
+    let (address, device) = origin(call);
+    let origin = Origin {
+        address: &address,
+        device: &device,
+    };
+    match authenticator::confirm(&call.app.ctx, &who.0, call.form().get("code"), origin) {
+        Ok(()) => Ok(Response::see_other(paths::AUTHENTICATOR)),
+        // A new secret is shown with the error: the code belonged to the one on the page.
+        Err(service::Error::Invalid(errors)) => profile_page(call, who, &errors),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// POST /account/authenticator/remove
+pub fn remove(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
+    let (address, device) = origin(call);
+    let origin = Origin {
+        address: &address,
+        device: &device,
+    };
+    match authenticator::remove(&call.app.ctx, &who.0, call.form().get("password"), origin) {
+        Ok(()) => Ok(Response::see_other(paths::AUTHENTICATOR)),
+        Err(service::Error::Invalid(errors)) => profile_page(call, who, &errors),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// GET /login/authenticator
+pub fn code_form(call: &Call) -> Result<Response, WebError> {
+    if call.req.cookie(PENDING_COOKIE).is_none() {
+        return Ok(Response::see_other(paths::LOGIN));
+    }
+    Ok(ok(views::authenticator::code_step(
+        &call.chrome(),
+        &FieldErrors::default(),
+    )))
+}
+
+/// POST /login/authenticator
+pub fn complete(call: &Call) -> Result<Response, WebError> {
+    let Some(pending) = call.req.cookie(PENDING_COOKIE).map(str::to_owned) else {
+        return Ok(Response::see_other(paths::LOGIN));
+    };
+    let (address, device) = origin(call);
+    let origin = Origin {
+        address: &address,
+        device: &device,
+    };
+    match authenticator::complete(&call.app.ctx, &pending, call.form().get("code"), origin) {
+        Ok((token, user)) => {
+            call.set_cookie(session::cookie(PENDING_COOKIE, "", 0));
+            call.set_cookie(session::cookie(
+                session::SESSION_COOKIE,
+                &token,
+                call.app.session_secs,
+            ));
+            Ok(Response::see_other(super::auth::landing(&user)))
+        }
+        Err(service::Error::Invalid(errors)) => Ok(unprocessable(views::authenticator::code_step(
+            &call.chrome(),
+            &errors,
+        ))),
+        Err(service::Error::NotFound) => Ok(Response::see_other(paths::LOGIN)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// POST /admin/sign-in-policy
+pub fn set_policy(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
+    let need = call.form().get("staff_need_authenticator") == "yes";
+    authenticator::set_policy(&call.app.ctx, &who.0, need)?;
+    Ok(Response::see_other(paths::ADMIN_AUDIT))
+}
