@@ -9,12 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use otinish::clock::Clock;
-use otinish::config::Config;
-use otinish::service::{Ctx, Rules, seed};
-use otinish::store::Store;
+use otinish::service::seed;
 
-use crate::support::{Binary as Server, Browser, PDF, register_with};
+use crate::support::{Binary as Server, Browser, PDF, register_with, seeded_data_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_otinish");
 
@@ -90,18 +87,8 @@ fn try_file(b: &mut Browser, subject: &str) -> Option<String> {
 #[test]
 fn no_acknowledged_filing_is_lost_when_the_server_is_killed_at_random_moments() {
     let started = Instant::now();
-    let dir = tempfile::tempdir().unwrap();
+    let dir = seeded_data_dir(1);
     let data = dir.path();
-    {
-        let store = Store::open(&data.join("otinish.redb")).unwrap();
-        let now = "2026-03-02T05:00:00Z".parse().unwrap();
-        let ctx = Ctx::new(
-            store,
-            Clock::fixed(now),
-            Rules::from_config(&Config::default()),
-        );
-        seed::seed(&ctx, 1, now).unwrap();
-    }
     let (mut server, addr) = Server::start(data, "127.0.0.1:0");
     let base = format!("https://{addr}");
     let cert = std::fs::read_to_string(data.join("tls/cert.pem")).unwrap();
@@ -181,55 +168,29 @@ fn no_acknowledged_filing_is_lost_when_the_server_is_killed_at_random_moments() 
 /// line, every acknowledged filing stays readable while the server runs on, and `check` passes.
 #[test]
 fn a_full_disk_refuses_writes_with_a_clear_page_and_reads_go_on() {
-    use std::io::Read;
     if Command::new("prlimit").arg("--version").output().is_err() {
         eprintln!("skipped: prlimit (util-linux) is not installed");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = seeded_data_dir(2);
     let data = dir.path();
-    {
-        let store = Store::open(&data.join("otinish.redb")).unwrap();
-        let now = "2026-03-02T05:00:00Z".parse().unwrap();
-        let ctx = Ctx::new(
-            store,
-            Clock::fixed(now),
-            Rules::from_config(&Config::default()),
-        );
-        seed::seed(&ctx, 2, now).unwrap();
-    }
     // First start without a limit writes the certificate; then the limit: the store may grow
     // by at most 2 MiB.
     let (server, _) = Server::start(data, "127.0.0.1:0");
     server.kill();
     let size = std::fs::metadata(data.join("otinish.redb")).unwrap().len();
     let limit = size + 2 * 1024 * 1024;
-    let mut child = Command::new("sh")
+    let mut command = Command::new("sh");
+    command
         .arg("-c")
         .arg("trap '' XFSZ; exec prlimit --fsize=\"$1\" -- \"$2\" serve --bind 127.0.0.1:0 --data-dir \"$3\"")
         .arg("sh")
         .arg(limit.to_string())
         .arg(BIN)
         .arg(data)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.strip_prefix("listening on https://").map(str::to_owned))
-        .expect("the listening line");
-    std::thread::spawn(move || lines.for_each(drop));
-    let mut stderr = child.stderr.take().unwrap();
-    let log = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-
+        .stderr(std::process::Stdio::piped());
+    let (mut child, addr) = Server::spawn(command);
+    let log = child.collect_log();
     let base = format!("https://{addr}");
     let cert = std::fs::read_to_string(data.join("tls/cert.pem")).unwrap();
     let mut b = register(&base, &cert, 0);
@@ -289,8 +250,7 @@ fn a_full_disk_refuses_writes_with_a_clear_page_and_reads_go_on() {
         assert!(page.text().contains(subject.as_str()));
     }
     assert_eq!(b.get("/").status, 200, "the cabinet still opens");
-    let _ = child.kill();
-    let _ = child.wait();
+    child.kill();
     let log = log.join().unwrap();
     assert!(
         log.contains("cannot be written"),

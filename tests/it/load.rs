@@ -7,13 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use otinish::clock::Clock;
-use otinish::config::Config;
 use otinish::service::seed::{self, DEMO_PASSWORD};
-use otinish::service::{Ctx, Rules};
-use otinish::store::Store;
 
-use crate::support::{Binary, Browser, FileUpload, PDF, register_with};
+use crate::support::{Binary, Browser, FileUpload, PDF, register_with, seeded_data_dir};
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -93,18 +89,8 @@ fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
 fn keep_alive_clients_over_a_mix_see_no_errors() {
     let clients = env_number("OTINISH_LOAD_CLIENTS", 8).max(2);
     let seconds = env_number("OTINISH_LOAD_SECONDS", 4);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = seeded_data_dir(60);
     let data = dir.path();
-    {
-        let store = Store::open(&data.join("otinish.redb")).unwrap();
-        let now = "2026-03-02T05:00:00Z".parse().unwrap();
-        let ctx = Ctx::new(
-            store,
-            Clock::fixed(now),
-            Rules::from_config(&Config::default()),
-        );
-        seed::seed(&ctx, 60, now).unwrap();
-    }
     let (server, addr) = Binary::start(data, "127.0.0.1:0");
     let base = format!("https://{addr}");
     let cert = std::fs::read_to_string(data.join("tls/cert.pem")).unwrap();

@@ -33,7 +33,7 @@ use otinish::store::schema::{APPEAL_EVENTS, IDX_STATUS, META};
 use otinish::store::{AppealReads, FILE_NAME, Store, StoreFile, UserReads};
 use redb::ReadableTable;
 
-use crate::support::{Binary, Browser, PASSWORD, TestApp};
+use crate::support::{Binary, Browser, PASSWORD, TestApp, seeded_data_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_otinish");
 
@@ -48,14 +48,6 @@ fn ctx_over(store: &Store) -> Ctx {
         Clock::fixed(seeded_at()),
         Rules::from_config(&Config::default()),
     )
-}
-
-/// A data directory whose store holds the demo institution and `appeals` appeals.
-fn seeded_data_dir(appeals: u32) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join(FILE_NAME)).unwrap();
-    seed::seed(&ctx_over(&store), appeals, seeded_at()).unwrap();
-    dir
 }
 
 fn otinish(args: &[&str], paths: &[&Path]) -> Output {

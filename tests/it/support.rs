@@ -14,6 +14,21 @@ use otinish::store::Store;
 use otinish::web::server::ServerHandle;
 use otinish::web::{self, App, tls};
 
+/// A data directory whose store holds the demo institution and `appeals` appeals, seeded at
+/// Mon 2 March 2026, 10:00 +05.
+pub fn seeded_data_dir(appeals: u32) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("otinish.redb")).unwrap();
+    let now = "2026-03-02T05:00:00Z".parse().unwrap();
+    let ctx = Ctx::new(
+        store,
+        Clock::fixed(now),
+        Rules::from_config(&Config::default()),
+    );
+    otinish::service::seed::seed(&ctx, appeals, now).unwrap();
+    dir
+}
+
 /// The password of every account the tests create.
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -436,14 +451,21 @@ impl Binary {
 
     /// [`Binary::start`] with more arguments for `serve`.
     pub fn start_with(data: &std::path::Path, bind: &str, extra: &[&str]) -> (Self, String) {
-        use std::io::{BufRead, BufReader};
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_otinish"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_otinish"));
+        command
             .args(["serve", "--bind", bind])
             .args(extra)
             .arg("--data-dir")
             .arg(data)
+            .stderr(std::process::Stdio::null());
+        Self::spawn(command)
+    }
+
+    /// Spawns `command` (a `serve`, perhaps wrapped) and waits for its `listening on` line.
+    pub fn spawn(mut command: std::process::Command) -> (Self, String) {
+        use std::io::{BufRead, BufReader};
+        let mut child = command
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
@@ -457,6 +479,19 @@ impl Binary {
         // Keep draining stdout so that a later line never meets a closed pipe.
         std::thread::spawn(move || lines.for_each(drop));
         (server, addr)
+    }
+
+    /// Everything the server writes to stderr until it ends (spawned with a piped stderr).
+    pub fn collect_log(&mut self) -> std::thread::JoinHandle<String> {
+        use std::io::Read;
+        let stderr = self.0.stderr.take();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut stderr) = stderr {
+                let _ = stderr.read_to_string(&mut text);
+            }
+            text
+        })
     }
 
     /// The process's resident memory in KiB (Linux; 0 where /proc is missing).
