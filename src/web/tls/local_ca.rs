@@ -26,7 +26,7 @@ const BACKDATE_SECONDS: i64 = 3600;
 const SECONDS_PER_DAY: i64 = 86_400;
 
 /// Where `otinish tls ca` keeps its files: `data_dir/tls/{ca.pem, ca-key.pem, cert.pem, key.pem}`.
-/// `cert.pem` and `key.pem` are the files [`load_or_generate`] serves.
+/// `cert.pem` and `key.pem` are the files [`super::load_or_generate`] serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalCaFiles {
     /// The root certificate to install on office PCs.
