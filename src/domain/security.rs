@@ -87,7 +87,7 @@ pub enum AuditKind {
     AccountCreated,
     /// Roles or the active flag of a staff account changed.
     RolesChanged,
-    /// An authenticator app was added or removed.
+    /// A way in besides the password was added or removed (authenticator app, passkey).
     SecondFactorChanged,
 }
 

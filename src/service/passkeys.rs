@@ -97,15 +97,24 @@ pub fn list(ctx: &Ctx, user: &User) -> Result<Vec<PasskeyView>> {
 
 /// Removes one of the user's own passkeys, by the id shown in the list.
 pub fn remove(ctx: &Ctx, user: &User, id: &str) -> Result<()> {
+    let now = ctx.now();
     ctx.store.write(|tx| -> Result<()> {
         let found = tx
             .passkeys_of(user.id)?
             .into_iter()
             .find(|(credential_id, _)| view_id(credential_id) == id);
-        let Some((credential_id, _)) = found else {
+        let Some((credential_id, passkey)) = found else {
             return Err(Error::NotFound);
         };
-        Ok(tx.delete_passkey(&credential_id)?)
+        tx.delete_passkey(&credential_id)?;
+        security::record(
+            tx,
+            now,
+            AuditKind::SecondFactorChanged,
+            (Some(user.id), user.sign_in_name()),
+            "",
+            &format!("passkey '{}' removed", passkey.name),
+        )
     })
 }
 
@@ -257,6 +266,14 @@ pub fn register(
             backup_eligible: new.backup_eligible,
         };
         tx.put_passkey(&new.credential_id, &passkey)?;
+        security::record(
+            tx,
+            now,
+            AuditKind::SecondFactorChanged,
+            (Some(user.id), user.sign_in_name()),
+            "",
+            &format!("passkey '{name}' added"),
+        )?;
         Ok(Ok(()))
     })?;
     outcome.map_err(refused)

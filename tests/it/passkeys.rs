@@ -277,6 +277,12 @@ fn a_removed_passkey_no_longer_signs_in() {
         removed.location.as_deref(),
         Some("/account/passkeys?done=removed")
     );
+    let entry = last_audit(&app);
+    assert_eq!(
+        entry.kind,
+        otinish::domain::security::AuditKind::SecondFactorChanged
+    );
+    assert!(entry.detail.ends_with("removed"), "{}", entry.detail);
     assert!(
         b.get("/account/passkeys")
             .text()
