@@ -6,7 +6,7 @@
 //! - `store/`: the redb file. Records are `[version][postcard]`; one write transaction per use
 //!   case, committed durably (concurrent use cases share one: group commit); history is
 //!   hash-chained per appeal. Nothing outside knows redb is underneath.
-//! - `crypto/`: pure verification of NCALayer CMS signatures, passkeys and TOTP codes.
+//! - `crypto/`: pure verification of `NCALayer` CMS signatures, passkeys and TOTP codes.
 //! - `service/`: use cases. Each one reads, decides through `domain`, writes and commits; it
 //!   also decides who may do what.
 //! - `web/`: the HTTPS door. `web/server.rs` is the only async code (hyper, tokio, rustls);
