@@ -318,10 +318,10 @@ pub fn sign_in(
     if !user.active || !password_matches(password, &credentials.password_hash) {
         return Err(security::count_failure(ctx, &key, who, origin));
     }
-    if super::authenticator::is_on(ctx, &user)? {
+    if let Some(factor) = super::authenticator::factor(ctx, &user)? {
         ctx.store.write(|tx| tx.clear_sign_in_failures(&key))?;
         return Err(Error::SecondFactor {
-            pending: super::authenticator::begin_pending(ctx, &user)?,
+            pending: super::authenticator::begin_pending(ctx, &user, factor, origin)?,
         });
     }
     let token = start_session(ctx, &user, origin, "password")?;

@@ -1,19 +1,24 @@
-//! The authenticator app (TOTP, RFC 6238) as a second factor: enrolment in the profile, the
-//! second step of signing in, and the admin's policy that requires it of staff.
+//! Second factors: the authenticator app (TOTP, RFC 6238) or a one-time code by SMS or e-mail
+//! after the password; enrolment in the profile, the second step of signing in, and the
+//! admin's policy that requires one of staff.
 //!
-//! A password accepted for an account with a confirmed authenticator does not start a session:
-//! it leaves a pending sign-in (its token in a cookie, five minutes, five codes) that the code
-//! completes. A code is never accepted twice (the last accepted time step is stored).
+//! A password accepted for an account with a second factor does not start a session: it leaves
+//! a pending sign-in (its token in a cookie, five minutes, five codes) that the code completes
+//! (for a code factor, the code is sent at that moment). An app code is never accepted twice
+//! (the last accepted time step is stored); a sent code works once.
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::codes::Purpose;
 use super::security::{self, Origin};
 use super::{Ctx, Error, Result, new_token};
 use crate::crypto::totp::{self, TotpSecret};
 use crate::domain::field::FieldErrors;
 use crate::domain::security::AuditKind;
 use crate::domain::user::{Role, User};
-use crate::store::{PendingSignIn, SignInPolicy, TotpReads, TotpRecord, UserReads};
+use crate::store::{
+    CodeFactor, DeliveryChannel, PendingSignIn, SignInPolicy, TotpReads, TotpRecord, UserReads,
+};
 
 /// How long a pending sign-in waits for its code.
 pub const PENDING_LIFETIME: SignedDuration = SignedDuration::from_mins(5);
@@ -38,14 +43,71 @@ pub fn is_on(ctx: &Ctx, user: &User) -> Result<bool> {
         .is_some_and(|t| t.confirmed_at.is_some()))
 }
 
-/// Whether `user` must add an authenticator before anything else (the admin requires it of
+/// The account's second factor, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Factor {
+    /// The authenticator app.
+    App,
+    /// A one-time code sent through this channel.
+    Code(DeliveryChannel),
+}
+
+/// The second factor of `user`: the app if confirmed, else a code factor if chosen.
+pub fn factor(ctx: &Ctx, user: &User) -> Result<Option<Factor>> {
+    if is_on(ctx, user)? {
+        return Ok(Some(Factor::App));
+    }
+    Ok(ctx
+        .store
+        .read(|tx| tx.code_factor(user.id))?
+        .map(|f| Factor::Code(f.channel)))
+}
+
+/// Whether `user` must add a second factor before anything else (the admin requires one of
 /// staff and this staff member has none).
 pub fn must_enrol(ctx: &Ctx, user: &User) -> Result<bool> {
     if user.is_applicant() {
         return Ok(false);
     }
     let policy = ctx.store.read(|tx| tx.sign_in_policy())?;
-    Ok(policy.staff_need_authenticator && !is_on(ctx, user)?)
+    Ok(policy.staff_need_authenticator && factor(ctx, user)?.is_none())
+}
+
+/// Chooses a code by SMS or e-mail as the second factor (the account needs an address for the
+/// channel; the gateway must be configured, which the page checks).
+pub fn choose_code(
+    ctx: &Ctx,
+    user: &User,
+    channel: DeliveryChannel,
+    origin: Origin<'_>,
+) -> Result<()> {
+    let has_address = match channel {
+        DeliveryChannel::Sms => user.phone.is_some(),
+        DeliveryChannel::Email => user.email.is_some(),
+    };
+    if !has_address {
+        let mut errors = FieldErrors::default();
+        errors.add("channel", "authenticator.no_address");
+        return Err(Error::Invalid(errors));
+    }
+    let now = ctx.now();
+    ctx.store.write(|tx| {
+        tx.put_code_factor(
+            user.id,
+            Some(&CodeFactor {
+                channel,
+                since: now,
+            }),
+        )?;
+        security::record(
+            tx,
+            now,
+            AuditKind::SecondFactorChanged,
+            (Some(user.id), user.sign_in_name()),
+            origin.address,
+            "code second factor chosen",
+        )
+    })
 }
 
 /// What the enrolment page shows: the secret to type (or scan) and the `otpauth://` link.
@@ -114,19 +176,39 @@ pub fn remove(ctx: &Ctx, user: &User, password: &str, origin: Origin<'_>) -> Res
     let now = ctx.now();
     ctx.store.write(|tx| {
         tx.remove_totp(user.id)?;
+        tx.put_code_factor(user.id, None)?;
         security::record(
             tx,
             now,
             AuditKind::SecondFactorChanged,
             (Some(user.id), user.sign_in_name()),
             origin.address,
-            "authenticator removed",
+            "second factor removed",
         )
     })
 }
 
-/// After a right password: a pending sign-in waiting for the code; returns its token.
-pub(super) fn begin_pending(ctx: &Ctx, user: &User) -> Result<String> {
+/// After a right password: a pending sign-in waiting for the code (sent now for a code
+/// factor); returns its token.
+pub(super) fn begin_pending(
+    ctx: &Ctx,
+    user: &User,
+    factor: Factor,
+    origin: Origin<'_>,
+) -> Result<String> {
+    if let Factor::Code(channel) = factor {
+        match super::codes::request(
+            ctx,
+            Purpose::SecondFactor,
+            user.sign_in_name(),
+            channel,
+            origin,
+        ) {
+            // A code sent less than a minute ago is still good.
+            Ok(()) | Err(Error::Invalid(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
     let token = new_token();
     let now = ctx.now();
     let pending = PendingSignIn {
@@ -149,6 +231,12 @@ pub fn complete(
 ) -> Result<(String, User)> {
     let hash = super::auth::token_hash(pending_token);
     let now = ctx.now();
+    if let Some(user) = code_factor_user(ctx, &hash)? {
+        super::codes::check(ctx, Purpose::SecondFactor, user.sign_in_name(), code)?;
+        ctx.store.write(|tx| tx.remove_pending_sign_in(&hash))?;
+        let token = super::auth::start_session(ctx, &user, origin, "password + code")?;
+        return Ok((token, user));
+    }
     let user = ctx.store.write(|tx| {
         let Some(mut pending) = tx.pending_sign_in(&hash)? else {
             return Err(refused("authenticator.expired"));
@@ -194,6 +282,23 @@ pub fn complete(
         }
         Err(_) => Err(refused("authenticator.wrong")),
     }
+}
+
+/// The user of a live pending sign-in whose second factor is a code (not the app).
+fn code_factor_user(ctx: &Ctx, hash: &[u8; 32]) -> Result<Option<User>> {
+    let now = ctx.now();
+    ctx.store.read(|tx| {
+        let Some(pending) = tx.pending_sign_in(hash)?.filter(|p| p.expires_at > now) else {
+            return Ok::<_, Error>(None);
+        };
+        let app = tx
+            .totp(pending.user)?
+            .is_some_and(|t| t.confirmed_at.is_some());
+        if app || tx.code_factor(pending.user)?.is_none() {
+            return Ok(None);
+        }
+        Ok(tx.user(pending.user)?.filter(|u| u.active))
+    })
 }
 
 /// Sets whether staff must use an authenticator (admin only).

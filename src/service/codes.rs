@@ -32,6 +32,8 @@ pub enum Purpose {
     SignIn,
     /// Setting a new password.
     Reset,
+    /// The second step of signing in, after the password.
+    SecondFactor,
 }
 
 impl Purpose {
@@ -39,6 +41,7 @@ impl Purpose {
         let purpose = match self {
             Purpose::SignIn => "sign-in",
             Purpose::Reset => "reset",
+            Purpose::SecondFactor => "second-factor",
         };
         format!("{purpose}:{}", super::auth::login_key(name))
     }
@@ -170,7 +173,7 @@ fn refused(key: &'static str) -> Error {
 
 /// Checks a code for `name`; a right code is used up and its account returned. A wrong one
 /// costs one of the five tries; then the code is dead.
-fn check(ctx: &Ctx, purpose: Purpose, name: &str, code: &str) -> Result<User> {
+pub(super) fn check(ctx: &Ctx, purpose: Purpose, name: &str, code: &str) -> Result<User> {
     let key = purpose.key(name);
     let now = ctx.now();
     let code = code.trim();

@@ -83,6 +83,7 @@ fn part(table: &str) -> Option<Part> {
         "sign_in_failures" | "codes" | "deliveries" | "pending_sign_ins" | "passkey_challenges"
         | "qr_logins" => Part::Transient,
         "totp" => Part::Secret("totp.jsonl"),
+        "code_factors" => Part::File("code_factors.jsonl"),
         "audit" => Part::File("audit.jsonl"),
         "appeals" => Part::File("appeals.jsonl"),
         "appeal_events" => Part::File("events.jsonl"),
@@ -155,6 +156,13 @@ struct SettingIn {
 struct CredentialsLine {
     user: UserId,
     credentials: Credentials,
+}
+
+/// One line of `code_factors.jsonl`.
+#[derive(Debug, Serialize, Deserialize)]
+struct CodeFactorLine {
+    user: UserId,
+    factor: super::totp::CodeFactor,
 }
 
 /// One line of totp.jsonl.
@@ -317,6 +325,7 @@ impl ReadTx {
         self.export_records::<u64, OutboxEntry>(dir, OUTBOX, "outbox.jsonl", &mut counts)?;
         self.export_notices(dir, &mut counts)?;
         self.export_records::<u64, AuditEntry>(dir, AUDIT, "audit.jsonl", &mut counts)?;
+        self.export_code_factors(dir, &mut counts)?;
         for table in schema::table_names() {
             let file = match part(&table) {
                 Some(Part::File(file)) => Some(file),
@@ -403,6 +412,21 @@ impl ReadTx {
         }
         out.finish(counts)?;
         Ok(())
+    }
+
+    /// Accounts whose second factor is a code, by user.
+    fn export_code_factors(&self, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+        let mut out = LinesOut::create(dir, "code_factors.jsonl")?;
+        if let Some(table) = self.open_for_export(schema::CODE_FACTORS)? {
+            for entry in table.iter()? {
+                let (user, value) = entry?;
+                out.line(&CodeFactorLine {
+                    user: UserId(user.value()),
+                    factor: decode(value.value())?,
+                })?;
+            }
+        }
+        out.finish(counts)
     }
 
     /// Authenticator secrets, by user.
@@ -570,8 +594,15 @@ fn import_audit(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>
     Ok(())
 }
 
-/// Authenticator secrets (only in exports made `--with-secrets`).
+/// Authenticator secrets (only in exports made `--with-secrets`) and code second factors
+/// (exports from before them have no file).
 fn import_totp(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+    if let Some(mut lines) = LinesIn::<CodeFactorLine>::open_optional(dir, "code_factors.jsonl")? {
+        while let Some(line) = lines.next()? {
+            tx.put_code_factor(line.user, Some(&line.factor))?;
+        }
+        lines.finish(counts);
+    }
     if let Some(mut lines) = LinesIn::<TotpLine>::open_optional(dir, "totp.jsonl")? {
         while let Some(line) = lines.next()? {
             tx.put_totp(line.user, &line.totp)?;

@@ -20,9 +20,9 @@ use super::codec::{Record, decode};
 use super::notices::{Notice, OutboxEntry};
 use super::schema::{
     self, APPEAL_BY_NUMBER, APPEAL_EVENTS, APPEALS, ATTACHMENT_CHUNKS, ATTACHMENTS, AUDIT,
-    CATEGORIES, CODES, COUNTERS, CREDENTIALS, DELIVERIES, NOTICES, OUTBOX, PENDING_SIGN_INS,
-    QR_LOGINS, SESSIONS, SETTINGS, SIGN_IN_FAILURES, TOTP, TableVisitor, UNITS, USER_BY_LOGIN,
-    USERS,
+    CATEGORIES, CODE_FACTORS, CODES, COUNTERS, CREDENTIALS, DELIVERIES, NOTICES, OUTBOX,
+    PENDING_SIGN_INS, QR_LOGINS, SESSIONS, SETTINGS, SIGN_IN_FAILURES, TOTP, TableVisitor, UNITS,
+    USER_BY_LOGIN, USERS,
 };
 use super::sessions::Session;
 use super::totp::TotpReads;
@@ -388,6 +388,17 @@ impl Checker<'_> {
                         format!("authenticator of user {}", key.value()),
                         e.to_string(),
                     ),
+                }
+            }
+        }
+        if let Some(table) = self.open(CODE_FACTORS)? {
+            for entry in table.iter()? {
+                let (key, value) = entry?;
+                if let Err(e) = decode::<super::totp::CodeFactor>(value.value()) {
+                    self.problem(
+                        format!("code second factor of user {}", key.value()),
+                        e.to_string(),
+                    );
                 }
             }
         }

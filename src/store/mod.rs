@@ -57,7 +57,7 @@ pub use sessions::{Session, SessionReads};
 pub use settings::SettingsReads;
 pub use signatures::{SignatureReads, SignedDocument, SignerSummary, StoredSignature};
 pub use terms::{PolicyReads, TermReads};
-pub use totp::{PendingSignIn, SignInPolicy, TotpReads, TotpRecord};
+pub use totp::{CodeFactor, PendingSignIn, SignInPolicy, TotpReads, TotpRecord};
 pub use users::{Credentials, UserReads, login_key_for};
 
 /// What can go wrong in the store. Callers act on `NewerSchema` (refuse to start) and treat

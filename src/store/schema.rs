@@ -43,6 +43,8 @@ pub const PASSKEY_CHALLENGES: TableDefinition<&[u8], &[u8]> =
 pub const CODES: TableDefinition<&str, &[u8]> = TableDefinition::new("codes");
 /// User id → `TotpRecord`: authenticator-app secrets (second factor).
 pub const TOTP: TableDefinition<u64, &[u8]> = TableDefinition::new("totp");
+/// User id → `CodeFactor`: accounts whose second factor is a code by SMS or e-mail.
+pub const CODE_FACTORS: TableDefinition<u64, &[u8]> = TableDefinition::new("code_factors");
 /// SHA-256 of a pending token → `PendingSignIn`: passwords accepted, second factor awaited.
 pub const PENDING_SIGN_INS: TableDefinition<&[u8], &[u8]> =
     TableDefinition::new("pending_sign_ins");
@@ -125,6 +127,7 @@ pub fn visit_tables<T: TableVisitor>(visitor: &mut T) -> Result<(), T::Error> {
     visitor.table(CODES)?;
     visitor.table(DELIVERIES)?;
     visitor.table(TOTP)?;
+    visitor.table(CODE_FACTORS)?;
     visitor.table(PENDING_SIGN_INS)?;
     visitor.table(QR_LOGINS)?;
     visitor.table(APPEALS)?;

@@ -1,11 +1,13 @@
-//! Second factor for staff: each account's authenticator-app secret (TOTP), sign-ins waiting
-//! for their second factor, and the admin's policy requiring it.
+//! Second factors: each account's authenticator-app secret (TOTP) or its choice of a one-time
+//! code by SMS or e-mail after the password, sign-ins waiting for their second factor, and the
+//! admin's policy requiring one of staff.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::DeliveryChannel;
 use super::codec::{Record, encode};
-use super::schema::{PENDING_SIGN_INS, SETTINGS, TOTP};
+use super::schema::{CODE_FACTORS, PENDING_SIGN_INS, SETTINGS, TOTP};
 use super::{Result, Tx, WriteTx, decode_guard};
 use crate::domain::user::UserId;
 
@@ -23,6 +25,20 @@ pub struct TotpRecord {
 impl Record for TotpRecord {
     const VERSION: u8 = 1;
     const NAME: &'static str = "authenticator";
+}
+
+/// An account's choice of a code by SMS or e-mail as its second factor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeFactor {
+    /// Where the code goes.
+    pub channel: DeliveryChannel,
+    /// Since when.
+    pub since: Timestamp,
+}
+
+impl Record for CodeFactor {
+    const VERSION: u8 = 1;
+    const NAME: &'static str = "code second factor";
 }
 
 /// A password accepted, waiting for the authenticator code.
@@ -66,6 +82,14 @@ pub trait TotpReads: Tx {
         decode_guard(table.get(user.0)?)
     }
 
+    /// The account's choice of a code as second factor.
+    fn code_factor(&self, user: UserId) -> Result<Option<CodeFactor>> {
+        let Some(table) = self.view(CODE_FACTORS)? else {
+            return Ok(None);
+        };
+        decode_guard(table.get(user.0)?)
+    }
+
     /// A sign-in waiting for its second factor.
     fn pending_sign_in(&self, token_hash: &[u8; 32]) -> Result<Option<PendingSignIn>> {
         let Some(table) = self.view(PENDING_SIGN_INS)? else {
@@ -96,6 +120,20 @@ impl WriteTx {
     /// Removes the authenticator of `user`.
     pub fn remove_totp(&mut self, user: UserId) -> Result<()> {
         self.table(TOTP)?.remove(user.0)?;
+        Ok(())
+    }
+
+    /// Sets (or with `None` removes) the account's code second factor.
+    pub fn put_code_factor(&mut self, user: UserId, factor: Option<&CodeFactor>) -> Result<()> {
+        let mut table = self.table(CODE_FACTORS)?;
+        match factor {
+            Some(factor) => {
+                table.insert(user.0, encode(factor)?.as_slice())?;
+            }
+            None => {
+                table.remove(user.0)?;
+            }
+        }
         Ok(())
     }
 

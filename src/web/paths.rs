@@ -66,6 +66,8 @@ pub const AUTHENTICATOR: &str = "/account/authenticator";
 pub const AUTHENTICATOR_CONFIRM: &str = "/account/authenticator/confirm";
 /// Remove the authenticator (POST).
 pub const AUTHENTICATOR_REMOVE: &str = "/account/authenticator/remove";
+/// Choose a code by SMS or e-mail as the second factor (POST).
+pub const SECOND_FACTOR_CODE: &str = "/account/authenticator/code";
 /// The code step of signing in.
 pub const LOGIN_AUTHENTICATOR: &str = "/login/authenticator";
 /// Admin: whether staff need an authenticator (POST).

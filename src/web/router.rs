@@ -34,7 +34,11 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
     if let Some(user) = v.user()
         && !matches!(
             path,
-            "/account/authenticator" | "/account/authenticator/confirm" | "/logout" | "/lang"
+            "/account/authenticator"
+                | "/account/authenticator/confirm"
+                | "/account/authenticator/code"
+                | "/logout"
+                | "/lang"
         )
         && crate::service::authenticator::must_enrol(&call.app.ctx, user)?
     {
@@ -58,6 +62,9 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
         (Get | Head, ["account", "authenticator"]) => authenticator::show(call, &require_user(v)?),
         (Post, ["account", "authenticator", "confirm"]) => {
             authenticator::confirm(call, &require_user(v)?)
+        }
+        (Post, ["account", "authenticator", "code"]) => {
+            authenticator::choose_code(call, &require_user(v)?)
         }
         (Post, ["account", "authenticator", "remove"]) => {
             authenticator::remove(call, &require_user(v)?)

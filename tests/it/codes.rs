@@ -55,17 +55,9 @@ fn mail_server() -> (u16, Arc<Mutex<Vec<String>>>) {
     (port, received)
 }
 
-fn six_digits(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .unwrap_or_else(|| panic!("a six-digit code in {text}"))
-        .to_owned()
-}
-
-#[test]
-fn an_applicant_signs_in_with_a_code_sent_by_e_mail() {
-    let (port, received) = mail_server();
-    let app = TestApp::spawn_with(|config| {
+/// The appliance with its e-mail gateway pointed at the test mail server on `port`.
+fn app_mailing_to(port: u16) -> TestApp {
+    TestApp::spawn_with(|config| {
         config.smtp = Some(Smtp {
             host: "127.0.0.1".into(),
             port,
@@ -76,7 +68,33 @@ fn an_applicant_signs_in_with_a_code_sent_by_e_mail() {
             ca_file: None,
             timeout: std::time::Duration::from_secs(5),
         });
-    });
+    })
+}
+
+/// The text of a received message (its body is base64, as lettre sends UTF-8).
+fn mail_text(mail: &str) -> String {
+    let body = mail.split("\r\n\r\n").nth(1).unwrap_or_default();
+    base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        body.split_whitespace().collect::<String>(),
+    )
+    .map_or_else(
+        |_| body.to_owned(),
+        |bytes| String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+fn six_digits(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("a six-digit code in {text}"))
+        .to_owned()
+}
+
+#[test]
+fn an_applicant_signs_in_with_a_code_sent_by_e_mail() {
+    let (port, received) = mail_server();
+    let app = app_mailing_to(port);
     drop(registered_applicant(
         &app,
         "900101300126",
@@ -104,15 +122,7 @@ fn an_applicant_signs_in_with_a_code_sent_by_e_mail() {
         .unwrap()
         .pop()
         .expect("a message reached the mail server");
-    let body = mail.split("\r\n\r\n").nth(1).unwrap_or_default();
-    let text = base64::Engine::decode(
-        &base64::engine::general_purpose::STANDARD,
-        body.split_whitespace().collect::<String>(),
-    )
-    .map_or_else(
-        |_| body.to_owned(),
-        |bytes| String::from_utf8_lossy(&bytes).into_owned(),
-    );
+    let text = mail_text(&mail);
     assert!(
         text.contains("5 минут"),
         "in the applicant's language: {text}"
@@ -179,4 +189,30 @@ fn without_gateways_the_login_page_offers_no_codes_and_says_whom_to_ask() {
         "{}",
         forgot.text()
     );
+}
+
+#[test]
+fn a_code_by_e_mail_as_the_second_factor_over_https() {
+    let (port, received) = mail_server();
+    let app = app_mailing_to(port);
+    let mut b = registered_applicant(&app, "900101300126", "Байжанова Айгүл");
+    let page = b.get("/account/authenticator");
+    assert!(page.body.contains("/account/authenticator/code"), "offered");
+    let chosen = b.post("/account/authenticator/code", &[("channel", "email")]);
+    assert_eq!(chosen.status, 303, "{}", chosen.text());
+    b.post("/logout", &[]);
+
+    let mut next = app.browser();
+    let step = next.sign_in("900101300126", crate::support::PASSWORD);
+    assert_eq!(step.location.as_deref(), Some("/login/authenticator"));
+    assert_eq!(
+        deliveries::send_due(&app.ctx, &app.gateways, 10).unwrap(),
+        1
+    );
+    let mail = received.lock().unwrap().pop().unwrap();
+    let text = mail_text(&mail);
+    next.get("/login/authenticator");
+    let done = next.post("/login/authenticator", &[("code", &six_digits(&text))]);
+    assert_eq!(done.status, 303, "{}", done.text());
+    assert_eq!(next.get("/").status, 200);
 }

@@ -91,3 +91,61 @@ fn the_admin_can_require_an_authenticator_of_staff_and_removal_needs_the_passwor
     remove(&ctx, &clerk, PASSWORD, ORIGIN).unwrap();
     assert!(must_enrol(&ctx, &clerk).unwrap());
 }
+
+#[test]
+fn a_code_by_sms_can_be_the_second_factor() {
+    use crate::domain::lang::Lang;
+    use crate::service::auth::RegistrationForm;
+    use crate::store::DeliveryReads;
+    let (ctx, _, clerk) = desk();
+    assert!(
+        choose_code(&ctx, &clerk, DeliveryChannel::Sms, ORIGIN).is_err(),
+        "no phone, no SMS factor"
+    );
+    let id = auth::register_applicant(
+        &ctx,
+        &RegistrationForm {
+            kind: "individual".into(),
+            tax_id: "900101300126".into(),
+            full_name: "Байжанова Айгүл".into(),
+            phone: "+7 701 234 56 78".into(),
+            email: "aigul@example.kz".into(),
+            address: String::new(),
+            password: PASSWORD.into(),
+            password_again: PASSWORD.into(),
+        },
+        Lang::Kk,
+    )
+    .unwrap();
+    let applicant = ctx.store.read(|tx| tx.user(id)).unwrap().unwrap();
+    choose_code(&ctx, &applicant, DeliveryChannel::Sms, ORIGIN).unwrap();
+    assert_eq!(
+        factor(&ctx, &applicant).unwrap(),
+        Some(Factor::Code(DeliveryChannel::Sms))
+    );
+    let Err(Error::SecondFactor { pending }) =
+        auth::sign_in(&ctx, "900101300126", PASSWORD, "10.0.0.9", "phone")
+    else {
+        panic!("the password alone does not sign in");
+    };
+    let sent = ctx
+        .store
+        .read(|tx| tx.recent_deliveries(1))
+        .unwrap()
+        .remove(0);
+    assert_eq!(sent.to, "+77012345678");
+    let code: String = sent
+        .body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap()
+        .to_owned();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    assert!(complete(&ctx, &pending, wrong, ORIGIN).is_err());
+    let (token, user) = complete(&ctx, &pending, &code, ORIGIN).unwrap();
+    assert_eq!(user.id, applicant.id);
+    assert!(auth::session(&ctx, &token).unwrap().is_some());
+    assert!(complete(&ctx, &pending, &code, ORIGIN).is_err(), "once");
+    remove(&ctx, &applicant, PASSWORD, ORIGIN).unwrap();
+    assert_eq!(factor(&ctx, &applicant).unwrap(), None);
+}

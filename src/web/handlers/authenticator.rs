@@ -3,12 +3,14 @@
 
 use super::{ok, unprocessable};
 use crate::domain::field::FieldErrors;
+use crate::service::authenticator::Factor;
 use crate::service::security::Origin;
 use crate::service::{self, authenticator};
+use crate::store::DeliveryChannel;
 use crate::web::error::WebError;
 use crate::web::response::Response;
 use crate::web::session::{self, AdminUser, AnyUser};
-use crate::web::views::authenticator::State;
+use crate::web::views::authenticator::{CodeChoice, State};
 use crate::web::{Call, paths, views};
 
 /// The cookie holding a pending sign-in's token (five minutes).
@@ -24,8 +26,25 @@ fn origin(call: &Call) -> (String, String) {
 fn profile_page(call: &Call, who: &AnyUser, errors: &FieldErrors) -> Result<Response, WebError> {
     let ctx = &call.app.ctx;
     let required = authenticator::must_enrol(ctx, &who.0)?;
-    let page = if authenticator::is_on(ctx, &who.0)? {
-        views::authenticator::profile(&call.chrome(), &State::On, required, errors)
+    let codes = CodeChoice {
+        sms: call.app.gateways.sms.is_some() && who.0.phone.is_some(),
+        email: call.app.gateways.smtp.is_some() && who.0.email.is_some(),
+    };
+    let factor = authenticator::factor(ctx, &who.0)?;
+    let page = if let Some(Factor::Code(channel)) = factor {
+        let label = match channel {
+            DeliveryChannel::Sms => "codes.by_sms",
+            DeliveryChannel::Email => "codes.by_email",
+        };
+        views::authenticator::profile(
+            &call.chrome(),
+            &State::CodeOn(label),
+            required,
+            errors,
+            codes,
+        )
+    } else if factor == Some(Factor::App) {
+        views::authenticator::profile(&call.chrome(), &State::On, required, errors, codes)
     } else {
         let enrolment = authenticator::start(ctx, &who.0)?;
         views::authenticator::profile(
@@ -36,6 +55,7 @@ fn profile_page(call: &Call, who: &AnyUser, errors: &FieldErrors) -> Result<Resp
             },
             required,
             errors,
+            codes,
         )
     };
     Ok(if errors.is_empty() {
@@ -60,6 +80,25 @@ pub fn confirm(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
     match authenticator::confirm(&call.app.ctx, &who.0, call.form().get("code"), origin) {
         Ok(()) => Ok(Response::see_other(paths::AUTHENTICATOR)),
         // A new secret is shown with the error: the code belonged to the one on the page.
+        Err(service::Error::Invalid(errors)) => profile_page(call, who, &errors),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// POST /account/authenticator/code: a code by SMS or e-mail as the second factor.
+pub fn choose_code(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
+    let channel = match call.form().get("channel") {
+        "sms" if call.app.gateways.sms.is_some() => DeliveryChannel::Sms,
+        "email" if call.app.gateways.smtp.is_some() => DeliveryChannel::Email,
+        _ => return Err(WebError::BadRequest),
+    };
+    let (address, device) = origin(call);
+    let origin = Origin {
+        address: &address,
+        device: &device,
+    };
+    match authenticator::choose_code(&call.app.ctx, &who.0, channel, origin) {
+        Ok(()) => Ok(Response::see_other(paths::AUTHENTICATOR)),
         Err(service::Error::Invalid(errors)) => profile_page(call, who, &errors),
         Err(other) => Err(other.into()),
     }
