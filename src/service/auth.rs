@@ -391,21 +391,35 @@ pub fn session(ctx: &Ctx, token: &str) -> Result<Option<SignedIn>> {
     }
     let hash = token_hash(token);
     let now: Timestamp = ctx.now();
-    ctx.store.read(|tx| {
+    let found = ctx.store.read(|tx| {
         let Some(session) = tx.session(&hash)? else {
-            return Ok(None);
+            return Ok::<_, Error>(None);
         };
         if session.expires_at <= now {
             return Ok(None);
         }
-        Ok(tx
-            .user(session.user)?
-            .filter(|u| u.active)
-            .map(|user| SignedIn {
-                user,
-                csrf_token: session.csrf_token,
-            }))
-    })
+        let seen = tx.session_seen(&hash)?;
+        Ok(tx.user(session.user)?.filter(|u| u.active).map(|user| {
+            (
+                SignedIn {
+                    user,
+                    csrf_token: session.csrf_token,
+                },
+                seen,
+            )
+        }))
+    })?;
+    let Some((signed_in, seen)) = found else {
+        return Ok(None);
+    };
+    // "Last seen" for the sessions list, written at most every five minutes; a failed write
+    // (disk full) must not turn a reader away.
+    if seen.is_none_or(|at| now.duration_since(at) > jiff::SignedDuration::from_mins(5))
+        && let Err(err) = ctx.store.write(|tx| tx.touch_session(&hash, now))
+    {
+        log::debug!("session last-seen not recorded: {err}");
+    }
+    Ok(Some(signed_in))
 }
 
 /// Ends a session.

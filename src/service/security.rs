@@ -7,9 +7,7 @@ use jiff::Timestamp;
 use super::{Ctx, Error, Result, new_token};
 use crate::domain::security::{AuditEntry, AuditKind, Failures};
 use crate::domain::user::{Role, User, UserId};
-use crate::store::{
-    AuditFilter, Credentials, SecurityReads, Session, SessionReads, UserReads, WriteTx,
-};
+use crate::store::{AuditFilter, Credentials, SecurityReads, SessionReads, UserReads, WriteTx};
 
 /// Where a request came from, for the audit trail.
 #[derive(Debug, Clone, Copy)]
@@ -122,6 +120,8 @@ pub struct SessionView {
     pub created_at: Timestamp,
     /// When it ends by itself.
     pub expires_at: Timestamp,
+    /// When it was last used (to within five minutes).
+    pub last_seen: Timestamp,
     /// Address at sign-in.
     pub address: String,
     /// Browser at sign-in.
@@ -138,20 +138,25 @@ fn session_id(hash: &[u8; 32]) -> String {
 pub fn sessions(ctx: &Ctx, user: &User, current_token: Option<&str>) -> Result<Vec<SessionView>> {
     let now = ctx.now();
     let current = current_token.map(super::auth::token_hash);
-    let mut list: Vec<SessionView> = ctx
-        .store
-        .read(|tx| tx.sessions_of(user.id))?
-        .into_iter()
-        .filter(|(_, s)| s.expires_at > now)
-        .map(|(hash, s): ([u8; 32], Session)| SessionView {
-            id: session_id(&hash),
-            created_at: s.created_at,
-            expires_at: s.expires_at,
-            address: s.address,
-            device: s.device,
-            current: current == Some(hash),
-        })
-        .collect();
+    let mut list: Vec<SessionView> = ctx.store.read(|tx| {
+        let mut views = Vec::new();
+        for (hash, s) in tx.sessions_of(user.id)? {
+            if s.expires_at <= now {
+                continue;
+            }
+            let last_seen = tx.session_seen(&hash)?.unwrap_or(s.created_at);
+            views.push(SessionView {
+                id: session_id(&hash),
+                created_at: s.created_at,
+                expires_at: s.expires_at,
+                last_seen,
+                address: s.address,
+                device: s.device,
+                current: current == Some(hash),
+            });
+        }
+        Ok::<_, Error>(views)
+    })?;
     list.sort_by_key(|s| std::cmp::Reverse(s.created_at));
     Ok(list)
 }

@@ -81,7 +81,7 @@ fn part(table: &str) -> Option<Part> {
         "sessions" => Part::Secret("sessions.jsonl"),
         "passkeys" => Part::Secret("passkeys.jsonl"),
         "sign_in_failures" | "codes" | "deliveries" | "pending_sign_ins" | "passkey_challenges"
-        | "qr_logins" => Part::Transient,
+        | "qr_logins" | "session_seen" => Part::Transient,
         "totp" => Part::Secret("totp.jsonl"),
         "code_factors" => Part::File("code_factors.jsonl"),
         "audit" => Part::File("audit.jsonl"),

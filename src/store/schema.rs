@@ -29,6 +29,9 @@ pub const CREDENTIALS: TableDefinition<u64, &[u8]> = TableDefinition::new("crede
 /// SHA-256 of the session token → Session.
 pub const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessions");
 
+/// SHA-256 of the session token → when the session was last used (Unix seconds), written at
+/// most every five minutes.
+pub const SESSION_SEEN: TableDefinition<&[u8], i64> = TableDefinition::new("session_seen");
 /// `taxid:<IIN/BIN>` or `login:<login>` (also for names no account has) → `Failures`.
 pub const SIGN_IN_FAILURES: TableDefinition<&str, &[u8]> = TableDefinition::new("sign_in_failures");
 /// Entry id → `AuditEntry`: the security audit trail, append-only.
@@ -120,6 +123,7 @@ pub fn visit_tables<T: TableVisitor>(visitor: &mut T) -> Result<(), T::Error> {
     visitor.table(USER_BY_LOGIN)?;
     visitor.table(CREDENTIALS)?;
     visitor.table(SESSIONS)?;
+    visitor.table(SESSION_SEEN)?;
     visitor.table(SIGN_IN_FAILURES)?;
     visitor.table(AUDIT)?;
     visitor.table(PASSKEYS)?;

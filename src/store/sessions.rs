@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::codec::{Record, decode, encode};
-use super::schema::SESSIONS;
+use super::schema::{SESSION_SEEN, SESSIONS};
 use super::{Result, Tx, WriteTx, decode_guard};
 use crate::domain::user::UserId;
 
@@ -40,6 +40,16 @@ pub trait SessionReads: Tx {
         decode_guard(table.get(token_hash.as_slice())?)
     }
 
+    /// When the session was last used, if recorded.
+    fn session_seen(&self, token_hash: &[u8; 32]) -> Result<Option<Timestamp>> {
+        let Some(table) = self.view(SESSION_SEEN)? else {
+            return Ok(None);
+        };
+        Ok(table
+            .get(token_hash.as_slice())?
+            .and_then(|seconds| Timestamp::from_second(seconds.value()).ok()))
+    }
+
     /// Every stored session of `user`, with its token hash (a scan: sessions are few).
     fn sessions_of(&self, user: UserId) -> Result<Vec<([u8; 32], Session)>> {
         let Some(table) = self.view(SESSIONS)? else {
@@ -72,6 +82,14 @@ impl WriteTx {
     /// Ends a session.
     pub fn delete_session(&mut self, token_hash: &[u8; 32]) -> Result<()> {
         self.table(SESSIONS)?.remove(token_hash.as_slice())?;
+        self.table(SESSION_SEEN)?.remove(token_hash.as_slice())?;
+        Ok(())
+    }
+
+    /// Records that the session was used at `at`.
+    pub fn touch_session(&mut self, token_hash: &[u8; 32], at: Timestamp) -> Result<()> {
+        self.table(SESSION_SEEN)?
+            .insert(token_hash.as_slice(), at.as_second())?;
         Ok(())
     }
 }

@@ -177,3 +177,21 @@ fn the_csv_export_quotes_and_defuses_formulas() {
         Err(Error::Forbidden)
     ));
 }
+
+#[test]
+fn the_sessions_list_shows_when_each_was_last_used() {
+    let (ctx, _) = desk();
+    let (token, clerk) = auth::sign_in(&ctx, "clerk", PASSWORD, "10.0.0.1", "Firefox").unwrap();
+    let signed_in_at = ctx.now();
+    later(&ctx, 10);
+    assert!(auth::session(&ctx, &token).unwrap().is_some());
+    let used_at = ctx.now();
+    later(&ctx, 2);
+    assert!(
+        auth::session(&ctx, &token).unwrap().is_some(),
+        "not written again within 5 minutes"
+    );
+    let list = sessions(&ctx, &clerk, Some(&token)).unwrap();
+    assert_eq!(list[0].created_at, signed_in_at);
+    assert_eq!(list[0].last_seen, used_at);
+}

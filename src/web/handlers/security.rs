@@ -37,6 +37,7 @@ pub fn sessions(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
         .map(|s| SessionRow {
             since: local(call, s.created_at),
             until: local(call, s.expires_at),
+            seen: local(call, s.last_seen),
             id: s.id,
             address: s.address,
             device: s.device,

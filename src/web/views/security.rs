@@ -17,6 +17,8 @@ pub struct SessionRow {
     pub since: String,
     /// Local date and time it ends.
     pub until: String,
+    /// Local date and time it was last used.
+    pub seen: String,
     /// Address at sign-in.
     pub address: String,
     /// Browser at sign-in.
@@ -40,6 +42,7 @@ pub fn sessions(c: &Chrome, rows: &[SessionRow], ended: bool) -> Markup {
                         th scope="col" { (c.t("sessions.device")) }
                         th scope="col" { (c.t("sessions.address")) }
                         th scope="col" { (c.t("sessions.since")) }
+                        th scope="col" { (c.t("sessions.seen")) }
                         th scope="col" { (c.t("sessions.until")) }
                         th scope="col" { span.visually-hidden { (c.t("sessions.end")) } }
                     } }
@@ -49,6 +52,7 @@ pub fn sessions(c: &Chrome, rows: &[SessionRow], ended: bool) -> Markup {
                                 td { (row.device) @if row.current { " " strong { "(" (c.t("sessions.this_one")) ")" } } }
                                 td { (row.address) }
                                 td { (row.since) }
+                                td { (row.seen) }
                                 td { (row.until) }
                                 td {
                                     @if !row.current {
