@@ -499,6 +499,26 @@ pub(super) fn check_answer(
     }))
 }
 
+/// Verifies a CMS made with a signing key over `content` against the installed NCA roots.
+fn verify_signing(
+    ctx: &Ctx,
+    cms: &str,
+    content: &str,
+    now: Timestamp,
+) -> std::result::Result<Signer, EcpError> {
+    let trust = trust(ctx);
+    if !trust.ready() {
+        return Err(EcpError::NotSetUp);
+    }
+    Ok(cms::verify(
+        cms.as_bytes(),
+        content.as_bytes(),
+        &trust.store,
+        now,
+        Purpose::Sign,
+    )?)
+}
+
 /// Verifies a signing-key CMS over `content` whose certificate carries the institution's BIN
 /// and its first head's or a signing right's user type (staff accounts have no IIN of their
 /// own, so the organisation's certificate is what counts).
@@ -509,17 +529,7 @@ fn institution_signer(
     content: &str,
     now: Timestamp,
 ) -> std::result::Result<Signer, EcpError> {
-    let trust = trust(ctx);
-    if !trust.ready() {
-        return Err(EcpError::NotSetUp);
-    }
-    let signer = cms::verify(
-        cms.as_bytes(),
-        content.as_bytes(),
-        &trust.store,
-        now,
-        Purpose::Sign,
-    )?;
+    let signer = verify_signing(ctx, cms, content, now)?;
     let institution = tx.institution().map_err(Error::from)?;
     let Some(bin) = institution.bin else {
         return Err(EcpError::NoInstitutionBin);
@@ -601,17 +611,7 @@ fn applicant_signer(
     content: &str,
     now: Timestamp,
 ) -> std::result::Result<Signer, EcpError> {
-    let trust = trust(ctx);
-    if !trust.ready() {
-        return Err(EcpError::NotSetUp);
-    }
-    let signer = cms::verify(
-        cms.as_bytes(),
-        content.as_bytes(),
-        &trust.store,
-        now,
-        Purpose::Sign,
-    )?;
+    let signer = verify_signing(ctx, cms, content, now)?;
     let named = match &applicant.account {
         Account::Applicant {
             kind: ApplicantKind::Individual,
