@@ -316,6 +316,62 @@ pub fn save_category(
     })
 }
 
+/// Sets (or with an empty `iin` removes) the IIN carried by a staff member's ЭЦП, so that they
+/// can sign in with it (admin only). The IIN must be valid and not another staff member's.
+pub fn set_staff_iin(
+    ctx: &Ctx,
+    admin: &User,
+    staff: crate::domain::user::UserId,
+    iin: &str,
+) -> Result<()> {
+    use crate::domain::security::AuditKind;
+    use crate::store::UserReads;
+    if !admin.roles().has(Role::Admin) {
+        return Err(Error::Forbidden);
+    }
+    let iin = iin.trim();
+    let parsed = if iin.is_empty() {
+        None
+    } else {
+        match TaxId::parse(iin) {
+            Ok(tax_id) => Some(tax_id.to_string()),
+            Err(err) => {
+                let mut errors = FieldErrors::default();
+                errors.add("iin", err.key());
+                return Err(Error::Invalid(errors));
+            }
+        }
+    };
+    let now = ctx.now();
+    ctx.store.write(|tx| {
+        let user = tx
+            .user(staff)?
+            .filter(|u| !u.is_applicant())
+            .ok_or(Error::NotFound)?;
+        tx.put_staff_iin(staff, parsed.as_deref())
+            .map_err(|err| match err {
+                crate::store::Error::Duplicate(_) => {
+                    let mut errors = FieldErrors::default();
+                    errors.add("iin", "error.taxid.taken");
+                    Error::Invalid(errors)
+                }
+                other => Error::Store(other),
+            })?;
+        let detail = match &parsed {
+            Some(iin) => format!("ЭЦП IIN {iin} set by {}", admin.sign_in_name()),
+            None => format!("ЭЦП IIN removed by {}", admin.sign_in_name()),
+        };
+        super::security::record(
+            tx,
+            now,
+            AuditKind::SecondFactorChanged,
+            (Some(staff), user.sign_in_name()),
+            "",
+            &detail,
+        )
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -33,8 +33,8 @@ use crate::domain::security::AuditKind;
 use crate::domain::tax_id::ApplicantKind;
 use crate::domain::user::{Account, Role, User};
 use crate::store::{
-    AttachmentReads, SettingsReads, SignatureReads, SignedDocument, SignerSummary, StoredSignature,
-    UserReads, WriteTx,
+    AttachmentReads, SettingsReads, SignatureReads, SignedDocument, SignerSummary, StaffIinReads,
+    StoredSignature, UserReads, WriteTx,
 };
 
 /// How long a sign-in nonce may be used.
@@ -415,6 +415,17 @@ fn try_sign_in(
             found = Some(user);
             break;
         }
+    }
+    // Staff members sign in with the IIN the admin recorded for them.
+    if found.is_none()
+        && let Some(iin) = &signer.iin
+    {
+        found = ctx.store.read(|tx| {
+            let Some(uid) = tx.staff_by_iin(iin)? else {
+                return Ok::<_, Error>(None);
+            };
+            Ok(tx.user(uid)?)
+        })?;
     }
     let Some(user) = found else {
         who.1 = ids.first().map(|s| (*s).clone()).unwrap_or_default();

@@ -84,6 +84,7 @@ fn part(table: &str) -> Option<Part> {
         | "qr_logins" | "session_seen" => Part::Transient,
         "totp" => Part::Secret("totp.jsonl"),
         "code_factors" => Part::File("code_factors.jsonl"),
+        "staff_iin" => Part::File("staff_iin.jsonl"),
         "audit" => Part::File("audit.jsonl"),
         "appeals" => Part::File("appeals.jsonl"),
         "appeal_events" => Part::File("events.jsonl"),
@@ -156,6 +157,13 @@ struct SettingIn {
 struct CredentialsLine {
     user: UserId,
     credentials: Credentials,
+}
+
+/// One line of `staff_iin.jsonl`.
+#[derive(Debug, Serialize, Deserialize)]
+struct StaffIinLine {
+    iin: String,
+    user: UserId,
 }
 
 /// One line of `code_factors.jsonl`.
@@ -326,6 +334,7 @@ impl ReadTx {
         self.export_notices(dir, &mut counts)?;
         self.export_records::<u64, AuditEntry>(dir, AUDIT, "audit.jsonl", &mut counts)?;
         self.export_code_factors(dir, &mut counts)?;
+        self.export_staff_iins(dir, &mut counts)?;
         for table in schema::table_names() {
             let file = match part(&table) {
                 Some(Part::File(file)) => Some(file),
@@ -412,6 +421,15 @@ impl ReadTx {
         }
         out.finish(counts)?;
         Ok(())
+    }
+
+    /// Staff members' ЭЦП IINs, by IIN.
+    fn export_staff_iins(&self, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+        let mut out = LinesOut::create(dir, "staff_iin.jsonl")?;
+        for (iin, user) in super::staff_iin::StaffIinReads::staff_iins(self)? {
+            out.line(&StaffIinLine { iin, user })?;
+        }
+        out.finish(counts)
     }
 
     /// Accounts whose second factor is a code, by user.
@@ -597,6 +615,12 @@ fn import_audit(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>
 /// Authenticator secrets (only in exports made `--with-secrets`) and code second factors
 /// (exports from before them have no file).
 fn import_totp(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+    if let Some(mut lines) = LinesIn::<StaffIinLine>::open_optional(dir, "staff_iin.jsonl")? {
+        while let Some(line) = lines.next()? {
+            tx.put_staff_iin(line.user, Some(&line.iin))?;
+        }
+        lines.finish(counts);
+    }
     if let Some(mut lines) = LinesIn::<CodeFactorLine>::open_optional(dir, "code_factors.jsonl")? {
         while let Some(line) = lines.next()? {
             tx.put_code_factor(line.user, Some(&line.factor))?;

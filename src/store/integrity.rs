@@ -21,8 +21,8 @@ use super::notices::{Notice, OutboxEntry};
 use super::schema::{
     self, APPEAL_BY_NUMBER, APPEAL_EVENTS, APPEALS, ATTACHMENT_CHUNKS, ATTACHMENTS, AUDIT,
     CATEGORIES, CODE_FACTORS, CODES, COUNTERS, CREDENTIALS, DELIVERIES, NOTICES, OUTBOX,
-    PENDING_SIGN_INS, QR_LOGINS, SESSIONS, SETTINGS, SIGN_IN_FAILURES, TOTP, TableVisitor, UNITS,
-    USER_BY_LOGIN, USERS,
+    PENDING_SIGN_INS, QR_LOGINS, SESSIONS, SETTINGS, SIGN_IN_FAILURES, STAFF_IIN, TOTP,
+    TableVisitor, UNITS, USER_BY_LOGIN, USERS,
 };
 use super::sessions::Session;
 use super::totp::TotpReads;
@@ -388,6 +388,17 @@ impl Checker<'_> {
                         format!("authenticator of user {}", key.value()),
                         e.to_string(),
                     ),
+                }
+            }
+        }
+        if let Some(table) = self.open(STAFF_IIN)? {
+            for entry in table.iter()? {
+                let (iin, user) = entry?;
+                if !users.contains(&user.value()) {
+                    self.problem(
+                        format!("ЭЦП IIN {}", iin.value()),
+                        format!("names missing user {}", user.value()),
+                    );
                 }
             }
         }

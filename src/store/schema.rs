@@ -29,6 +29,8 @@ pub const CREDENTIALS: TableDefinition<u64, &[u8]> = TableDefinition::new("crede
 /// SHA-256 of the session token → Session.
 pub const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessions");
 
+/// IIN → staff user id: the IIN a staff member's ЭЦП carries (set by the admin).
+pub const STAFF_IIN: TableDefinition<&str, u64> = TableDefinition::new("staff_iin");
 /// SHA-256 of the session token → when the session was last used (Unix seconds), written at
 /// most every five minutes.
 pub const SESSION_SEEN: TableDefinition<&[u8], i64> = TableDefinition::new("session_seen");
@@ -124,6 +126,7 @@ pub fn visit_tables<T: TableVisitor>(visitor: &mut T) -> Result<(), T::Error> {
     visitor.table(CREDENTIALS)?;
     visitor.table(SESSIONS)?;
     visitor.table(SESSION_SEEN)?;
+    visitor.table(STAFF_IIN)?;
     visitor.table(SIGN_IN_FAILURES)?;
     visitor.table(AUDIT)?;
     visitor.table(PASSKEYS)?;

@@ -87,6 +87,11 @@ pub fn qr_answer(token: &str, approve: bool) -> String {
     format!("/qr/{token}/{}", if approve { "approve" } else { "deny" })
 }
 
+/// Admin: set a staff member's ЭЦП IIN (POST).
+pub fn staff_iin(user: u64) -> String {
+    format!("/admin/staff/{user}/iin")
+}
+
 /// Own active sessions.
 pub const SESSIONS: &str = "/account/sessions";
 /// Own passkeys (GET lists them, POST adds one).

@@ -140,6 +140,10 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
         }
         (Get | Head, ["admin", "staff"]) => admin::staff(call, &require_admin(v)?),
         (Post, ["admin", "staff"]) => admin::add_staff(call, &require_admin(v)?),
+        (Post, ["admin", "staff", n, "iin"]) => {
+            let n = id(n)?;
+            admin::set_staff_iin(call, &require_admin(v)?, n)
+        }
         (Get | Head, ["admin", "terms"]) => terms::show(call, &require_admin(v)?),
         (Post, ["admin", "terms"]) => terms::save(call, &require_admin(v)?),
         (Get | Head, ["admin", "routing"]) => routing::show(call, &require_admin(v)?),

@@ -645,3 +645,60 @@ fn sign_and_send_registers_the_appeal_only_with_the_applicants_own_signature() {
     assert!(page.contains("Appeal signed with EDS"), "{page}");
     assert!(page.contains(&format!("IIN {IIN}")), "{page}");
 }
+
+#[test]
+fn staff_sign_in_with_ecp_once_the_admin_has_recorded_their_iin() {
+    let (app, pki) = app_with_nca();
+    let clerk_iin = otinish::service::seed::demo_iin(42).to_string();
+    let leaf = pki.leaf(&clerk_iin, None, Key::Auth, (2026, 2027));
+
+    // Before the admin records the IIN, the certificate names no account.
+    let mut b = english(app.browser());
+    let n = nonce(&mut b);
+    let refused = post_cms(&mut b, &n, &cms(&leaf, n.as_bytes(), false));
+    assert_eq!(refused.status, 401, "{}", refused.text());
+
+    let mut admin = english(app.browser());
+    assert_eq!(admin.sign_in("admin", PASSWORD).status, 303);
+    let staff_page = admin.get("/admin/staff");
+    let clerk_id = app
+        .ctx
+        .store
+        .read(|tx| {
+            use otinish::store::UserReads;
+            tx.user_id_by_login("login:clerk")
+        })
+        .unwrap()
+        .unwrap();
+    let path = format!("/admin/staff/{}/iin", clerk_id.0);
+    assert!(
+        staff_page.body.contains(&format!("action=\"{path}\"")),
+        "the staff page has an IIN form per person"
+    );
+    let bad = admin.post(&path, &[("iin", "123")]);
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    assert_eq!(admin.post(&path, &[("iin", &clerk_iin)]).status, 303);
+
+    let mut b = english(app.browser());
+    let n = nonce(&mut b);
+    let page = post_cms(&mut b, &n, &cms(&leaf, n.as_bytes(), false));
+    assert_eq!(page.status, 303, "{}", page.text());
+    assert_eq!(page.location.as_deref(), Some("/registry"));
+    assert_eq!(b.get("/registry").status, 200);
+
+    // The same IIN cannot be given to a second staff member.
+    let director = app
+        .ctx
+        .store
+        .read(|tx| {
+            use otinish::store::UserReads;
+            tx.user_id_by_login("login:director")
+        })
+        .unwrap()
+        .unwrap();
+    let taken = admin.post(
+        &format!("/admin/staff/{}/iin", director.0),
+        &[("iin", &clerk_iin)],
+    );
+    assert_eq!(taken.status, 422);
+}

@@ -7,7 +7,7 @@ use crate::domain::user::Role;
 use crate::service::admin::{self, NamesForm, ProfileForm};
 use crate::service::auth::{self, StaffForm};
 use crate::service::{self, backups, registry};
-use crate::store::UserReads;
+use crate::store::{StaffIinReads, UserReads};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::forms::Form;
@@ -145,14 +145,41 @@ fn staff_page(
         .store
         .read(|tx| tx.staff())
         .map_err(service::Error::from)?;
+    let iins: std::collections::BTreeMap<u64, String> = call
+        .app
+        .ctx
+        .store
+        .read(|tx| tx.staff_iins())
+        .map_err(service::Error::from)?
+        .into_iter()
+        .map(|(iin, user)| (user.0, iin))
+        .collect();
     let _ = registry::executors;
     Ok(views::admin::staff(
         &call.chrome(),
-        &staff,
-        values,
-        errors,
-        created,
+        &views::admin::StaffPage {
+            staff: &staff,
+            iins: &iins,
+            values,
+            errors,
+            created,
+        },
     ))
+}
+
+/// POST /admin/staff/{id}/iin: the IIN a staff member's ЭЦП carries (empty removes it).
+pub fn set_staff_iin(call: &Call, who: &AdminUser, id: u64) -> Result<Response, WebError> {
+    let iin = call.form().get("iin").to_owned();
+    match admin::set_staff_iin(&call.app.ctx, &who.0, crate::domain::user::UserId(id), &iin) {
+        Ok(()) => Ok(Response::see_other(paths::ADMIN_STAFF)),
+        Err(service::Error::Invalid(errors)) => Ok(unprocessable(staff_page(
+            call,
+            &Form::default(),
+            &errors,
+            false,
+        )?)),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// GET /admin/staff

@@ -126,13 +126,24 @@ pub fn settings(c: &Chrome, p: &SettingsPage) -> Markup {
 }
 
 /// Staff accounts and the form to add one.
-pub fn staff(
-    c: &Chrome,
-    staff: &[User],
-    values: &Form,
-    errors: &FieldErrors,
-    created: bool,
-) -> Markup {
+/// The staff page's model.
+#[derive(Debug, Clone)]
+pub struct StaffPage<'a> {
+    /// Staff accounts.
+    pub staff: &'a [User],
+    /// The ЭЦП IIN of each staff member that has one, by user id.
+    pub iins: &'a std::collections::BTreeMap<u64, String>,
+    /// The new-account form as typed.
+    pub values: &'a Form,
+    /// Refused fields.
+    pub errors: &'a FieldErrors,
+    /// A notice after an account was created.
+    pub created: bool,
+}
+
+/// Staff accounts, their ЭЦП IINs and the form for a new one.
+pub fn staff(c: &Chrome, p: &StaffPage) -> Markup {
+    let (staff, values, errors, created) = (p.staff, p.values, p.errors, p.created);
     page(
         c,
         c.t("admin.staff"),
@@ -145,6 +156,7 @@ pub fn staff(
                         th scope="col" { (c.t("admin.login")) }
                         th scope="col" { (c.t("register.full_name")) }
                         th scope="col" { (c.t("admin.roles")) }
+                        th scope="col" { (c.t("admin.staff_iin")) }
                     } }
                     tbody {
                         @for u in staff {
@@ -152,6 +164,13 @@ pub fn staff(
                                 td { (u.sign_in_name()) }
                                 td { (u.full_name.as_str()) }
                                 td { @for (i, r) in u.roles().iter().enumerate() { @if i > 0 { ", " } (c.t(r.label_key())) } }
+                                td {
+                                    form.inline method="post" action=(paths::staff_iin(u.id.0)) {
+                                        (csrf(c))
+                                        input name="iin" inputmode="numeric" maxlength="12" size="12" aria-label=(c.t("admin.staff_iin")) value=(p.iins.get(&u.id.0).map_or("", String::as_str));
+                                        button type="submit" { (c.t("admin.save")) }
+                                    }
+                                }
                             }
                         }
                     }
