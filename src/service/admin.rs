@@ -372,6 +372,74 @@ pub fn set_staff_iin(
     })
 }
 
+/// Changes a staff member's roles and whether the account may sign in (admin only). An admin
+/// cannot take the admin role from themself or switch themself off, so the desk always keeps
+/// an admin; a switched-off account's sessions end at once. Audited as a role change.
+pub fn update_staff(
+    ctx: &Ctx,
+    admin: &User,
+    staff: crate::domain::user::UserId,
+    roles: &[Role],
+    active: bool,
+) -> Result<()> {
+    use crate::domain::security::AuditKind;
+    use crate::domain::user::Account;
+    use crate::store::UserReads;
+    if !admin.roles().has(Role::Admin) {
+        return Err(Error::Forbidden);
+    }
+    let mut errors = FieldErrors::default();
+    if roles.is_empty() {
+        errors.add("roles", "error.required");
+    }
+    if staff == admin.id && (!roles.contains(&Role::Admin) || !active) {
+        errors.add("roles", "admin.keep_own_admin");
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let now = ctx.now();
+    ctx.store.write(|tx| {
+        let mut user = tx
+            .user(staff)?
+            .filter(|u| !u.is_applicant())
+            .ok_or(Error::NotFound)?;
+        let before: Vec<&str> = Role::ALL
+            .iter()
+            .filter(|r| user.roles().has(**r))
+            .map(|r| r.code())
+            .collect();
+        let before = format!(
+            "{}{}",
+            before.join("+"),
+            if user.active { "" } else { " (off)" }
+        );
+        if let Account::Staff { roles: stored, .. } = &mut user.account {
+            *stored = Roles::of(roles);
+        }
+        user.active = active;
+        tx.update_user(&user)?;
+        if !active {
+            super::security::end_other_sessions(tx, staff, None)?;
+        }
+        let after: Vec<&str> = roles.iter().map(|r| r.code()).collect();
+        let detail = format!(
+            "{before} -> {}{} by {}",
+            after.join("+"),
+            if active { "" } else { " (off)" },
+            admin.sign_in_name()
+        );
+        super::security::record(
+            tx,
+            now,
+            AuditKind::RolesChanged,
+            (Some(staff), user.sign_in_name()),
+            "",
+            &detail,
+        )
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

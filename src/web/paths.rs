@@ -87,6 +87,11 @@ pub fn qr_answer(token: &str, approve: bool) -> String {
     format!("/qr/{token}/{}", if approve { "approve" } else { "deny" })
 }
 
+/// Admin: change a staff member's roles and active flag (POST).
+pub fn staff_member(user: u64) -> String {
+    format!("/admin/staff/{user}")
+}
+
 /// Admin: set a staff member's ЭЦП IIN (POST).
 pub fn staff_iin(user: u64) -> String {
     format!("/admin/staff/{user}/iin")

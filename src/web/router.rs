@@ -140,6 +140,10 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
         }
         (Get | Head, ["admin", "staff"]) => admin::staff(call, &require_admin(v)?),
         (Post, ["admin", "staff"]) => admin::add_staff(call, &require_admin(v)?),
+        (Post, ["admin", "staff", n]) => {
+            let n = id(n)?;
+            admin::update_staff(call, &require_admin(v)?, n)
+        }
         (Post, ["admin", "staff", n, "iin"]) => {
             let n = id(n)?;
             admin::set_staff_iin(call, &require_admin(v)?, n)

@@ -500,3 +500,54 @@ fn a_phone_approves_a_qr_code_and_only_the_waiting_browser_is_signed_in_once() {
     );
     assert_eq!(thief.get("/registry").status, 303);
 }
+
+#[test]
+fn the_admin_changes_roles_and_switches_an_account_off_and_the_audit_says_so() {
+    use otinish::store::UserReads;
+    let app = TestApp::spawn();
+    let id_of = |login: &str| {
+        app.ctx
+            .store
+            .read(|tx| tx.user_id_by_login(&format!("login:{login}")))
+            .unwrap()
+            .unwrap()
+            .0
+    };
+    let mut clerk = app.browser();
+    assert_eq!(clerk.sign_in("clerk", PASSWORD).status, 303);
+    let mut admin = app.browser();
+    assert_eq!(admin.sign_in("admin", PASSWORD).status, 303);
+    admin.get("/admin/staff");
+
+    let executor = id_of("executor");
+    let changed = admin.post(
+        &format!("/admin/staff/{executor}"),
+        &[("roles", "executor"), ("roles", "clerk"), ("active", "yes")],
+    );
+    assert_eq!(changed.status, 303);
+    let switched_off = admin.post(
+        &format!("/admin/staff/{}", id_of("clerk")),
+        &[("roles", "clerk")],
+    );
+    assert_eq!(switched_off.status, 303);
+    assert_eq!(
+        clerk.get("/registry").status,
+        303,
+        "an account switched off is signed out"
+    );
+    assert_eq!(clerk.sign_in("clerk", PASSWORD).status, 401);
+
+    let own = admin.post(
+        &format!("/admin/staff/{}", id_of("admin")),
+        &[("roles", "clerk"), ("active", "yes")],
+    );
+    assert_eq!(own.status, 422, "the admin keeps their own admin role");
+
+    let trail = admin.get("/admin/audit?kind=roles_changed");
+    let text = trail.text();
+    assert!(
+        text.contains("executor -> clerk+executor") || text.contains("executor -> executor+clerk"),
+        "{text}"
+    );
+    assert!(text.contains("(off)"), "{text}");
+}

@@ -167,6 +167,33 @@ fn staff_page(
     ))
 }
 
+/// POST /admin/staff/{id}: roles and whether the account may sign in.
+pub fn update_staff(call: &Call, who: &AdminUser, id: u64) -> Result<Response, WebError> {
+    let form = call.form();
+    let roles: Vec<Role> = form
+        .all("roles")
+        .into_iter()
+        .filter_map(Role::from_code)
+        .collect();
+    let active = form.get("active") == "yes";
+    match admin::update_staff(
+        &call.app.ctx,
+        &who.0,
+        crate::domain::user::UserId(id),
+        &roles,
+        active,
+    ) {
+        Ok(()) => Ok(Response::see_other(paths::ADMIN_STAFF)),
+        Err(service::Error::Invalid(errors)) => Ok(unprocessable(staff_page(
+            call,
+            &Form::default(),
+            &errors,
+            false,
+        )?)),
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// POST /admin/staff/{id}/iin: the IIN a staff member's ЭЦП carries (empty removes it).
 pub fn set_staff_iin(call: &Call, who: &AdminUser, id: u64) -> Result<Response, WebError> {
     let iin = call.form().get("iin").to_owned();

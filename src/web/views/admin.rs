@@ -157,6 +157,7 @@ pub fn staff(c: &Chrome, p: &StaffPage) -> Markup {
                         th scope="col" { (c.t("register.full_name")) }
                         th scope="col" { (c.t("admin.roles")) }
                         th scope="col" { (c.t("admin.staff_iin")) }
+                        th scope="col" { (c.t("admin.change_roles")) }
                     } }
                     tbody {
                         @for u in staff {
@@ -169,6 +170,27 @@ pub fn staff(c: &Chrome, p: &StaffPage) -> Markup {
                                         (csrf(c))
                                         input name="iin" inputmode="numeric" maxlength="12" size="12" aria-label=(c.t("admin.staff_iin")) value=(p.iins.get(&u.id.0).map_or("", String::as_str));
                                         button type="submit" { (c.t("admin.save")) }
+                                    }
+                                }
+                                td {
+                                    details {
+                                        summary { (c.t("admin.change_roles")) }
+                                        form.stack method="post" action=(paths::staff_member(u.id.0)) {
+                                            (csrf(c))
+                                            @for role in Role::ALL {
+                                                @let id = format!("role-{}-{}", u.id.0, role.code());
+                                                div.check {
+                                                    input type="checkbox" id=(id) name="roles" value=(role.code()) checked[u.roles().has(role)];
+                                                    label for=(id) { (c.t(role.label_key())) }
+                                                }
+                                            }
+                                            @let active_id = format!("active-{}", u.id.0);
+                                            div.check {
+                                                input type="checkbox" id=(active_id) name="active" value="yes" checked[u.active];
+                                                label for=(active_id) { (c.t("admin.active")) }
+                                            }
+                                            button type="submit" { (c.t("admin.save")) }
+                                        }
                                     }
                                 }
                             }
