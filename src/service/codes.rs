@@ -177,13 +177,15 @@ pub(super) fn check(ctx: &Ctx, purpose: Purpose, name: &str, code: &str) -> Resu
     let key = purpose.key(name);
     let now = ctx.now();
     let code = code.trim();
-    ctx.store.write(|tx| {
+    // A refusal is returned inside `Ok`, so that the spent try (or the dead code's removal)
+    // is committed: an `Err` would roll it back and leave the five tries untouched.
+    let outcome = ctx.store.write(|tx| {
         let Some(mut record) = tx.code(&key)? else {
-            return Err(refused("codes.expired"));
+            return Ok::<_, Error>(Err("codes.expired"));
         };
         if record.expires_at <= now || record.attempts_left == 0 {
             tx.remove_code(&key)?;
-            return Err(refused("codes.expired"));
+            return Ok(Err("codes.expired"));
         }
         let wanted = hash(&record.salt, code);
         let difference = wanted
@@ -197,13 +199,15 @@ pub(super) fn check(ctx: &Ctx, purpose: Purpose, name: &str, code: &str) -> Resu
             } else {
                 tx.put_code(&key, &record)?;
             }
-            return Err(refused("codes.wrong"));
+            return Ok(Err("codes.wrong"));
         }
         tx.remove_code(&key)?;
-        tx.user(record.user)?
+        Ok(tx
+            .user(record.user)?
             .filter(|u| u.active)
-            .ok_or_else(|| refused("codes.expired"))
-    })
+            .ok_or("codes.expired"))
+    })?;
+    outcome.map_err(refused)
 }
 
 /// Signs in with a code: a new session token and the user.

@@ -281,6 +281,25 @@ fn the_sixth_wrong_password_over_https_meets_the_lock_and_the_admin_sees_it_in_t
         "the message says so: {}",
         sixth.text()
     );
+    // The back-off is five minutes: then the right password gets in.
+    app.ctx.clock.set(
+        app.ctx
+            .now()
+            .checked_add(jiff::SignedDuration::from_mins(5))
+            .unwrap(),
+    );
+    let mut later = app.browser();
+    assert_eq!(
+        later.sign_in("clerk", PASSWORD).status,
+        303,
+        "unlocked after the back-off"
+    );
+    app.ctx.clock.set(
+        app.ctx
+            .now()
+            .checked_sub(jiff::SignedDuration::from_mins(5))
+            .unwrap(),
+    );
 
     let mut admin = app.browser();
     assert_eq!(admin.sign_in("admin", PASSWORD).status, 303);

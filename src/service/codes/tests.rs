@@ -123,20 +123,29 @@ fn five_wrong_entries_kill_the_code() {
     request(&ctx, Purpose::SignIn, IIN, DeliveryChannel::Sms, ORIGIN).unwrap();
     let code = sent_code(&ctx);
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    for _ in 0..4 {
-        assert_eq!(
-            code_error(sign_in(&ctx, IIN, wrong, ORIGIN).unwrap_err()),
-            "codes.wrong"
-        );
+    for n in 1..=5 {
+        let err = check(&ctx, Purpose::SignIn, IIN, wrong).unwrap_err();
+        assert_eq!(code_error(err), "codes.wrong", "try {n}");
     }
-    // The fifth wrong entry also locks the name (the password lockout counts code failures).
-    let fifth = sign_in(&ctx, IIN, wrong, ORIGIN).unwrap_err();
-    assert!(matches!(fifth, Error::Invalid(_)), "{fifth:?}");
-    later(&ctx, 60 * 60);
-    assert!(
-        sign_in(&ctx, IIN, &code, ORIGIN).is_err(),
-        "the right code no longer works"
+    let err = check(&ctx, Purpose::SignIn, IIN, &code).unwrap_err();
+    assert_eq!(
+        code_error(err),
+        "codes.expired",
+        "after five wrong tries the right code is dead"
     );
+}
+
+#[test]
+fn wrong_codes_at_sign_in_also_count_towards_the_name_lock() {
+    let ctx = desk();
+    request(&ctx, Purpose::SignIn, IIN, DeliveryChannel::Sms, ORIGIN).unwrap();
+    let code = sent_code(&ctx);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        assert!(sign_in(&ctx, IIN, wrong, ORIGIN).is_err());
+    }
+    let locked = sign_in(&ctx, IIN, &code, ORIGIN).unwrap_err();
+    assert!(matches!(locked, Error::Locked { .. }), "{locked:?}");
 }
 
 #[test]
