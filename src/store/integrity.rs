@@ -19,12 +19,11 @@ use super::backup::unknown_tables;
 use super::codec::{Record, decode};
 use super::notices::{Notice, OutboxEntry};
 use super::schema::{
-    self, APPEAL_BY_NUMBER, APPEAL_EVENTS, APPEALS, ATTACHMENT_CHUNKS, ATTACHMENTS, AUDIT,
-    CATEGORIES, CODE_FACTORS, CODES, COUNTERS, CREDENTIALS, DELIVERIES, NOTICES, OUTBOX,
-    PENDING_SIGN_INS, QR_LOGINS, SESSIONS, SETTINGS, SIGN_IN_FAILURES, STAFF_IIN, TOTP,
-    TableVisitor, UNITS, USER_BY_LOGIN, USERS,
+    self, APPEAL_BY_NUMBER, APPEAL_EVENTS, APPEALS, ATTACHMENT_CHUNKS, ATTACHMENTS, CATEGORIES,
+    COUNTERS, CREDENTIALS, NOTICES, OUTBOX, SETTINGS, TableVisitor, UNITS, USER_BY_LOGIN, USERS,
 };
-use super::sessions::Session;
+
+mod sign_in;
 use super::totp::TotpReads;
 use super::users::{Credentials, login_key_for};
 use super::{
@@ -34,7 +33,6 @@ use super::{
 use crate::domain::appeal::{Appeal, AppealId, AttachmentId};
 use crate::domain::institution::{Category, Unit};
 use crate::domain::registration_number::RegistrationNumber;
-use crate::domain::security::{AuditEntry, Failures};
 use crate::domain::user::User;
 
 /// Problems kept in a report; past this the store is beyond a list.
@@ -360,169 +358,6 @@ impl Checker<'_> {
             self.problem(format!("user {id}"), "has no credentials");
         }
         Ok(users)
-    }
-
-    /// Sign-in failures decode; audit entries decode and name accounts that exist.
-    fn security(&mut self, users: &BTreeSet<u64>) -> Result<()> {
-        if let Some(table) = self.open(SIGN_IN_FAILURES)? {
-            for entry in table.iter()? {
-                let (key, value) = entry?;
-                if let Err(e) = decode::<Failures>(value.value()) {
-                    self.problem(
-                        format!("sign-in failures of {}", key.value()),
-                        e.to_string(),
-                    );
-                }
-            }
-        }
-        if let Some(table) = self.open(TOTP)? {
-            for entry in table.iter()? {
-                let (key, value) = entry?;
-                match decode::<super::totp::TotpRecord>(value.value()) {
-                    Ok(_) if !users.contains(&key.value()) => self.problem(
-                        format!("authenticator of user {}", key.value()),
-                        "belongs to a missing user",
-                    ),
-                    Ok(_) => {}
-                    Err(e) => self.problem(
-                        format!("authenticator of user {}", key.value()),
-                        e.to_string(),
-                    ),
-                }
-            }
-        }
-        if let Some(table) = self.open(STAFF_IIN)? {
-            for entry in table.iter()? {
-                let (iin, user) = entry?;
-                if !users.contains(&user.value()) {
-                    self.problem(
-                        format!("ЭЦП IIN {}", iin.value()),
-                        format!("names missing user {}", user.value()),
-                    );
-                }
-            }
-        }
-        if let Some(table) = self.open(CODE_FACTORS)? {
-            for entry in table.iter()? {
-                let (key, value) = entry?;
-                if let Err(e) = decode::<super::totp::CodeFactor>(value.value()) {
-                    self.problem(
-                        format!("code second factor of user {}", key.value()),
-                        e.to_string(),
-                    );
-                }
-            }
-        }
-        if let Some(table) = self.open(QR_LOGINS)? {
-            for entry in table.iter()? {
-                let (_, value) = entry?;
-                if let Err(e) = decode::<super::qr_logins::QrLogin>(value.value()) {
-                    self.problem("QR sign-in".to_owned(), e.to_string());
-                }
-            }
-        }
-        if let Some(table) = self.open(PENDING_SIGN_INS)? {
-            for entry in table.iter()? {
-                let (_, value) = entry?;
-                if let Err(e) = decode::<super::totp::PendingSignIn>(value.value()) {
-                    self.problem("pending sign-in".to_owned(), e.to_string());
-                }
-            }
-        }
-        if let Some(table) = self.open(CODES)? {
-            for entry in table.iter()? {
-                let (key, value) = entry?;
-                if let Err(e) = decode::<super::codes::CodeRecord>(value.value()) {
-                    self.problem(format!("one-time code {}", key.value()), e.to_string());
-                }
-            }
-        }
-        if let Some(table) = self.open(DELIVERIES)? {
-            for entry in table.iter()? {
-                let (key, value) = entry?;
-                if let Err(e) = decode::<super::deliveries::Delivery>(value.value()) {
-                    self.problem(format!("delivery {}", key.value()), e.to_string());
-                }
-            }
-        }
-        if let Some(table) = self.open(AUDIT)? {
-            for entry in table.iter()? {
-                let (key, value) = entry?;
-                match decode::<AuditEntry>(value.value()) {
-                    Ok(audit) => {
-                        if let Some(user) = audit.user.filter(|u| !users.contains(&u.0)) {
-                            self.problem(
-                                format!("audit entry {}", key.value()),
-                                format!("names missing user {}", user.0),
-                            );
-                        }
-                    }
-                    Err(e) => self.problem(format!("audit entry {}", key.value()), e.to_string()),
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn sessions(&mut self, users: &BTreeSet<u64>) -> Result<()> {
-        let Some(table) = self.open(SESSIONS)? else {
-            return Ok(());
-        };
-        for entry in table.iter()? {
-            let (key, value) = entry?;
-            let subject = format!(
-                "session {}…",
-                crate::hex::encode(&key.value()[..4.min(key.value().len())])
-            );
-            match decode::<Session>(value.value()) {
-                Ok(session) if !users.contains(&session.user.0) => {
-                    self.problem(
-                        subject,
-                        format!("belongs to missing user {}", session.user.0),
-                    );
-                }
-                Ok(_) => {}
-                Err(e) => self.problem(subject, e.to_string()),
-            }
-        }
-        Ok(())
-    }
-
-    /// Passkeys decode and belong to accounts that exist; pending challenges decode.
-    fn passkeys(&mut self, users: &BTreeSet<u64>) -> Result<()> {
-        if let Some(table) = self.open(schema::PASSKEYS)? {
-            for entry in table.iter()? {
-                let (key, value) = entry?;
-                let id = key.value();
-                let subject = format!("passkey {}…", crate::hex::encode(&id[..8.min(id.len())]));
-                match decode::<super::passkeys::Passkey>(value.value()) {
-                    Ok(passkey) if !users.contains(&passkey.user.0) => {
-                        self.problem(
-                            subject,
-                            format!("belongs to missing user {}", passkey.user.0),
-                        );
-                    }
-                    Ok(_) => {}
-                    Err(e) => self.problem(subject, e.to_string()),
-                }
-            }
-        }
-        if let Some(table) = self.open(schema::PASSKEY_CHALLENGES)? {
-            for entry in table.iter()? {
-                let (key, value) = entry?;
-                if let Err(e) = decode::<super::passkeys::PasskeyChallenge>(value.value()) {
-                    let id = key.value();
-                    self.problem(
-                        format!(
-                            "passkey challenge {}…",
-                            crate::hex::encode(&id[..4.min(id.len())])
-                        ),
-                        e.to_string(),
-                    );
-                }
-            }
-        }
-        Ok(())
     }
 
     /// Signatures decode, sit under their own appeal and step, and belong to an appeal.
