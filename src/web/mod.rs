@@ -119,6 +119,14 @@ impl Call<'_> {
         }
     }
 
+    /// The client's address and User-Agent, as sessions and the audit trail record them.
+    pub fn client(&self) -> (String, String) {
+        (
+            self.req.peer.ip().to_string(),
+            self.req.header("user-agent").unwrap_or_default().to_owned(),
+        )
+    }
+
     /// The query string as a form.
     pub fn query(&self) -> Form {
         Form::parse(self.req.query.as_bytes())

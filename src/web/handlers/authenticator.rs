@@ -16,13 +16,6 @@ use crate::web::{Call, paths, views};
 /// The cookie holding a pending sign-in's token (five minutes).
 pub const PENDING_COOKIE: &str = "otinish_pending";
 
-fn origin(call: &Call) -> (String, String) {
-    (
-        call.req.peer.ip().to_string(),
-        call.req.header("user-agent").unwrap_or_default().to_owned(),
-    )
-}
-
 fn profile_page(call: &Call, who: &AnyUser, errors: &FieldErrors) -> Result<Response, WebError> {
     let ctx = &call.app.ctx;
     let required = authenticator::must_enrol(ctx, &who.0)?;
@@ -72,7 +65,7 @@ pub fn show(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
 
 /// POST /account/authenticator/confirm
 pub fn confirm(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
-    let (address, device) = origin(call);
+    let (address, device) = call.client();
     let origin = Origin {
         address: &address,
         device: &device,
@@ -92,7 +85,7 @@ pub fn choose_code(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
         "email" if call.app.gateways.smtp.is_some() => DeliveryChannel::Email,
         _ => return Err(WebError::BadRequest),
     };
-    let (address, device) = origin(call);
+    let (address, device) = call.client();
     let origin = Origin {
         address: &address,
         device: &device,
@@ -106,7 +99,7 @@ pub fn choose_code(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
 
 /// POST /account/authenticator/remove
 pub fn remove(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
-    let (address, device) = origin(call);
+    let (address, device) = call.client();
     let origin = Origin {
         address: &address,
         device: &device,
@@ -134,7 +127,7 @@ pub fn complete(call: &Call) -> Result<Response, WebError> {
     let Some(pending) = call.req.cookie(PENDING_COOKIE).map(str::to_owned) else {
         return Ok(Response::see_other(paths::LOGIN));
     };
-    let (address, device) = origin(call);
+    let (address, device) = call.client();
     let origin = Origin {
         address: &address,
         device: &device,

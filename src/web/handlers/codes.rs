@@ -20,13 +20,6 @@ fn channels(call: &Call) -> Channels {
     }
 }
 
-fn origin(call: &Call) -> (String, String) {
-    (
-        call.req.peer.ip().to_string(),
-        call.req.header("user-agent").unwrap_or_default().to_owned(),
-    )
-}
-
 /// GET /login/code and GET /password/forgot
 pub fn ask_form(call: &Call, reset: bool) -> Result<Response, WebError> {
     Ok(ok(views::codes::ask(
@@ -66,7 +59,7 @@ pub fn ask(call: &Call, reset: bool) -> Result<Response, WebError> {
     {
         return Err(WebError::TooMany);
     }
-    let (address, device) = origin(call);
+    let (address, device) = call.client();
     let purpose = if reset {
         Purpose::Reset
     } else {
@@ -103,7 +96,7 @@ pub fn ask(call: &Call, reset: bool) -> Result<Response, WebError> {
 pub fn sign_in(call: &Call) -> Result<Response, WebError> {
     let form = call.form();
     let name = form.get("name").to_owned();
-    let (address, device) = origin(call);
+    let (address, device) = call.client();
     match codes::sign_in(
         &call.app.ctx,
         &name,
@@ -135,7 +128,7 @@ pub fn sign_in(call: &Call) -> Result<Response, WebError> {
 pub fn reset(call: &Call) -> Result<Response, WebError> {
     let form = call.form();
     let name = form.get("name").to_owned();
-    let (address, device) = origin(call);
+    let (address, device) = call.client();
     match codes::reset_password(
         &call.app.ctx,
         &name,

@@ -15,13 +15,6 @@ const QR_COOKIE: &str = "otinish_qr";
 /// How often the waiting page reloads itself (the `Refresh` header: no script needed).
 const REFRESH: &str = "2; url=/login/qr/wait";
 
-fn origin(call: &Call) -> (String, String) {
-    (
-        call.req.peer.ip().to_string(),
-        call.req.header("user-agent").unwrap_or_default().to_owned(),
-    )
-}
-
 fn link(call: &Call, token: &str) -> String {
     let host = call.req.header("host").unwrap_or("localhost");
     format!("https://{host}{}", paths::qr(token))
@@ -35,7 +28,7 @@ fn waiting(call: &Call, token: &str) -> Response {
 
 /// GET /login/qr: a new code for this browser.
 pub fn start(call: &Call) -> Result<Response, WebError> {
-    let (address, device) = origin(call);
+    let (address, device) = call.client();
     let token = qr_login::start(
         &call.app.ctx,
         &call.visitor.csrf,
@@ -60,7 +53,7 @@ pub fn wait(call: &Call) -> Result<Response, WebError> {
     let Some(token) = call.req.cookie(QR_COOKIE).map(str::to_owned) else {
         return Ok(ok(views::qr_login::over(&call.chrome())));
     };
-    let (address, device) = origin(call);
+    let (address, device) = call.client();
     let poll = qr_login::poll(
         &call.app.ctx,
         &token,

@@ -14,13 +14,6 @@ use crate::web::session::{AdminUser, AnyUser};
 use crate::web::views;
 use crate::web::views::security::{AuditPage, SessionRow};
 
-fn origin(call: &Call) -> (String, String) {
-    (
-        call.req.peer.ip().to_string(),
-        call.req.header("user-agent").unwrap_or_default().to_owned(),
-    )
-}
-
 fn local(call: &Call, at: jiff::Timestamp) -> String {
     call.app
         .ctx
@@ -50,7 +43,7 @@ pub fn sessions(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
 
 /// POST /account/sessions/{id}/end
 pub fn end_session(call: &Call, who: &AnyUser, id: &str) -> Result<Response, WebError> {
-    let (address, device) = origin(call);
+    let (address, device) = call.client();
     security::end_session(
         &call.app.ctx,
         &who.0,
@@ -158,7 +151,7 @@ fn audit_page(
 pub fn reset_password(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
     let form = call.form();
     let name = form.get("name").trim().to_owned();
-    let (address, device) = origin(call);
+    let (address, device) = call.client();
     match security::reset_password(
         &call.app.ctx,
         &who.0,
