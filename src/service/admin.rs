@@ -350,11 +350,7 @@ pub fn set_staff_iin(
             .ok_or(Error::NotFound)?;
         tx.put_staff_iin(staff, parsed.as_deref())
             .map_err(|err| match err {
-                crate::store::Error::Duplicate(_) => {
-                    let mut errors = FieldErrors::default();
-                    errors.add("iin", "error.taxid.taken");
-                    Error::Invalid(errors)
-                }
+                crate::store::Error::Duplicate(_) => Error::field("iin", "error.taxid.taken"),
                 other => Error::Store(other),
             })?;
         let detail = match &parsed {

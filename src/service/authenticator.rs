@@ -13,7 +13,6 @@ use super::codes::Purpose;
 use super::security::{self, Origin};
 use super::{Ctx, Error, Result, new_token};
 use crate::crypto::totp::{self, TotpSecret};
-use crate::domain::field::FieldErrors;
 use crate::domain::security::AuditKind;
 use crate::domain::user::{Role, User};
 use crate::store::{
@@ -26,9 +25,7 @@ pub const PENDING_LIFETIME: SignedDuration = SignedDuration::from_mins(5);
 pub const PENDING_ATTEMPTS: u32 = 5;
 
 fn refused(key: &'static str) -> Error {
-    let mut errors = FieldErrors::default();
-    errors.add("code", key);
-    Error::Invalid(errors)
+    Error::field("code", key)
 }
 
 fn unix(at: Timestamp) -> i64 {
@@ -86,9 +83,7 @@ pub fn choose_code(
         DeliveryChannel::Email => user.email.is_some(),
     };
     if !has_address {
-        let mut errors = FieldErrors::default();
-        errors.add("channel", "authenticator.no_address");
-        return Err(Error::Invalid(errors));
+        return Err(Error::field("channel", "authenticator.no_address"));
     }
     let now = ctx.now();
     ctx.store.write(|tx| {
@@ -169,9 +164,7 @@ pub fn confirm(ctx: &Ctx, user: &User, code: &str, origin: Origin<'_>) -> Result
 /// Removes the authenticator after checking the password.
 pub fn remove(ctx: &Ctx, user: &User, password: &str, origin: Origin<'_>) -> Result<()> {
     if !super::auth::password_is(ctx, user, password)? {
-        let mut errors = FieldErrors::default();
-        errors.add("password", "error.password_wrong");
-        return Err(Error::Invalid(errors));
+        return Err(Error::field("password", "error.password_wrong"));
     }
     let now = ctx.now();
     ctx.store.write(|tx| {

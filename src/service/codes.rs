@@ -127,9 +127,7 @@ pub fn request(
         if let Some(previous) = tx.code(&key)?
             && now.duration_since(previous.issued_at) < RESEND_AFTER
         {
-            let mut errors = FieldErrors::default();
-            errors.add("name", "codes.too_soon");
-            return Err(Error::Invalid(errors));
+            return Err(Error::field("name", "codes.too_soon"));
         }
         tx.put_code(
             &key,
@@ -166,9 +164,7 @@ pub fn request(
 }
 
 fn refused(key: &'static str) -> Error {
-    let mut errors = FieldErrors::default();
-    errors.add("code", key);
-    Error::Invalid(errors)
+    Error::field("code", key)
 }
 
 /// Checks a code for `name`; a right code is used up and its account returned. A wrong one

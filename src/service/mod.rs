@@ -72,6 +72,15 @@ pub enum Error {
     Store(#[from] store::Error),
 }
 
+impl Error {
+    /// A refusal of one field, with the message key shown beside it.
+    pub fn field(field: &'static str, key: &'static str) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.add(field, key);
+        Error::Invalid(errors)
+    }
+}
+
 impl From<FieldErrors> for Error {
     fn from(errors: FieldErrors) -> Self {
         Error::Invalid(errors)

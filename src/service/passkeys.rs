@@ -13,7 +13,6 @@ use sha2::{Digest, Sha256};
 use super::security::{self, Origin};
 use super::{Ctx, Error, Result};
 use crate::crypto::webauthn::{self, RelyingParty, WebauthnError, decode_b64url, encode_b64url};
-use crate::domain::field::FieldErrors;
 use crate::domain::security::AuditKind;
 use crate::domain::user::{User, UserId};
 use crate::store::{ChallengePurpose, Passkey, PasskeyChallenge, PasskeyReads, UserReads, WriteTx};
@@ -198,9 +197,7 @@ fn take_challenge(
 }
 
 fn refused(key: &'static str) -> Error {
-    let mut errors = FieldErrors::default();
-    errors.add(FIELD, key);
-    Error::Invalid(errors)
+    Error::field(FIELD, key)
 }
 
 /// What the page posts after `navigator.credentials.create`, base64url as sent.
@@ -225,9 +222,7 @@ pub fn register(
 ) -> Result<()> {
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
-        let mut errors = FieldErrors::default();
-        errors.add("name", "passkeys.error.name");
-        return Err(Error::Invalid(errors));
+        return Err(Error::field("name", "passkeys.error.name"));
     }
     let now = ctx.now();
     let outcome = ctx.store.write(|tx| -> Result<Result<(), &'static str>> {
