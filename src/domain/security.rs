@@ -7,7 +7,6 @@
 //! 5 minutes up to an hour; a successful sign-in forgets the failures.
 
 use jiff::{SignedDuration, Timestamp};
-use serde::{Deserialize, Serialize};
 
 use super::user::UserId;
 
@@ -24,7 +23,7 @@ pub fn backoff(lockouts_before: u32) -> SignedDuration {
 }
 
 /// Wrong passwords for one sign-in name.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Failures {
     /// Failures in the current window.
     pub count: u32,
@@ -65,7 +64,7 @@ impl Failures {
 }
 
 /// What happened, in the security audit trail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuditKind {
     /// Signed in.
     SignIn,
@@ -156,7 +155,7 @@ impl AuditKind {
 }
 
 /// One entry of the security audit trail. Entries are only ever appended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     /// When.
     pub at: Timestamp,

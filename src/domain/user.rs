@@ -98,10 +98,20 @@ impl Roles {
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
+
+    /// The set as its bit byte (Clerk 1, Executor 2, Director 4, Admin 8), the stored form.
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The set of a bit byte; unknown bits are kept, as the stored form always did.
+    pub fn from_bits(bits: u8) -> Self {
+        Self(bits)
+    }
 }
 
 /// How a user signs in and what they are.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Account {
     /// A citizen or organisation filing appeals.
     Applicant {
@@ -120,7 +130,7 @@ pub enum Account {
 }
 
 /// A user as stored (credentials are kept apart).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     /// Number in the store.
     pub id: UserId,

@@ -21,8 +21,8 @@ use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::tax_id::{ApplicantKind, TaxId};
 use crate::domain::user::{Account, Role, User, UserId};
 use crate::store::{
-    AppealReads, AttachmentMeta, AttachmentReads, NewAttachment, NoticeKind, SettingsReads,
-    TermReads, UserReads, WriteTx,
+    AppealReads, AttachmentMeta, AttachmentReads, LoginKey, NewAttachment, NoticeKind,
+    SettingsReads, TermReads, UserReads, WriteTx,
 };
 
 /// An uploaded file as it came from the form.
@@ -577,7 +577,7 @@ pub fn register_on_behalf(
     // Link to the applicant's account when one exists for that IIN/BIN.
     let owner = ctx
         .store
-        .read(|tx| tx.user_id_by_login(&format!("taxid:{}", parsed.applicant.tax_id)))?;
+        .read(|tx| tx.user_id_by_login(&LoginKey::TaxId(parsed.applicant.tax_id.clone())))?;
     register(ctx, &parsed, owner, clerk, ctx.now())
 }
 

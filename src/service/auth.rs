@@ -17,7 +17,7 @@ use crate::domain::lang::Lang;
 use crate::domain::security::AuditKind;
 use crate::domain::tax_id::{ApplicantKind, TaxId};
 use crate::domain::user::{Account, Role, Roles, User, UserId};
-use crate::store::{Credentials, Session, SessionReads, UserReads, login_key_for};
+use crate::store::{Credentials, LoginKey, Session, SessionReads, UserReads};
 
 /// What an applicant types on the registration form.
 #[derive(Debug, Clone, Default)]
@@ -123,7 +123,7 @@ pub fn register_applicant(ctx: &Ctx, form: &RegistrationForm, lang: Lang) -> Res
     let account = Account::Applicant { kind, tax_id };
     if ctx
         .store
-        .read(|tx| tx.user_id_by_login(&login_key_for(&account)))?
+        .read(|tx| tx.user_id_by_login(&LoginKey::of(&account)))?
         .is_some()
     {
         let mut taken = FieldErrors::default();
@@ -200,8 +200,8 @@ fn insert_new_user(
 
 /// Creates a staff account (admin only, or the installer through the CLI).
 pub fn create_staff(ctx: &Ctx, by: Option<&User>, form: &StaffForm) -> Result<UserId> {
-    if by.is_some_and(|admin| !admin.roles().has(Role::Admin)) {
-        return Err(Error::Forbidden);
+    if let Some(admin) = by {
+        super::require_admin(admin)?;
     }
     let mut errors = FieldErrors::default();
     let login = errors.take("login", Login::parse(&form.login));
@@ -275,15 +275,6 @@ pub(super) fn password_is(ctx: &Ctx, user: &User, password: &str) -> Result<bool
     Ok(password_matches(password, &credentials.password_hash))
 }
 
-/// The store key a sign-in name is looked up by: `taxid:…` for an IIN/BIN, else `login:…`.
-pub(super) fn login_key(name: &str) -> String {
-    let name = name.trim();
-    match TaxId::parse(name) {
-        Ok(tax_id) => format!("taxid:{tax_id}"),
-        Err(_) => format!("login:{}", name.to_lowercase()),
-    }
-}
-
 pub(super) fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
@@ -300,7 +291,7 @@ pub fn sign_in(
     device: &str,
 ) -> Result<(String, User)> {
     let name = name.trim();
-    let key = login_key(name);
+    let key = LoginKey::from_sign_in_name(name);
     let origin = Origin { address, device };
     let found = ctx.store.read(|tx| {
         let Some(id) = tx.user_id_by_login(&key)? else {
@@ -369,7 +360,7 @@ pub(crate) fn open_session(
         origin.device.chars().take(120).collect::<String>()
     );
     tx.insert_session(&token_hash(&token), &session)?;
-    tx.clear_sign_in_failures(&login_key(user.sign_in_name()))?;
+    tx.clear_sign_in_failures(&LoginKey::of(&user.account))?;
     security::record(
         tx,
         now,

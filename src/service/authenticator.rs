@@ -296,9 +296,7 @@ fn code_factor_user(ctx: &Ctx, hash: &[u8; 32]) -> Result<Option<User>> {
 
 /// Sets whether staff must use an authenticator (admin only).
 pub fn set_policy(ctx: &Ctx, admin: &User, staff_need_authenticator: bool) -> Result<()> {
-    if !admin.roles().has(Role::Admin) {
-        return Err(Error::Forbidden);
-    }
+    super::require_admin(admin)?;
     ctx.store.write(|tx| {
         tx.put_sign_in_policy(SignInPolicy {
             staff_need_authenticator,

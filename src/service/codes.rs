@@ -16,7 +16,7 @@ use crate::domain::field::{FieldErrors, NewPassword};
 use crate::domain::lang::Lang;
 use crate::domain::security::AuditKind;
 use crate::domain::user::User;
-use crate::store::{CodeReads, CodeRecord, DeliveryChannel, UserReads};
+use crate::store::{CodeReads, CodeRecord, DeliveryChannel, LoginKey, UserReads};
 
 /// How long a code is valid.
 pub const LIFETIME: SignedDuration = SignedDuration::from_mins(5);
@@ -43,7 +43,7 @@ impl Purpose {
             Purpose::Reset => "reset",
             Purpose::SecondFactor => "second-factor",
         };
-        format!("{purpose}:{}", super::auth::login_key(name))
+        format!("{purpose}:{}", LoginKey::from_sign_in_name(name))
     }
 }
 
@@ -100,7 +100,7 @@ pub fn request(
     let key = purpose.key(name);
     let now = ctx.now();
     let user = ctx.store.read(|tx| {
-        let Some(id) = tx.user_id_by_login(&super::auth::login_key(name))? else {
+        let Some(id) = tx.user_id_by_login(&LoginKey::from_sign_in_name(name))? else {
             return Ok::<_, Error>(None);
         };
         Ok(tx.user(id)?.filter(|u| u.active))
@@ -208,7 +208,7 @@ pub(super) fn check(ctx: &Ctx, purpose: Purpose, name: &str, code: &str) -> Resu
 
 /// Signs in with a code: a new session token and the user.
 pub fn sign_in(ctx: &Ctx, name: &str, code: &str, origin: Origin<'_>) -> Result<(String, User)> {
-    let key = super::auth::login_key(name);
+    let key = LoginKey::from_sign_in_name(name);
     security::refuse_if_locked(ctx, &key, (None, name), origin)?;
     match check(ctx, Purpose::SignIn, name, code) {
         Ok(user) => {

@@ -31,11 +31,12 @@ use crate::domain::appeal::{Appeal, AppealId};
 use crate::domain::field::FieldErrors;
 use crate::domain::security::AuditKind;
 use crate::domain::tax_id::ApplicantKind;
-use crate::domain::user::{Account, Role, User};
+use crate::domain::user::{Account, User};
 use crate::store::{
-    AttachmentReads, SettingsReads, SignatureReads, SignedDocument, SignerSummary, StaffIinReads,
-    StoredSignature, UserReads, WriteTx,
+    AttachmentReads, LoginKey, SettingsReads, SignatureReads, SignerSummary, StaffIinReads,
+    UserReads, WriteTx,
 };
+pub use crate::store::{SignedDocument, StoredSignature};
 
 /// How long a sign-in nonce may be used.
 pub const NONCE_LIFETIME: SignedDuration = SignedDuration::from_mins(5);
@@ -182,9 +183,7 @@ pub fn available(ctx: &Ctx) -> bool {
 
 /// The admin re-reads the certificate folders (after adding or removing files).
 pub fn reload(ctx: &Ctx, admin: &User) -> Result<Arc<TrustReport>> {
-    if !admin.roles().has(Role::Admin) {
-        return Err(Error::Forbidden);
-    }
+    super::require_admin(admin)?;
     let dir = trust(ctx).dir.clone();
     let report = Arc::new(TrustReport::load(&dir));
     *ctx.ecp
@@ -405,7 +404,10 @@ fn try_sign_in(
     }
     let mut found = None;
     for id in &ids {
-        let key = format!("taxid:{id}");
+        // Only a certificate field that is exactly an IIN/BIN can be an applicant's key.
+        let Some(key) = LoginKey::exact_tax_id(id) else {
+            continue;
+        };
         if let Some(user) = ctx.store.read(|tx| {
             let Some(uid) = tx.user_id_by_login(&key)? else {
                 return Ok::<_, Error>(None);

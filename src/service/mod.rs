@@ -70,6 +70,17 @@ pub enum Error {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] store::Error),
+    /// Something else a use case needs failed: the system's random source, the QR encoder,
+    /// the backup folder. `what` names it; the error it gave is kept as the source. (Worded
+    /// `database: …` as these failures always were, so logs and alerts read the same.)
+    #[error("database: {what}: {source}")]
+    Facility {
+        /// What failed, e.g. `backup folder /var/backups/otinish`.
+        what: String,
+        /// How it failed.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl Error {
@@ -95,6 +106,17 @@ impl From<Refusal> for Error {
 
 /// Result of a use case.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The one check that `user` may run the installation (the web router checks the same with
+/// `web::session::require_admin` before an admin handler is called; use cases check again,
+/// since the CLI and other callers reach them without the router).
+pub(crate) fn require_admin(user: &crate::domain::user::User) -> Result<()> {
+    if user.roles().has(crate::domain::user::Role::Admin) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
 
 /// The institution's rules that use cases need from configuration.
 #[derive(Debug, Clone)]

@@ -7,7 +7,8 @@ use jiff::Timestamp;
 use super::{Ctx, Error, Result, new_token};
 use crate::domain::security::{AuditEntry, AuditKind, Failures};
 use crate::domain::user::{Role, User, UserId};
-use crate::store::{AuditFilter, Credentials, SecurityReads, SessionReads, UserReads, WriteTx};
+pub use crate::store::AuditFilter;
+use crate::store::{Credentials, LoginKey, SecurityReads, SessionReads, UserReads, WriteTx};
 
 /// Where a request came from, for the audit trail.
 #[derive(Debug, Clone, Copy)]
@@ -46,7 +47,7 @@ pub(super) fn record(
 /// audited.
 pub(super) fn refuse_if_locked(
     ctx: &Ctx,
-    key: &str,
+    key: &LoginKey,
     who: (Option<UserId>, &str),
     origin: Origin<'_>,
 ) -> Result<()> {
@@ -72,7 +73,7 @@ pub(super) fn refuse_if_locked(
 /// name, else `BadCredentials`.
 pub(super) fn count_failure(
     ctx: &Ctx,
-    key: &str,
+    key: &LoginKey,
     who: (Option<UserId>, &str),
     origin: Origin<'_>,
 ) -> Error {
@@ -231,7 +232,7 @@ pub(super) fn replace_password(
     stored.must_change_password = how.must_change;
     tx.update_user(&stored)?;
     end_other_sessions(tx, user, how.keep)?;
-    tx.clear_sign_in_failures(&super::auth::login_key(stored.sign_in_name()))?;
+    tx.clear_sign_in_failures(&LoginKey::of(&stored.account))?;
     record(
         tx,
         now,
@@ -246,10 +247,8 @@ pub(super) fn replace_password(
 /// login): every session of that account ends and the owner must choose a new password at the
 /// next sign-in. Returns the one-time password, to hand over in person.
 pub fn reset_password(ctx: &Ctx, admin: &User, name: &str, origin: Origin<'_>) -> Result<String> {
-    if !admin.roles().has(Role::Admin) {
-        return Err(Error::Forbidden);
-    }
-    let key = super::auth::login_key(name);
+    super::require_admin(admin)?;
+    let key = LoginKey::from_sign_in_name(name);
     let password = new_token()[..16].to_owned();
     let password_hash = super::auth::hash_password(&password)?;
     let now = ctx.now();
@@ -283,9 +282,7 @@ pub fn audit(
     filter: &AuditFilter,
     limit: usize,
 ) -> Result<Vec<(u64, AuditEntry)>> {
-    if !admin.roles().has(Role::Admin) {
-        return Err(Error::Forbidden);
-    }
+    super::require_admin(admin)?;
     Ok(ctx.store.read(|tx| tx.audit_entries(filter, limit))?)
 }
 

@@ -19,6 +19,7 @@ mod migrate;
 mod notices;
 mod passkeys;
 mod qr_logins;
+pub mod records;
 mod registry;
 mod report;
 mod routing;
@@ -60,7 +61,7 @@ pub use signatures::{SignatureReads, SignedDocument, SignerSummary, StoredSignat
 pub use staff_iin::StaffIinReads;
 pub use terms::{PolicyReads, TermReads};
 pub use totp::{CodeFactor, PendingSignIn, SignInPolicy, TotpReads, TotpRecord};
-pub use users::{Credentials, UserReads, login_key_for};
+pub use users::{Credentials, LoginKey, UserReads};
 
 /// What can go wrong in the store. Callers act on `NewerSchema` (refuse to start) and treat
 /// the rest as an internal error with a log line.
@@ -355,6 +356,16 @@ fn decode_guard<T: codec::Record>(
     guard: Option<redb::AccessGuard<'_, &[u8]>>,
 ) -> Result<Option<T>> {
     guard.map(|g| codec::decode(g.value())).transpose()
+}
+
+/// Like [`decode_guard`], for a domain value stored as its frozen record.
+fn decode_guard_as<T: records::Freeze>(
+    guard: Option<redb::AccessGuard<'_, &[u8]>>,
+) -> Result<Option<T>>
+where
+    T::Record: codec::Record,
+{
+    guard.map(|g| codec::decode_as(g.value())).transpose()
 }
 
 #[cfg(test)]

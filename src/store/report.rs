@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use super::access::Access;
 use super::registry::day_key;
 use super::schema::{APPEALS, IDX_REGISTERED};
-use super::{Result, Tx, WriteTx, decode_guard};
+use super::{Result, Tx, WriteTx};
 use crate::domain::appeal::Appeal;
 
 /// The day a `yyyymmdd` key stands for.
@@ -48,7 +48,7 @@ pub trait PeriodReads: Tx {
         };
         for entry in index.range((day_key(from), 0)..=(day_key(to), u64::MAX))? {
             let id = entry?.0.value().1;
-            if let Some(appeal) = decode_guard::<Appeal>(appeals.get(id)?)? {
+            if let Some(appeal) = super::decode_guard_as::<Appeal>(appeals.get(id)?)? {
                 visit(appeal)?;
             }
         }
@@ -73,7 +73,7 @@ pub(super) fn index_registration_days(tx: &mut WriteTx) -> Result<()> {
     if let Some(appeals) = tx.view(APPEALS)? {
         for entry in appeals.range::<u64>(..)? {
             let (key, value) = entry?;
-            let appeal: Appeal = super::codec::decode(value.value())?;
+            let appeal: Appeal = super::codec::decode_as(value.value())?;
             ids.push((day_key(appeal.registered_on), key.value()));
         }
     }

@@ -43,6 +43,7 @@ impl From<service::Error> for WebError {
             service::Error::Refused(r) => WebError::Refused(r),
             service::Error::Store(crate::store::Error::Unwritable(e)) => WebError::Unwritable(e),
             service::Error::Store(e) => WebError::Internal(e.to_string()),
+            e @ service::Error::Facility { .. } => WebError::Internal(e.to_string()),
         }
     }
 }

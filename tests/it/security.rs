@@ -440,7 +440,9 @@ fn staff_required_to_use_an_authenticator_enrol_then_sign_in_with_its_code() {
             .store
             .read(|tx| {
                 use otinish::store::{TotpReads, UserReads};
-                let id = tx.user_id_by_login("login:clerk")?.unwrap();
+                let id = tx
+                    .user_id_by_login(&otinish::store::LoginKey::staff("clerk"))?
+                    .unwrap();
                 tx.totp(id)
             })
             .unwrap()
@@ -527,7 +529,7 @@ fn the_admin_changes_roles_and_switches_an_account_off_and_the_audit_says_so() {
     let id_of = |login: &str| {
         app.ctx
             .store
-            .read(|tx| tx.user_id_by_login(&format!("login:{login}")))
+            .read(|tx| tx.user_id_by_login(&otinish::store::LoginKey::staff(login)))
             .unwrap()
             .unwrap()
             .0

@@ -22,7 +22,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(SIGN_IN_FAILURES)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                if let Err(e) = decode::<Failures>(value.value()) {
+                if let Err(e) = crate::store::codec::decode_as::<Failures>(value.value()) {
                     self.problem(
                         format!("sign-in failures of {}", key.value()),
                         e.to_string(),
@@ -103,7 +103,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(AUDIT)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                match decode::<AuditEntry>(value.value()) {
+                match crate::store::codec::decode_as::<AuditEntry>(value.value()) {
                     Ok(audit) => {
                         if let Some(user) = audit.user.filter(|u| !users.contains(&u.0)) {
                             self.problem(

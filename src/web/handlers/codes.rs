@@ -4,9 +4,9 @@
 use super::{ok, unprocessable};
 use crate::domain::field::FieldErrors;
 use crate::service::codes::{self, Purpose};
+use crate::service::deliveries::{DeliveryChannel, DeliveryStatus};
 use crate::service::security::Origin;
 use crate::service::{self, deliveries};
-use crate::store::{DeliveryChannel, DeliveryStatus};
 use crate::web::error::WebError;
 use crate::web::response::Response;
 use crate::web::session::{self, AdminUser};

@@ -6,9 +6,8 @@ use std::time::Instant;
 use base64::Engine as _;
 
 use super::ok;
-use crate::service::ecp::{self, EcpError, TrustReport};
+use crate::service::ecp::{self, EcpError, SignedDocument, StoredSignature, TrustReport};
 use crate::service::security::Origin;
-use crate::store::{SignedDocument, StoredSignature};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::paths;
