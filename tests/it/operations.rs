@@ -725,7 +725,7 @@ fn the_v5_fixture_exports_as_the_commit_that_wrote_it_did() {
 #[test]
 fn every_appeal_record_of_the_v5_fixture_encodes_back_to_its_bytes() {
     use otinish::domain::appeal::{Appeal, Event};
-    use otinish::store::codec::{decode, decode_as, encode, encode_as, thaw};
+    use otinish::store::codec::{decode, decode_as, encode, encode_as, thaw_part};
     use otinish::store::records::Freeze;
     use otinish::store::records::event::StoredEventV2;
     use otinish::store::schema::APPEALS;
@@ -755,7 +755,7 @@ fn every_appeal_record_of_the_v5_fixture_encodes_back_to_its_bytes() {
         let (key, value) = entry.unwrap();
         let bytes = value.value().to_vec();
         let stored: StoredEventV2 = decode(&bytes).unwrap();
-        let event: Event = thaw(stored.event).unwrap();
+        let event: Event = thaw_part(stored.event, "appeal event").unwrap();
         let again = StoredEventV2 {
             prev_hash: stored.prev_hash,
             event: event.freeze(),
