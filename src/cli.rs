@@ -291,6 +291,8 @@ pub enum RoleArg {
     Director,
     /// Runs the installation.
     Admin,
+    /// A deputy head or the head of the apparatus: may extend deadlines (art. 76 ч.3).
+    Deputy,
 }
 
 #[cfg(test)]

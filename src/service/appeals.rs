@@ -16,7 +16,7 @@ use crate::domain::deadline::{due_date, registration_date};
 use crate::domain::field::{Email, FieldErrors, FullName, Phone, optional_text, required_text};
 use crate::domain::file_type::{FileType, clean_file_name};
 use crate::domain::kind::{AppealKind, Channel, Status};
-use crate::domain::lifecycle::{Command, decide};
+use crate::domain::lifecycle::{Command, complaint_deadline, complaint_is_late, decide};
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::tax_id::{ApplicantKind, TaxId};
 use crate::domain::user::{Account, Role, User, UserId};
@@ -500,12 +500,16 @@ fn parse_own(ctx: &Ctx, applicant: &User, form: &AppealForm, uploads: &[Upload])
 }
 
 /// The applicant complains about the answer to one of their appeals (art. 91-92): a linked
-/// complaint appeal, registered in the same transaction that records the link.
+/// complaint appeal, registered in the same transaction that records the link. It gets the
+/// complaint term, and the signer of the contested answer may not handle it (art. 97 ч.2).
+/// After the window (3 or 6 months from when the answer reached the applicant) it is still
+/// registered (art. 92 ч.3, art. 64 ч.1) and marked late with `late_reason`.
 pub fn file_complaint(
     ctx: &Ctx,
     applicant: &User,
     contested: AppealId,
     form: &AppealForm,
+    late_reason: &str,
     uploads: &[Upload],
 ) -> Result<Appeal> {
     let mut form = form.clone();
@@ -539,7 +543,7 @@ pub fn file_complaint(
                 signer,
             }),
         };
-        // Check the window before registering anything.
+        // Check the link before registering anything.
         let probe = Command::LinkComplaint {
             complaint: AppealId(0),
             number: original.number,
@@ -550,12 +554,24 @@ pub fn file_complaint(
             &actor(applicant),
             super::moment(ctx, &calendar),
         )?;
-        let complaint = register_in(ctx, tx, &parsed, &intake)?;
+        let learned_on = Appeal::answer_received_on(&tx.events(original.id)?);
+        let late = complaint_is_late(&original, learned_on, ctx.today());
+        let mut complaint = register_in(ctx, tx, &parsed, &intake)?;
         let link = Command::LinkComplaint {
             complaint: complaint.id,
             number: complaint.number,
         };
         super::lifecycle::apply_in(ctx, tx, &original, link, applicant, &[])?;
+        if late && let Some(window_ended) = complaint_deadline(&original, learned_on) {
+            complaint = super::lifecycle::mark_filed_late(
+                ctx,
+                tx,
+                &complaint,
+                window_ended,
+                late_reason,
+                applicant,
+            )?;
+        }
         Ok(complaint)
     })
 }
@@ -599,8 +615,35 @@ pub(super) fn can_see(viewer: &User, appeal: &Appeal) -> bool {
     }
 }
 
-/// One appeal with its history; "not found" for anyone who may not see it.
+/// One appeal with its history; "not found" for anyone who may not see it. The owner's first
+/// look at an answered appeal is recorded as the day the answer reached them (art. 92 ч.1).
 pub fn view(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<AppealView> {
+    let view = read_view(ctx, viewer, id)?;
+    let answered = view
+        .appeal
+        .answer
+        .as_ref()
+        .is_some_and(|a| a.signed.is_some());
+    if answered
+        && view.appeal.owner == Some(viewer.id)
+        && viewer.is_applicant()
+        && Appeal::answer_received_on(&view.events).is_none()
+        && super::lifecycle::record_answer_received(ctx, viewer, id)?
+    {
+        return read_view(ctx, viewer, id);
+    }
+    Ok(view)
+}
+
+/// The complaint window of an answered appeal as its history stands: the last day in time,
+/// and whether a complaint filed today is late (art. 92).
+pub fn complaint_window(ctx: &Ctx, view: &AppealView) -> Option<(jiff::civil::Date, bool)> {
+    let learned_on = Appeal::answer_received_on(&view.events);
+    let last_day = complaint_deadline(&view.appeal, learned_on)?;
+    Some((last_day, ctx.today() > last_day))
+}
+
+fn read_view(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<AppealView> {
     ctx.store.read(|tx| {
         let appeal = tx
             .appeal(id)?

@@ -48,9 +48,12 @@ fn render(
     let a = &view.appeal;
     let lang = call.visitor.lang;
     let available = lifecycle::available(ctx, viewer, a);
+    // The signer of a contested answer is not offered (art. 97 ч.2).
+    let signer = a.links.contested.as_ref().and_then(|c| c.signer);
     let executors = if available.contains(&"route") {
         lifecycle::assignable(ctx)?
             .iter()
+            .filter(|u| Some(u.id) != signer)
             .map(|u| (u.id.0.to_string(), u.full_name.as_str().to_owned()))
             .collect()
     } else {
@@ -95,8 +98,44 @@ fn render(
             staff: !viewer.is_applicant(),
             panel,
             signatures,
+            procedure: procedure_facts(call, viewer, &view),
         },
     ))
+}
+
+/// The card's procedural notes: contested answer, late filing, 3-working-day windows.
+fn procedure_facts(
+    call: &Call,
+    viewer: &User,
+    view: &appeals::AppealView,
+) -> views::procedure::ProcedureFacts {
+    let ctx = &call.app.ctx;
+    let a = &view.appeal;
+    let contested = a.links.contested.as_ref().and_then(|c| {
+        super::applicant::contested_answer(call, viewer, c.appeal)
+            .ok()
+            .map(|mut answer| {
+                answer.window = None;
+                answer
+            })
+    });
+    let today = ctx.today();
+    let late_letters = a
+        .forwardings
+        .iter()
+        .map(|f| &f.letter)
+        .chain(&a.sent_up)
+        .filter(|l| lifecycle::sent_late(ctx, a, l))
+        .map(|l| l.number.clone())
+        .collect();
+    views::procedure::ProcedureFacts {
+        contested,
+        filed_late: Appeal::filed_late(&view.events).map(|(day, why)| (day, why.to_owned())),
+        pass_up_by: lifecycle::pass_up_due(ctx, a)
+            .filter(|_| !viewer.is_applicant())
+            .map(|day| (day, today > day)),
+        late_letters,
+    }
 }
 
 /// GET /appeals/{id}
@@ -205,7 +244,15 @@ pub fn file_complaint(
     id: AppealId,
 ) -> Result<Response, WebError> {
     let (form, uploads) = call.multipart()?;
-    match appeals::file_complaint(&call.app.ctx, &who.0, id, &appeal_form(&form), &uploads) {
+    let filed = appeals::file_complaint(
+        &call.app.ctx,
+        &who.0,
+        id,
+        &appeal_form(&form),
+        form.get("late_reason"),
+        &uploads,
+    );
+    match filed {
         Ok(complaint) => Ok(Response::see_other(&format!(
             "{}?new=1",
             paths::receipt(complaint.id)

@@ -58,6 +58,10 @@ pub(super) fn appeal_form_page(
         FormMode::Complaint(id) => (paths::complaint(id), "complaint.title"),
     };
     let on_behalf = matches!(mode, FormMode::OnBehalf);
+    let contested = match (mode, call.visitor.user()) {
+        (FormMode::Complaint(id), Some(user)) => Some(contested_answer(call, user, id)?),
+        _ => None,
+    };
     let (units, categories) = admin::units_and_categories(&call.app.ctx)?;
     let (units, categories) = options(&units, &categories, call.visitor.lang);
     let rules = &call.app.ctx.rules;
@@ -75,8 +79,28 @@ pub(super) fn appeal_form_page(
             max_mib: rules.max_attachment_bytes / (1024 * 1024),
             sign_and_send: matches!(mode, FormMode::Own)
                 && crate::service::ecp::available(&call.app.ctx),
+            contested,
         },
     ))
+}
+
+/// The answer a complaint contests, with its window, as `viewer` may see it.
+pub(super) fn contested_answer(
+    call: &Call,
+    viewer: &crate::domain::user::User,
+    id: crate::domain::appeal::AppealId,
+) -> Result<views::procedure::ContestedAnswer, WebError> {
+    let view = appeals::view(&call.app.ctx, viewer, id)?;
+    let answer = view.appeal.answer.as_ref();
+    Ok(views::procedure::ContestedAnswer {
+        appeal: view.appeal.id,
+        number: view.appeal.number,
+        signed: answer
+            .and_then(|a| a.signed.as_ref())
+            .map(|s| (s.at, s.by.name.clone())),
+        excerpt: answer.map_or_else(String::new, |a| views::procedure::excerpt(&a.text, 300)),
+        window: appeals::complaint_window(&call.app.ctx, &view),
+    })
 }
 
 /// The service's form from the posted one.

@@ -58,6 +58,11 @@ pub fn list(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
             me: who.0.id.0,
             counts,
             soon_until: add_working_days(today, 3, &ctx.calendar()),
+            pass_up: page
+                .appeals
+                .iter()
+                .filter_map(|a| crate::service::lifecycle::pass_up_due(ctx, a).map(|d| (a.id, d)))
+                .collect(),
         },
     )))
 }

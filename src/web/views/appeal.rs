@@ -29,6 +29,8 @@ pub struct AppealPage<'a> {
     pub panel: ActionPanel<'a>,
     /// Electronic signatures kept with the appeal's steps.
     pub signatures: Vec<super::ecp::SignatureLine>,
+    /// Contested answer, late filing, 3-working-day windows (АППК arts. 65, 91-92).
+    pub procedure: super::procedure::ProcedureFacts,
 }
 
 fn files(c: &Chrome, list: &[AttachmentRef]) -> Markup {
@@ -78,6 +80,7 @@ fn detail(c: &Chrome, change: &Change) -> Markup {
             Change::Rated(r) => { ": " (c.t(r.score.label_key())) }
             Change::NoteAdded { text } => { ": " (text) }
             Change::DeadlineRecomputed { due, .. } => { ": " (date(*due)) }
+            Change::FiledLate { reason, .. } => @if !reason.is_empty() { ": " (reason) },
             _ => {}
         }
     }
@@ -166,6 +169,7 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
                 @if a.due_provisional && p.staff { " " span.tag.provisional { (c.t("appeal.provisional")) } }
             }
             (links(c, a))
+            (super::procedure::card_notes(c, &p.procedure))
             dl.facts {
                 dt { (c.t("appeal.kind")) } dd { (c.t(a.kind.label_key())) }
                 dt { (c.t("appeal.registered_on")) } dd { (date(a.registered_on)) }

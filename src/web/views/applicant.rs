@@ -107,6 +107,8 @@ pub struct AppealFormPage<'a> {
     pub max_mib: usize,
     /// Offer "Sign and send" with ЭЦП (the applicant's own appeal, ЭЦП set up).
     pub sign_and_send: bool,
+    /// A complaint's form: the answer it contests (the type is then fixed).
+    pub contested: Option<super::procedure::ContestedAnswer>,
 }
 
 /// The appeal form.
@@ -116,27 +118,26 @@ pub fn appeal_form(c: &Chrome, p: &AppealFormPage) -> Markup {
         .iter()
         .map(|k| (k.code().to_owned(), c.t(k.label_key()).to_owned()))
         .collect();
-    let action = if p.on_behalf {
-        paths::REGISTRY_NEW
-    } else {
-        paths::NEW_APPEAL
-    };
-    let title = c.t(if p.on_behalf {
-        "form.title_on_behalf"
-    } else {
-        "form.title"
-    });
+    let title = c.t(p.title);
     page(
         c,
         title,
         html! {
             h1 { (title) }
             (error_summary(c, p.errors))
-            form.stack method="post" action=(action) enctype="multipart/form-data" novalidate {
+            form.stack method="post" action=(p.action) enctype="multipart/form-data" novalidate {
                 (csrf(c))
+                @if let Some(contested) = &p.contested {
+                    (super::procedure::complaint_intro(c, contested, p.errors, v.get("late_reason")))
+                }
                 fieldset {
                     legend { (c.t("form.appeal")) }
-                    (select(c, p.errors, "kind", "appeal.kind", &kinds, v.get("kind"), true))
+                    @if p.contested.is_some() {
+                        p { (c.t("appeal.kind")) ": " strong { (c.t(AppealKind::Complaint.label_key())) } }
+                        input type="hidden" name="kind" value=(AppealKind::Complaint.code());
+                    } @else {
+                        (select(c, p.errors, "kind", "appeal.kind", &kinds, v.get("kind"), true))
+                    }
                     (select(c, p.errors, "unit", "appeal.unit", &p.units, v.get("unit"), true))
                     (select(c, p.errors, "category", "appeal.category", &p.categories, v.get("category"), true))
                     (input(c, p.errors, Input::text("subject", "appeal.subject", v.get("subject"))))

@@ -32,6 +32,8 @@ pub struct RegistryPage<'a> {
     pub me: u64,
     /// Work-queue counts.
     pub counts: QueueCounts,
+    /// Complaints not yet passed up: the day each must go to the higher body (art. 91 ч.4).
+    pub pass_up: Vec<(AppealId, Date)>,
 }
 
 /// The work queues as links with their counts (e-Otinish's registries, domain.md §4.5).
@@ -180,6 +182,7 @@ pub fn registry(c: &Chrome, p: &RegistryPage) -> Markup {
                                         (date(a.due))
                                         @if overdue { " " span.tag.overdue { (c.t("appeal.overdue")) } }
                                         @if soon { " " span.tag.soon { (c.t("registry.soon_tag")) } }
+                                        @if let Some((_, day)) = p.pass_up.iter().find(|(id, _)| *id == a.id) { (super::procedure::pass_up_cell(c, *day, p.today)) }
                                     }
                                 }
                             }
