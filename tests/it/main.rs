@@ -13,6 +13,7 @@ mod binary;
 mod browser;
 mod calendar;
 mod codes;
+mod complaints;
 mod deploy;
 mod ecp;
 mod faults;

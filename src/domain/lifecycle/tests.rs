@@ -738,7 +738,9 @@ proptest! {
 
 // ---- АППК windows (issue 11) ---------------------------------------------------------------
 
-const ZONE5: fn() -> TimeZone = || TimeZone::fixed(jiff::tz::offset(5));
+fn zone5() -> TimeZone {
+    TimeZone::fixed(jiff::tz::offset(5))
+}
 
 fn letter_on(day: Date) -> Letter {
     Letter {
@@ -759,7 +761,7 @@ fn received_on_saturday(kind: AppealKind) -> Appeal {
 #[test]
 fn forwarding_counts_three_working_days_from_receipt_not_registration() {
     let a = received_on_saturday(AppealKind::Application);
-    let zone = ZONE5();
+    let zone = zone5();
     let calendar = Calendar::builtin();
     assert_eq!(received_on(&a, &zone), date(2026, 2, 28));
     // From Saturday: Mon 2, Tue 3, Wed 4 (from Monday's registration it would be Thu 5).
@@ -810,7 +812,7 @@ fn self_remedy_window_counts_from_receipt() {
 
 #[test]
 fn a_complaint_is_due_to_the_higher_body_three_working_days_from_receipt() {
-    let zone = ZONE5();
+    let zone = zone5();
     let calendar = Calendar::builtin();
     let mut complaint = received_on_saturday(AppealKind::Complaint);
     assert_eq!(
