@@ -119,7 +119,7 @@ fn issue_14_only_the_clerk_director_and_assigned_executors_see_personal_data_and
     for shown in [IIN, EMAIL, phone.as_str()] {
         assert!(page.body.contains(shown), "the executor sees `{shown}`");
     }
-    assert_eq!(page.links("/files/"), [file.clone()]);
+    assert_eq!(page.links("/files/"), std::slice::from_ref(&file));
     assert_eq!(assigned.download(&file).0, 200);
     let page = clerk.get(&appeal);
     assert!(page.body.contains(IIN) && page.body.contains(EMAIL));

@@ -651,7 +651,7 @@ fn issue_14_the_language_switch_refuses_a_next_that_is_too_long_or_not_local() {
         "\\\\x",
     ] {
         let page = b.post("/lang", &[("lang", "en"), ("next", next)]);
-        assert_eq!(page.status, 400, "next = {:.40}", next);
+        assert_eq!(page.status, 400, "next = {next:.40}");
         assert!(page.location.is_none());
         assert!(page.headers.iter().all(|(_, v)| v.len() < 4096));
     }

@@ -113,6 +113,7 @@ impl TestApp {
     /// What a restart of the appliance does, in-process: the server stops, the store closes,
     /// and a new server starts on the same data directory (default configuration, the clock
     /// where it was). Nothing kept in memory survives.
+    #[allow(clippy::used_underscore_binding)] // `_dir` is only kept alive, but moves on here
     pub fn restart(mut self) -> Self {
         if let Some(handle) = self.handle.take() {
             handle.shutdown();
