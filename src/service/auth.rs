@@ -289,7 +289,8 @@ pub(super) fn token_hash(token: &str) -> [u8; 32] {
 }
 
 /// Checks a sign-in name (IIN/BIN or staff login) and password; returns a new session token.
-/// A name with [`FAILURES_BEFORE_LOCK`](crate::domain::security::FAILURES_BEFORE_LOCK) recent
+/// An address with too many recent failures is refused first, checking nothing
+/// ([`security::limit`]). A name with [`FAILURES_BEFORE_LOCK`](crate::domain::security::FAILURES_BEFORE_LOCK) recent
 /// failures is refused without checking the password until its back-off ends; every success
 /// and failure is audited.
 pub fn sign_in(
@@ -302,6 +303,7 @@ pub fn sign_in(
     let name = name.trim();
     let key = login_key(name);
     let origin = Origin { address, device };
+    security::refuse_if_throttled(ctx, origin)?;
     let found = ctx.store.read(|tx| {
         let Some(id) = tx.user_id_by_login(&key)? else {
             return Ok::<_, Error>(None);

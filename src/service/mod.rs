@@ -61,6 +61,13 @@ pub enum Error {
         /// When attempts are accepted again.
         until: Timestamp,
     },
+    /// Too many failed sign-ins from this client address: refused until then, by every way
+    /// in, without checking anything.
+    #[error("too many failed sign-ins from this address until {until}")]
+    Throttled {
+        /// When attempts from the address are accepted again.
+        until: Timestamp,
+    },
     /// Form input refused, field by field.
     #[error("invalid input: {0:?}")]
     Invalid(FieldErrors),
@@ -153,6 +160,8 @@ pub struct Ctx {
     pub catalog: std::sync::Arc<crate::i18n::Catalog>,
     /// Electronic signatures: the NCA certificates trusted, and the sign-in nonces handed out.
     pub ecp: std::sync::Arc<ecp::EcpState>,
+    /// Recent failed sign-ins per client address (rebuilt from the audit trail here).
+    pub sign_in_limit: std::sync::Arc<security::limit::AddressLimit>,
 }
 
 impl Ctx {
@@ -163,12 +172,15 @@ impl Ctx {
             crate::i18n::Catalog::default()
         });
         let ecp = std::sync::Arc::new(ecp::EcpState::load(&rules.nca_dir));
+        let sign_in_limit =
+            std::sync::Arc::new(security::limit::AddressLimit::rebuild(&store, clock.now()));
         Self {
             store,
             clock,
             rules,
             catalog: std::sync::Arc::new(catalog),
             ecp,
+            sign_in_limit,
         }
     }
 

@@ -166,7 +166,8 @@ pub fn listing(ctx: &Ctx, staff: &User, query: &RegistryQuery) -> Result<Listing
         let mut rows = Vec::new();
         let mut truncated = false;
         loop {
-            let page = tx.registry(&filter)?;
+            let mut page = tx.registry(&filter)?;
+            registry::withhold_for(staff, &filter, &mut page.appeals);
             for appeal in &page.appeals {
                 let history_end = if Facts::needs_history(appeal) {
                     finished_on(&tx.events(appeal.id)?, &ctx.rules.time_zone)

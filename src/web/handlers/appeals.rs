@@ -6,7 +6,8 @@ use super::{ok, unprocessable};
 use crate::domain::appeal::{Appeal, AppealId, AttachmentId};
 use crate::domain::field::FieldErrors;
 use crate::domain::user::User;
-use crate::service::appeals::{self, AppealForm};
+use crate::service::appeals::{self, AppealForm, Reading};
+use crate::service::security::Origin;
 use crate::service::{self, admin, lifecycle, notices};
 use crate::web::Call;
 use crate::web::error::WebError;
@@ -44,7 +45,12 @@ fn render(
     refused: Option<(&str, &Form, &FieldErrors)>,
 ) -> Result<maud::Markup, WebError> {
     let ctx = &call.app.ctx;
-    let view = appeals::view(ctx, viewer, id)?;
+    let (address, device) = call.client();
+    let origin = Origin {
+        address: &address,
+        device: &device,
+    };
+    let view = appeals::view(ctx, viewer, id, Reading::Page, origin)?;
     let a = &view.appeal;
     let lang = call.visitor.lang;
     let available = lifecycle::available(ctx, viewer, a);
@@ -66,7 +72,7 @@ fn render(
         None
     };
     let signatures =
-        super::ecp::signature_lines(call, &crate::service::ecp::signatures(ctx, a.id)?);
+        super::ecp::signature_lines(call, &crate::service::ecp::signatures_seen(ctx, &view)?);
     let empty = Form::default();
     let no_errors = FieldErrors::default();
     let (values, errors, refused_action) = match refused {
@@ -93,6 +99,7 @@ fn render(
         &AppealPage {
             appeal: a,
             events: &view.events,
+            personal: &view.personal,
             names: names(call, a)?,
             today: ctx.today(),
             staff: !viewer.is_applicant(),
@@ -145,12 +152,18 @@ pub fn show(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebErr
 
 /// GET /appeals/{id}/receipt
 pub fn receipt(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebError> {
-    let view = appeals::view(&call.app.ctx, &who.0, id)?;
+    let (address, device) = call.client();
+    let origin = Origin {
+        address: &address,
+        device: &device,
+    };
+    let view = appeals::view(&call.app.ctx, &who.0, id, Reading::Receipt, origin)?;
     let institution = admin::institution(&call.app.ctx)?;
     let fresh = call.query().get("new") == "1";
     Ok(ok(views::applicant::receipt(
         &call.chrome(),
         &view.appeal,
+        &view.personal,
         &institution,
         &names(call, &view.appeal)?,
         fresh,
@@ -159,7 +172,12 @@ pub fn receipt(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, Web
 
 /// GET /files/{id}
 pub fn download(call: &Call, who: &AnyUser, id: AttachmentId) -> Result<Response, WebError> {
-    let (meta, bytes) = appeals::attachment(&call.app.ctx, &who.0, id)?;
+    let (address, device) = call.client();
+    let origin = Origin {
+        address: &address,
+        device: &device,
+    };
+    let (meta, bytes) = appeals::attachment(&call.app.ctx, &who.0, id, origin)?;
     let ascii: String = meta
         .name
         .chars()
@@ -204,7 +222,12 @@ pub fn complaint_form(
     who: &ApplicantUser,
     id: AppealId,
 ) -> Result<Response, WebError> {
-    let view = appeals::view(&call.app.ctx, &who.0, id)?;
+    let (address, device) = call.client();
+    let origin = Origin {
+        address: &address,
+        device: &device,
+    };
+    let view = appeals::view(&call.app.ctx, &who.0, id, Reading::Page, origin)?;
     if !lifecycle::may_complain(&call.app.ctx, &who.0, &view.appeal) {
         return Err(WebError::Refused(
             crate::domain::lifecycle::Refusal::TooLate,

@@ -90,7 +90,12 @@ pub(super) fn contested_answer(
     viewer: &crate::domain::user::User,
     id: crate::domain::appeal::AppealId,
 ) -> Result<views::procedure::ContestedAnswer, WebError> {
-    let view = appeals::view(&call.app.ctx, viewer, id)?;
+    let (address, device) = call.client();
+    let origin = crate::service::security::Origin {
+        address: &address,
+        device: &device,
+    };
+    let view = appeals::view(&call.app.ctx, viewer, id, appeals::Reading::Page, origin)?;
     let answer = view.appeal.answer.as_ref();
     Ok(views::procedure::ContestedAnswer {
         appeal: view.appeal.id,

@@ -9,6 +9,7 @@ use crate::domain::appeal::Appeal;
 use crate::domain::field::FieldErrors;
 use crate::domain::institution::Institution;
 use crate::domain::kind::{AppealKind, Channel};
+use crate::domain::privacy::Personal;
 use crate::domain::tax_id::ApplicantKind;
 use crate::web::forms::Form;
 use crate::web::paths;
@@ -196,6 +197,7 @@ pub struct Names {
 pub fn receipt(
     c: &Chrome,
     a: &Appeal,
+    personal: &Personal,
     institution: &Institution,
     names: &Names,
     fresh: bool,
@@ -217,10 +219,16 @@ pub fn receipt(
                     dt { (c.t("appeal.unit")) } dd { (names.unit) }
                     dt { (c.t("appeal.category")) } dd { (names.category) }
                     dt { (c.t("appeal.subject")) } dd { (a.subject) }
-                    dt { (c.t("appeal.applicant")) } dd { (a.applicant.name) " (" (a.applicant.tax_id) ")" }
+                    dt { (c.t("appeal.applicant")) }
+                    dd {
+                        (a.applicant.name)
+                        @if let Some(data) = personal.visible() { " (" (data.tax_id) ")" }
+                    }
                     dt { (c.t("appeal.channel")) } dd { (c.t(a.channel.label_key())) }
                     dt { (c.t("receipt.registered_by")) } dd { (a.registered_by.name) }
-                    dt { (c.t("appeal.files")) } dd { (a.attachments.len()) }
+                    @if personal.visible().is_some() {
+                        dt { (c.t("appeal.files")) } dd { (a.attachments.len()) }
+                    }
                 }
                 p.muted { (c.t("receipt.law")) }
             }
