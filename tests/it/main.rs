@@ -22,6 +22,7 @@ mod limits;
 mod load;
 mod malformed;
 mod operations;
+mod pages;
 mod passkeys;
 mod report_timing;
 mod reports;

@@ -29,6 +29,8 @@ pub struct AppealPage<'a> {
     pub panel: ActionPanel<'a>,
     /// Electronic signatures kept with the appeal's steps.
     pub signatures: Vec<super::ecp::SignatureLine>,
+    /// The message of the step just taken (`?done=…` after the redirect).
+    pub done: Option<&'static str>,
 }
 
 fn files(c: &Chrome, list: &[AttachmentRef]) -> Markup {
@@ -159,6 +161,7 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
         html! {
             // On paper the page header is not printed; the institution heads the document.
             p.print-only { (c.institution) }
+            @if let Some(done) = p.done { p.notice.success.no-print #done role="status" { (c.t(done)) } }
             h1 { (c.t("appeal.title")) " " (a.number) }
             p {
                 (status(c, a.status))
