@@ -140,9 +140,10 @@ pub fn hold(
     })
 }
 
-/// Drops the holding of `token` once its form went through.
-pub fn release(ctx: &Ctx, token: &str) -> Result<()> {
-    if token.is_empty() {
+/// Drops the holding of `token` once its form went through; someone else's token drops
+/// nothing.
+pub fn release(ctx: &Ctx, user: &User, session_csrf: &str, token: &str) -> Result<()> {
+    if own(ctx, user, session_csrf, token)?.is_none() {
         return Ok(());
     }
     ctx.store
@@ -253,7 +254,13 @@ mod tests {
         assert_ne!(first.token, second.token);
         assert!(claim(&ctx, &me, "s", &first.token, &[]).unwrap().is_empty());
         assert_eq!(claim(&ctx, &me, "s", &second.token, &[]).unwrap().len(), 1);
-        release(&ctx, &second.token).unwrap();
+        release(&ctx, &user(2), "s", &second.token).unwrap();
+        assert_eq!(
+            claim(&ctx, &me, "s", &second.token, &[]).unwrap().len(),
+            1,
+            "another user's release drops nothing"
+        );
+        release(&ctx, &me, "s", &second.token).unwrap();
         assert!(
             claim(&ctx, &me, "s", &second.token, &[])
                 .unwrap()

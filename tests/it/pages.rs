@@ -81,7 +81,7 @@ fn files_sent_with_a_refused_form_are_filed_with_the_corrected_one() {
     assert!(refused.body.contains("name=\"remove_upload\""));
 
     // Someone else presenting the token gets nothing.
-    let mut other = registered_applicant(&app, "870412300131", "Берік Асанов");
+    let mut other = registered_applicant(&app, "900101300811", "Берік Асанов");
     let other_form = other.get("/appeals/new");
     let mut stolen = appeal_fields(&other_form, "Бөгде файлдар");
     stolen.push(("uploads_token".into(), token.clone()));

@@ -94,8 +94,8 @@ pub(super) fn hold_uploads(
 
 /// Drops the holding of a form that went through (it would expire anyway: a failure is
 /// only logged).
-pub(super) fn release_uploads(call: &Call, token: &str) {
-    if let Err(err) = pending_uploads::release(&call.app.ctx, token) {
+pub(super) fn release_uploads(call: &Call, who: &User, token: &str) {
+    if let Err(err) = pending_uploads::release(&call.app.ctx, who, &call.visitor.csrf, token) {
         log::error!("dropping held uploads: {err}");
     }
 }
@@ -236,7 +236,7 @@ pub fn file_appeal(call: &Call, who: &ApplicantUser) -> Result<Response, WebErro
     };
     match filed {
         Ok(appeal) => {
-            release_uploads(call, &token);
+            release_uploads(call, &who.0, &token);
             Ok(Response::see_other(&format!(
                 "{}?new=1",
                 paths::receipt(appeal.id)

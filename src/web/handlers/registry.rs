@@ -85,7 +85,7 @@ pub fn register(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
     let (token, uploads) = with_held_uploads(call, &who.0, &form, uploads)?;
     match appeals::register_on_behalf(&call.app.ctx, &who.0, &appeal_form(&form), &uploads) {
         Ok(appeal) => {
-            release_uploads(call, &token);
+            release_uploads(call, &who.0, &token);
             Ok(Response::see_other(&format!(
                 "{}?new=1",
                 paths::receipt(appeal.id)
