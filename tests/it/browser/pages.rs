@@ -91,7 +91,7 @@ fn the_clerk_card_opens_on_the_main_step_only() {
     s.sign_in("clerk", PASSWORD, &t(Lang::Kk, "login.submit"));
     s.goto(&appeal);
     let open_forms = s.js("return [...document.querySelectorAll('main form.stack')] \
-           .filter(f => f.getBoundingClientRect().height > 0).length");
+           .filter(f => f.checkVisibility()).length");
     assert_eq!(
         open_forms,
         serde_json::json!(1),
