@@ -17,6 +17,7 @@ pub mod gateway;
 pub mod lifecycle;
 pub mod notices;
 pub mod passkeys;
+pub mod pending_uploads;
 pub mod qr_login;
 pub mod registry;
 pub mod reports;

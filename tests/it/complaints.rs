@@ -70,7 +70,12 @@ fn answered(app: &TestApp) -> (Browser, String) {
     assert_eq!(drafted.status, 303, "{}", drafted.text());
     let mut director = staff(app, "director");
     assert_eq!(
-        act(&mut director, &appeal, &[("action", "sign")]).status,
+        act(
+            &mut director,
+            &appeal,
+            &[("action", "sign"), ("confirm", "yes")]
+        )
+        .status,
         303
     );
     (applicant, appeal)

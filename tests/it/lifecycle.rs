@@ -59,7 +59,13 @@ fn answer(app: &TestApp, appeal: &str, appeal_clause: bool) {
     assert_eq!(act(&mut executor, appeal, &fields, &[]).status, 303);
     let mut director = staff(app, "director");
     assert_eq!(
-        act(&mut director, appeal, &[("action", "sign")], &[]).status,
+        act(
+            &mut director,
+            appeal,
+            &[("action", "sign"), ("confirm", "yes")],
+            &[]
+        )
+        .status,
         303
     );
 }
@@ -265,7 +271,11 @@ fn the_applicant_withdraws_before_the_answer() {
     let done = act(
         &mut applicant,
         &appeal,
-        &[("action", "withdraw"), ("text", "Мәселе шешілді")],
+        &[
+            ("action", "withdraw"),
+            ("text", "Мәселе шешілді"),
+            ("confirm", "yes"),
+        ],
         &[],
     );
     assert_eq!(done.status, 303, "{}", done.text());
@@ -648,6 +658,7 @@ fn an_anonymous_paper_appeal_is_terminated_not_answered() {
         &appeal,
         &[
             ("action", "terminate"),
+            ("confirm", "yes"),
             ("ground", "anonymous"),
             ("text", "Авторы белгісіз (88-б. 1-б. 2-т.)"),
         ],

@@ -24,6 +24,7 @@ mod limits;
 mod load;
 mod malformed;
 mod operations;
+mod pages;
 mod passkeys;
 mod privacy;
 mod report_timing;

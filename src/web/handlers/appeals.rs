@@ -16,7 +16,7 @@ use crate::web::paths;
 use crate::web::response::Response;
 use crate::web::session::{AnyUser, ApplicantUser};
 use crate::web::views;
-use crate::web::views::actions::ActionPanel;
+use crate::web::views::actions::{ActionPanel, CONFIRMED_STEPS};
 use crate::web::views::appeal::AppealPage;
 use crate::web::views::applicant::Names;
 
@@ -106,6 +106,7 @@ fn render(
             panel,
             signatures,
             procedure: procedure_facts(call, viewer, &view),
+            done: views::actions::done_key(call.query().get("done")),
         },
     ))
 }
@@ -146,6 +147,7 @@ fn procedure_facts(
 }
 
 /// GET /appeals/{id}
+/// GET /appeals/{id} (`?done=<step>` after a step: the page says it was done)
 pub fn show(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebError> {
     Ok(ok(render(call, &who.0, id, None)?))
 }
@@ -204,8 +206,27 @@ pub fn download(call: &Call, who: &AnyUser, id: AttachmentId) -> Result<Response
 pub fn act(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebError> {
     let (form, uploads) = call.multipart()?;
     let action = form.string("action");
+    // A step that cannot be undone needs its "I confirm" box (or the ЭЦП signature itself).
+    if CONFIRMED_STEPS.contains(&action.as_str())
+        && !form.checked("confirm")
+        && form.get("cms").trim().is_empty()
+    {
+        let mut errors = FieldErrors::default();
+        errors.add("confirm", "pages.confirm_required");
+        return Ok(unprocessable(render(
+            call,
+            &who.0,
+            id,
+            Some((&action, &form, &errors)),
+        )?));
+    }
     match lifecycle::act(&call.app.ctx, &who.0, id, &action, &form, &uploads) {
-        Ok(appeal) => Ok(Response::see_other(&paths::appeal(appeal.id))),
+        // The page landed on says what was done (`?done=<step>`).
+        Ok(appeal) => Ok(Response::see_other(&format!(
+            "{}?done={}",
+            paths::appeal(appeal.id),
+            crate::web::forms::encode(&action)
+        ))),
         Err(service::Error::Invalid(errors)) => Ok(unprocessable(render(
             call,
             &who.0,
@@ -240,10 +261,9 @@ pub fn complaint_form(
         ("category".into(), view.appeal.category.0.to_string()),
         (
             "subject".into(),
-            format!(
-                "{} {}",
-                call.chrome().t("complaint.subject"),
-                view.appeal.number
+            call.chrome().tr.fmt(
+                "complaint.subject",
+                &[("number", &view.appeal.number.to_string())],
             ),
         ),
         ("tax_id".into(), own.tax_id),

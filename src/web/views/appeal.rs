@@ -34,6 +34,8 @@ pub struct AppealPage<'a> {
     pub signatures: Vec<super::ecp::SignatureLine>,
     /// Contested answer, late filing, 3-working-day windows (АППК arts. 65, 91-92).
     pub procedure: super::procedure::ProcedureFacts,
+    /// The message of the step just taken (`?done=…` after the redirect).
+    pub done: Option<&'static str>,
 }
 
 /// A file list; where the viewer's work does not need the files, only a line saying so.
@@ -168,6 +170,7 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
         html! {
             // On paper the page header is not printed; the institution heads the document.
             p.print-only { (c.institution) }
+            @if let Some(done) = p.done { p.notice.success.no-print #done role="status" { (c.t(done)) } }
             h1 { (c.t("appeal.title")) " " (a.number) }
             p {
                 (status(c, a.status))

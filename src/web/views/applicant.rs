@@ -3,7 +3,9 @@
 use jiff::civil::Date;
 use maud::{Markup, html};
 
-use super::components::{Input, csrf, date, error_summary, files, input, select, status, textarea};
+use super::components::{
+    Input, csrf, date, error_summary, files, input, select, size, status, textarea,
+};
 use super::layout::{Chrome, page};
 use crate::domain::appeal::Appeal;
 use crate::domain::field::FieldErrors;
@@ -110,6 +112,46 @@ pub struct AppealFormPage<'a> {
     pub sign_and_send: bool,
     /// A complaint's form: the answer it contests (the type is then fixed).
     pub contested: Option<super::procedure::ContestedAnswer>,
+    /// The token of the files held from a refused attempt (empty when none are).
+    pub held_token: String,
+    /// Those files.
+    pub held: Vec<HeldUpload>,
+}
+
+/// A file sent with a refused form and held for the next attempt.
+#[derive(Debug, Clone)]
+pub struct HeldUpload {
+    /// Its position in the holding (what the "remove" checkbox sends).
+    pub index: usize,
+    /// File name.
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// The files already attached from a refused attempt: each stays unless its box is ticked.
+fn held_files(c: &Chrome, token: &str, held: &[HeldUpload]) -> Markup {
+    html! {
+        @if !held.is_empty() {
+            fieldset.held-files {
+                legend { (c.t("pages.held_files")) }
+                input type="hidden" name="uploads_token" value=(token);
+                p.hint { (c.t("pages.held_files_hint")) }
+                ul.files {
+                    @for f in held {
+                        @let id = format!("f-remove_upload-{}", f.index);
+                        li {
+                            span.held-name { (f.name) } " " span.muted { (size(f.size)) }
+                            div.check {
+                                input type="checkbox" id=(id) name="remove_upload" value=(f.index);
+                                label for=(id) { (c.t("pages.remove_file")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The appeal form.
@@ -148,6 +190,7 @@ pub fn appeal_form(c: &Chrome, p: &AppealFormPage) -> Markup {
                         textarea id="f-co_applicants" name="co_applicants" rows="2" aria-describedby="f-co_applicants-hint" { (v.get("co_applicants")) }
                         p.hint id="f-co_applicants-hint" { (c.t("form.co_applicants_hint")) }
                     }
+                    (held_files(c, &p.held_token, &p.held))
                     (files(c, p.errors, Some(&c.tr.fmt("form.files_hint", &[("n", &p.max_files.to_string()), ("mb", &p.max_mib.to_string())]))))
                 }
                 fieldset {
@@ -233,8 +276,11 @@ pub fn receipt(
                 p.muted { (c.t("receipt.law")) }
             }
             p.actions.no-print {
+                // app.js shows this button; without JavaScript the hint below says how to print.
+                button.secondary type="button" data-print="" hidden { (c.t("pages.print")) }
                 a.btn.primary href=(paths::appeal(a.id)) { (c.t("receipt.open")) }
             }
+            p.muted.print-hint.no-print { (c.t("pages.print_hint")) }
         },
     )
 }

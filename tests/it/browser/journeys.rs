@@ -97,6 +97,7 @@ fn the_whole_appeal(lang: Lang, test: &str) {
     s.sign_in("director", PASSWORD, &tl("login.submit"));
     s.click_link_starting(&tl("queue.signature"));
     s.click_link(&number);
+    s.click("label[for='f-sign-confirm']");
     s.press_in("#action-sign", &tl("action.sign"));
     let signed = s.text();
     assert!(signed.contains(&tl("Status.closed")), "{signed}");
