@@ -88,6 +88,8 @@ pub enum AuditKind {
     RolesChanged,
     /// A way in besides the password was added or removed (authenticator app, passkey).
     SecondFactorChanged,
+    /// A member of staff saw an applicant's personal data (appeal page, receipt or file).
+    PersonalDataViewed,
 }
 
 impl AuditKind {
@@ -104,6 +106,7 @@ impl AuditKind {
         AuditKind::AccountCreated,
         AuditKind::RolesChanged,
         AuditKind::SecondFactorChanged,
+        AuditKind::PersonalDataViewed,
     ];
 
     /// The stable code used in filters and the CSV export.
@@ -120,6 +123,7 @@ impl AuditKind {
             AuditKind::AccountCreated => "account_created",
             AuditKind::RolesChanged => "roles_changed",
             AuditKind::SecondFactorChanged => "second_factor_changed",
+            AuditKind::PersonalDataViewed => "personal_data_viewed",
         }
     }
 
@@ -142,6 +146,7 @@ impl AuditKind {
             AuditKind::AccountCreated => "audit.kind_account_created",
             AuditKind::RolesChanged => "audit.kind_roles_changed",
             AuditKind::SecondFactorChanged => "audit.kind_second_factor_changed",
+            AuditKind::PersonalDataViewed => "privacy.kind_personal_data_viewed",
         }
     }
 

@@ -17,7 +17,7 @@ use crate::domain::lang::Lang;
 use crate::domain::security::AuditKind;
 use crate::domain::tax_id::{ApplicantKind, TaxId};
 use crate::domain::user::{Account, Role, Roles, User, UserId};
-use crate::store::{Credentials, LoginKey, Session, SessionReads, UserReads};
+use crate::store::{Credentials, LanguageChoiceReads, LoginKey, Session, SessionReads, UserReads};
 
 /// What an applicant types on the registration form.
 #[derive(Debug, Clone, Default)]
@@ -62,6 +62,9 @@ pub struct SignedIn {
     pub user: User,
     /// The session's CSRF token.
     pub csrf_token: String,
+    /// Whether the user chose their language themselves (else the account's language is only
+    /// what was shown when it was made, and the visitor's or the default language wins).
+    pub lang_chosen: bool,
 }
 
 /// Argon2id hash of a password.
@@ -280,7 +283,8 @@ pub(super) fn token_hash(token: &str) -> [u8; 32] {
 }
 
 /// Checks a sign-in name (IIN/BIN or staff login) and password; returns a new session token.
-/// A name with [`FAILURES_BEFORE_LOCK`](crate::domain::security::FAILURES_BEFORE_LOCK) recent
+/// An address with too many recent failures is refused first, checking nothing
+/// ([`security::limit`]). A name with [`FAILURES_BEFORE_LOCK`](crate::domain::security::FAILURES_BEFORE_LOCK) recent
 /// failures is refused without checking the password until its back-off ends; every success
 /// and failure is audited.
 pub fn sign_in(
@@ -293,6 +297,7 @@ pub fn sign_in(
     let name = name.trim();
     let key = LoginKey::from_sign_in_name(name);
     let origin = Origin { address, device };
+    security::refuse_if_throttled(ctx, origin)?;
     let found = ctx.store.read(|tx| {
         let Some(id) = tx.user_id_by_login(&key)? else {
             return Ok::<_, Error>(None);
@@ -390,11 +395,13 @@ pub fn session(ctx: &Ctx, token: &str) -> Result<Option<SignedIn>> {
             return Ok(None);
         }
         let seen = tx.session_seen(&hash)?;
+        let lang_chosen = tx.language_chosen(session.user)?;
         Ok(tx.user(session.user)?.filter(|u| u.active).map(|user| {
             (
                 SignedIn {
                     user,
                     csrf_token: session.csrf_token,
+                    lang_chosen,
                 },
                 seen,
             )
@@ -450,7 +457,7 @@ pub fn accept_terms(ctx: &Ctx, user: &User) -> Result<()> {
     })
 }
 
-/// Remembers a user's language.
+/// Remembers the language a user chose (from now on it follows them to other browsers).
 pub fn set_language(ctx: &Ctx, user: &User, lang: Lang) -> Result<()> {
     ctx.store.write(|tx| {
         let mut stored = tx.user(user.id)?.ok_or(Error::NotFound)?;
@@ -458,6 +465,7 @@ pub fn set_language(ctx: &Ctx, user: &User, lang: Lang) -> Result<()> {
             stored.lang = lang;
             tx.update_user(&stored)?;
         }
+        tx.mark_language_chosen(user.id)?;
         Ok(())
     })
 }

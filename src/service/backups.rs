@@ -130,7 +130,7 @@ mod tests {
         let err = list(&policy).unwrap_err();
         let source = std::error::Error::source(&err)
             .and_then(|s| s.downcast_ref::<std::io::Error>())
-            .expect("the io::Error is the source");
+            .unwrap();
         assert_eq!(
             err.to_string(),
             format!("database: backup folder {}: {source}", file.display())

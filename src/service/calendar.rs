@@ -15,7 +15,7 @@ use crate::domain::calendar::{Calendar, DayKind, DayOverride};
 use crate::domain::deadline::{CountingRule, Deadline, Term, due_date, registration_date};
 use crate::domain::field::{FieldErrors, required_text};
 use crate::domain::kind::AppealKind;
-use crate::domain::user::{Role, User};
+use crate::domain::user::User;
 use crate::store::{SettingsReads, TermReads};
 
 /// The years the calendar can be edited and shown for. The built-in holidays are those in force
@@ -194,6 +194,7 @@ mod tests {
 
     use super::*;
     use crate::domain::calendar::Holiday;
+    use crate::domain::user::Role;
     use crate::service::auth::{self, StaffForm};
     use crate::service::testing::ctx_at;
     use crate::store::UserReads;

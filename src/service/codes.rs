@@ -89,7 +89,7 @@ fn text(lang: Lang, code: &str) -> String {
 
 /// Sends a code for the account signing in as `name` through `channel`, if there is such an
 /// account with an address for the channel. Refuses (field `name`) only when a code was sent
-/// less than a minute ago.
+/// less than a minute ago, and (`Throttled`) an address with too many failed sign-ins.
 pub fn request(
     ctx: &Ctx,
     purpose: Purpose,
@@ -97,6 +97,7 @@ pub fn request(
     channel: DeliveryChannel,
     origin: Origin<'_>,
 ) -> Result<()> {
+    security::refuse_if_throttled(ctx, origin)?;
     let key = purpose.key(name);
     let now = ctx.now();
     let user = ctx.store.read(|tx| {
@@ -208,6 +209,7 @@ pub(super) fn check(ctx: &Ctx, purpose: Purpose, name: &str, code: &str) -> Resu
 
 /// Signs in with a code: a new session token and the user.
 pub fn sign_in(ctx: &Ctx, name: &str, code: &str, origin: Origin<'_>) -> Result<(String, User)> {
+    security::refuse_if_throttled(ctx, origin)?;
     let key = LoginKey::from_sign_in_name(name);
     security::refuse_if_locked(ctx, &key, (None, name), origin)?;
     match check(ctx, Purpose::SignIn, name, code) {
@@ -239,8 +241,29 @@ pub fn reset_password(
     let Some(new) = new.filter(|_| errors.is_empty()) else {
         return Err(Error::Invalid(errors));
     };
+    security::refuse_if_throttled(ctx, origin)?;
     let password_hash = super::auth::hash_password(new.expose())?;
-    let user = check(ctx, Purpose::Reset, name, code)?;
+    // A wrong reset code is a failed way in: audited, and counted against the address (not
+    // the name, whose owner may be resetting just because the name is locked).
+    let user = match check(ctx, Purpose::Reset, name, code) {
+        Ok(user) => user,
+        Err(err @ Error::Invalid(_)) => {
+            let now = ctx.now();
+            ctx.store.write(|tx| {
+                security::record_failure(
+                    ctx,
+                    tx,
+                    now,
+                    AuditKind::SignInFailed,
+                    (None, name),
+                    origin.address,
+                    "password reset code",
+                )
+            })?;
+            return Err(err);
+        }
+        Err(err) => return Err(err),
+    };
     let now = ctx.now();
     ctx.store.write(|tx| {
         security::replace_password(

@@ -354,6 +354,7 @@ pub fn sign_in(
     cms: &str,
     origin: Origin<'_>,
 ) -> std::result::Result<(String, User), EcpError> {
+    security::refuse_if_throttled(ctx, origin)?;
     let mut who: (Option<crate::domain::user::UserId>, String) = (None, String::new());
     let outcome = try_sign_in(ctx, nonce, csrf, cms, origin, &mut who);
     if let Err(err) = &outcome
@@ -362,7 +363,8 @@ pub fn sign_in(
         let now = ctx.now();
         let detail = format!("ЭЦП: {err}");
         ctx.store.write(|tx| {
-            security::record(
+            security::record_failure(
+                ctx,
                 tx,
                 now,
                 AuditKind::SignInFailed,
@@ -645,6 +647,19 @@ fn applicant_signer(
 /// The signatures kept with an appeal (the caller has checked the viewer may see it).
 pub fn signatures(ctx: &Ctx, appeal: AppealId) -> Result<Vec<StoredSignature>> {
     Ok(ctx.store.read(|tx| tx.signatures_of(appeal))?)
+}
+
+/// The signatures kept with an appeal as `view`'s reader may see them: the applicant's own,
+/// whose certificate names their IIN, only where the applicant's personal data is visible.
+pub fn signatures_seen(
+    ctx: &Ctx,
+    view: &super::appeals::AppealView,
+) -> Result<Vec<StoredSignature>> {
+    let mut list = signatures(ctx, view.appeal.id)?;
+    if view.personal.visible().is_none() {
+        list.retain(|s| s.document != SignedDocument::Appeal);
+    }
+    Ok(list)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod gateway;
 pub mod lifecycle;
 pub mod notices;
 pub mod passkeys;
+pub mod pending_uploads;
 pub mod qr_login;
 pub mod registry;
 pub mod reports;
@@ -59,6 +60,13 @@ pub enum Error {
     #[error("locked until {until}")]
     Locked {
         /// When attempts are accepted again.
+        until: Timestamp,
+    },
+    /// Too many failed sign-ins from this client address: refused until then, by every way
+    /// in, without checking anything.
+    #[error("too many failed sign-ins from this address until {until}")]
+    Throttled {
+        /// When attempts from the address are accepted again.
         until: Timestamp,
     },
     /// Form input refused, field by field.
@@ -175,6 +183,8 @@ pub struct Ctx {
     pub catalog: std::sync::Arc<crate::i18n::Catalog>,
     /// Electronic signatures: the NCA certificates trusted, and the sign-in nonces handed out.
     pub ecp: std::sync::Arc<ecp::EcpState>,
+    /// Recent failed sign-ins per client address (rebuilt from the audit trail here).
+    pub sign_in_limit: std::sync::Arc<security::limit::AddressLimit>,
 }
 
 impl Ctx {
@@ -185,12 +195,15 @@ impl Ctx {
             crate::i18n::Catalog::default()
         });
         let ecp = std::sync::Arc::new(ecp::EcpState::load(&rules.nca_dir));
+        let sign_in_limit =
+            std::sync::Arc::new(security::limit::AddressLimit::rebuild(&store, clock.now()));
         Self {
             store,
             clock,
             rules,
             catalog: std::sync::Arc::new(catalog),
             ecp,
+            sign_in_limit,
         }
     }
 
@@ -220,21 +233,16 @@ impl Ctx {
     }
 }
 
-/// The moment a command is decided at: now, today, the calendar and the admin's policy.
+/// The moment a command is decided at: now, today, the calendar and the institution's zone.
 pub(crate) fn moment<'a>(
-    ctx: &Ctx,
+    ctx: &'a Ctx,
     calendar: &'a Calendar,
 ) -> crate::domain::lifecycle::Moment<'a> {
-    use crate::store::PolicyReads;
-    let extenders = ctx.store.read(|tx| tx.extenders()).unwrap_or_else(|err| {
-        log::error!("reading who may extend deadlines: {err}; only the director may");
-        crate::domain::user::Roles::default()
-    });
     crate::domain::lifecycle::Moment {
         now: ctx.now(),
         today: ctx.today(),
         calendar,
-        extenders,
+        zone: &ctx.rules.time_zone,
     }
 }
 

@@ -68,7 +68,8 @@ fn facts_of(ctx: &Ctx, tx: &ReadTx, appeal: &Appeal) -> store::Result<Facts> {
     } else {
         None
     };
-    Ok(Facts::of(appeal, history_end))
+    let received_on = crate::domain::lifecycle::received_on(appeal, &ctx.rules.time_zone);
+    Ok(Facts::of(appeal, history_end).received(received_on))
 }
 
 /// Builds the report for `period`. `viewer` is the signed-in user (`None` on the command line,
@@ -165,7 +166,8 @@ pub fn listing(ctx: &Ctx, staff: &User, query: &RegistryQuery) -> Result<Listing
         let mut rows = Vec::new();
         let mut truncated = false;
         loop {
-            let page = tx.registry(&filter)?;
+            let mut page = tx.registry(&filter)?;
+            registry::withhold_for(staff, &filter, &mut page.appeals);
             for appeal in &page.appeals {
                 let history_end = if Facts::needs_history(appeal) {
                     finished_on(&tx.events(appeal.id)?, &ctx.rules.time_zone)

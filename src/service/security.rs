@@ -1,12 +1,14 @@
-//! Sign-in security around the password check: the lockout per sign-in name, the audit trail
-//! (written in the same transaction as the change it records), the user's own sessions, and
-//! the admin's password reset and audit view.
+//! Sign-in security around the password check: the lockout per sign-in name, the limit per
+//! client address (`limit`), the audit trail (written in the same transaction as the change it
+//! records), the user's own sessions, and the admin's password reset and audit view.
+
+pub mod limit;
 
 use jiff::Timestamp;
 
 use super::{Ctx, Error, Result, new_token};
 use crate::domain::security::{AuditEntry, AuditKind, Failures};
-use crate::domain::user::{Role, User, UserId};
+use crate::domain::user::{User, UserId};
 pub use crate::store::AuditFilter;
 use crate::store::{Credentials, LoginKey, SecurityReads, SessionReads, UserReads, WriteTx};
 
@@ -43,6 +45,46 @@ pub(super) fn record(
     Ok(())
 }
 
+/// Appends a failed attempt to sign in (`SignInFailed`, `RefusedWhileLocked`) inside the
+/// caller's transaction and counts it against the client's address. Every way in records its
+/// failures through here, so the per-address limit sees them all.
+pub(super) fn record_failure(
+    ctx: &Ctx,
+    tx: &mut WriteTx,
+    at: Timestamp,
+    kind: AuditKind,
+    who: (Option<UserId>, &str),
+    address: &str,
+    detail: &str,
+) -> Result<()> {
+    debug_assert!(limit::is_failed_attempt(kind));
+    record(tx, at, kind, who, address, detail)?;
+    // Counted before the commit: a failure whose entry is then lost still counts, which errs
+    // on the safe side.
+    ctx.sign_in_limit.note(&clipped(address, 64), at);
+    Ok(())
+}
+
+/// Refuses at once, checking nothing, while the client's address has had too many failed
+/// sign-ins; every way in asks this first. The refusal itself is not counted, so waiting out
+/// the window is enough.
+pub(super) fn refuse_if_throttled(ctx: &Ctx, origin: Origin<'_>) -> Result<()> {
+    let now = ctx.now();
+    match ctx
+        .sign_in_limit
+        .refused_until(&clipped(origin.address, 64), now)
+    {
+        Some(until) => {
+            log::warn!(
+                "sign-in from {} refused: too many failures (until {until})",
+                origin.address
+            );
+            Err(Error::Throttled { until })
+        }
+        None => Ok(()),
+    }
+}
+
 /// Refuses at once, without checking any password, while `key` is locked; the attempt is
 /// audited.
 pub(super) fn refuse_if_locked(
@@ -57,7 +99,8 @@ pub(super) fn refuse_if_locked(
         return Ok(());
     };
     ctx.store.write(|tx| {
-        record(
+        record_failure(
+            ctx,
             tx,
             now,
             AuditKind::RefusedWhileLocked,
@@ -82,7 +125,8 @@ pub(super) fn count_failure(
         let mut failures: Failures = tx.sign_in_failures(key)?.unwrap_or_default();
         let locked = failures.record(now);
         tx.put_sign_in_failures(key, &failures)?;
-        record(
+        record_failure(
+            ctx,
             tx,
             now,
             AuditKind::SignInFailed,

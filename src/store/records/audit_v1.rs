@@ -25,6 +25,7 @@ frozen_enum! {
         AccountCreated,
         RolesChanged,
         SecondFactorChanged,
+        PersonalDataViewed,
     }
 }
 

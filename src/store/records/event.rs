@@ -46,6 +46,8 @@ frozen_enum! {
         Rated(RatingV1),
         DeadlineRecomputed { due: Date, provisional: bool },
         NoteAdded { text: String },
+        AnswerReceived { on: Date },
+        FiledLate { window_ended: Date, reason: String },
     }
 }
 

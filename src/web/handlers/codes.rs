@@ -52,13 +52,6 @@ pub fn ask(call: &Call, reset: bool) -> Result<Response, WebError> {
             )));
         }
     };
-    if !call
-        .app
-        .sign_in_throttle
-        .allow(call.req.peer.ip(), std::time::Instant::now())
-    {
-        return Err(WebError::TooMany);
-    }
     let (address, device) = call.client();
     let purpose = if reset {
         Purpose::Reset

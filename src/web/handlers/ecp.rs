@@ -1,8 +1,6 @@
 //! Electronic signature (ЭЦП): the sign-in page and its post, and the admin's NCA certificate
 //! page. The answer's signature rides on the appeal's "sign" step (`handlers::appeals`).
 
-use std::time::Instant;
-
 use base64::Engine as _;
 
 use super::ok;
@@ -53,13 +51,6 @@ pub fn login_form(call: &Call) -> Result<Response, WebError> {
 
 /// POST /login/ecp: the CMS `NCALayer` made over the nonce.
 pub fn login(call: &Call) -> Result<Response, WebError> {
-    if !call
-        .app
-        .sign_in_throttle
-        .allow(call.req.peer.ip(), Instant::now())
-    {
-        return Err(WebError::TooMany);
-    }
     let form = call.form();
     let address = call.req.peer.ip().to_string();
     let origin = Origin {
