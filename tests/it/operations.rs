@@ -707,13 +707,13 @@ fn the_v5_fixture_exports_as_the_commit_that_wrote_it_did() {
     let mut got = export_files(&to);
     // Tables added since without a schema step (created empty on open) export empty, and
     // the manifest counts them as 0; everything else is as the writing commit exported it.
-    const ADDED_SINCE: [&str; 1] = ["language_chosen.jsonl"];
-    for name in ADDED_SINCE {
+    let added_since = ["language_chosen.jsonl"];
+    for name in added_since {
         assert_eq!(got.remove(name).as_deref(), Some(&b""[..]), "{name}");
     }
     let mut manifest: serde_json::Value = serde_json::from_slice(&got["manifest.json"]).unwrap();
     let counts = manifest["counts"].as_object_mut().unwrap();
-    for name in ADDED_SINCE {
+    for name in added_since {
         assert_eq!(counts.remove(name), Some(serde_json::json!(0)), "{name}");
     }
     let expected_manifest: serde_json::Value =
