@@ -24,6 +24,7 @@ use super::schema::{
 };
 
 mod sign_in;
+use super::records::settings_v1::{CategoryV1, UnitV1};
 use super::totp::TotpReads;
 use super::users::{Credentials, LoginKey};
 use super::{
@@ -31,7 +32,6 @@ use super::{
     registry,
 };
 use crate::domain::appeal::{Appeal, AppealId, AttachmentId};
-use crate::domain::institution::{Category, Unit};
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::user::User;
 
@@ -117,9 +117,9 @@ impl ReadTx {
             }
         };
         check.settings()?;
-        let units = check.keyed_records::<u32, Unit>(UNITS, "unit", |u| u64::from(u.id.0))?;
+        let units = check.keyed_records::<u32, UnitV1>(UNITS, "unit", |u| u64::from(u.id))?;
         let categories =
-            check.keyed_records::<u32, Category>(CATEGORIES, "category", |c| u64::from(c.id.0))?;
+            check.keyed_records::<u32, CategoryV1>(CATEGORIES, "category", |c| u64::from(c.id))?;
         let users = check.users()?;
         check.sessions(&users)?;
         check.passkeys(&users)?;

@@ -920,3 +920,50 @@ fn write_fixture_export() {
     assert!(!to.exists(), "{} exists: never regenerate it", to.display());
     export_fixture("store-v5.redb", &to);
 }
+
+/// The v5 fixture's profile, units and categories become domain values and encode back,
+/// through their frozen records, to the very bytes on disk.
+/// See: issue 13 (stored layouts frozen apart from the domain types).
+#[test]
+fn the_settings_units_and_categories_of_the_v5_fixture_encode_back_to_their_bytes() {
+    use otinish::domain::institution::{Category, Institution, Unit};
+    use otinish::store::codec::{decode_as, encode_as};
+    use otinish::store::schema::{CATEGORIES, SETTINGS, UNITS};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    std::fs::copy(fixture("store-v5.redb"), &path).unwrap();
+    let db = redb::Database::open(&path).unwrap();
+    let txn = redb::ReadableDatabase::begin_read(&db).unwrap();
+    let settings = txn.open_table(SETTINGS).unwrap();
+    let bytes = settings
+        .get("institution")
+        .unwrap()
+        .unwrap()
+        .value()
+        .to_vec();
+    let institution: Institution = decode_as(&bytes).unwrap();
+    assert!(!institution.names.kk.is_empty());
+    assert_eq!(encode_as(&institution).unwrap(), bytes);
+    let units = txn.open_table(UNITS).unwrap();
+    let mut seen = 0;
+    for entry in units.iter().unwrap() {
+        let bytes = entry.unwrap().1.value().to_vec();
+        let unit: Unit = decode_as(&bytes).unwrap();
+        assert_eq!(encode_as(&unit).unwrap(), bytes, "unit {}", unit.id.0);
+        seen += 1;
+    }
+    let categories = txn.open_table(CATEGORIES).unwrap();
+    for entry in categories.iter().unwrap() {
+        let bytes = entry.unwrap().1.value().to_vec();
+        let category: Category = decode_as(&bytes).unwrap();
+        assert_eq!(
+            encode_as(&category).unwrap(),
+            bytes,
+            "category {}",
+            category.id.0
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 7, "2 units and 5 categories");
+}
