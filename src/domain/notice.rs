@@ -1,13 +1,21 @@
-//! Notices: what the appeals desk tells a person, and when.
+//! Notices: what the appeals desk tells a person, and when; and which of a staff member's
+//! task notices still stand for an open task.
+//!
+//! Whether a task is done is read from the appeal's current state, never stored on the notice,
+//! so a notice clears by itself however the task ended (signed, sent back, re-routed, closed).
+
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::appeal::AppealId;
+use super::appeal::{Appeal, AppealId};
+use super::kind::Status;
 use super::registration_number::RegistrationNumber;
+use super::user::UserId;
 
 /// What a notice says (its text is the translation of `notice.<code>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NoticeKind {
     /// Your appeal was registered.
     Registered,
@@ -65,6 +73,41 @@ impl NoticeKind {
             NoticeKind::Overdue => "notice.overdue",
         }
     }
+
+    /// Whether the notice asks a staff member to do something (it clears once that is done);
+    /// the applicant's notices only tell what happened.
+    pub fn is_task(self) -> bool {
+        matches!(
+            self,
+            NoticeKind::NewTask
+                | NoticeKind::AwaitingSignature
+                | NoticeKind::ApplicantReplied
+                | NoticeKind::DueSoon
+                | NoticeKind::Overdue
+        )
+    }
+
+    /// Whether the task this notice of `user`'s asks for is still to be done on `appeal` as it
+    /// is now: a draft awaits signature until it is signed or sent back; the executor's
+    /// tasks (new task, applicant replied, due soon, overdue) stand while the appeal is still
+    /// theirs and in work, not while a draft is on signature nor once the appeal is closed.
+    pub fn task_open(self, appeal: &Appeal, user: UserId) -> bool {
+        match self {
+            NoticeKind::AwaitingSignature => appeal.status == Status::OnSignature,
+            NoticeKind::NewTask
+            | NoticeKind::ApplicantReplied
+            | NoticeKind::DueSoon
+            | NoticeKind::Overdue => {
+                let assigned = appeal
+                    .executor
+                    .iter()
+                    .chain(&appeal.co_executors)
+                    .any(|a| a.user == user);
+                assigned && appeal.status.deadline_runs() && appeal.status != Status::OnSignature
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A delivered in-app notice.
@@ -82,4 +125,45 @@ pub struct Notice {
     pub at: Timestamp,
     /// Whether the user opened it.
     pub read: bool,
+}
+
+/// A user's notices split by whether they still call for something.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoticeBoard {
+    /// What happened to the user's own appeals, and the tasks still to do; newest first.
+    pub current: Vec<Notice>,
+    /// Task notices whose task is done (or told again by a newer notice); newest first.
+    pub done: Vec<Notice>,
+}
+
+impl NoticeBoard {
+    /// Splits `notices` (newest first) of `user`; `appeals` holds the current state of the
+    /// appeals their tasks are about (one missing counts as done). Of several notices of one
+    /// kind about one appeal only the newest can be current: the task is one.
+    pub fn sort(notices: Vec<Notice>, user: UserId, appeals: &HashMap<AppealId, Appeal>) -> Self {
+        let mut board = NoticeBoard::default();
+        let mut told = HashSet::new();
+        for notice in notices {
+            if !notice.kind.is_task() {
+                board.current.push(notice);
+                continue;
+            }
+            let newest = told.insert((notice.appeal, notice.kind));
+            let open = newest
+                && appeals
+                    .get(&notice.appeal)
+                    .is_some_and(|a| notice.kind.task_open(a, user));
+            if open {
+                board.current.push(notice);
+            } else {
+                board.done.push(notice);
+            }
+        }
+        board
+    }
+
+    /// Unread notices that still call for something (the navigation badge).
+    pub fn unread(&self) -> usize {
+        self.current.iter().filter(|n| !n.read).count()
+    }
 }
