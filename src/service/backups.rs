@@ -128,6 +128,7 @@ mod tests {
             .unwrap();
         let policy = Backups {
             folder: dir.path().join("backups"),
+            folder_in_data_dir: true,
             keep: 3,
             at: "02:00".parse().unwrap(),
         };
@@ -167,6 +168,7 @@ mod tests {
         );
         let policy = Backups {
             folder: dir.path().join("backups"),
+            folder_in_data_dir: true,
             keep: 0,
             at: "02:00".parse().unwrap(),
         };
