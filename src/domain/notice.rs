@@ -167,3 +167,86 @@ impl NoticeBoard {
         self.current.iter().filter(|n| !n.read).count()
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::domain::appeal::Assignee;
+    use crate::domain::kind::AppealKind;
+    use crate::domain::lifecycle::tests::appeal_of;
+
+    const DIRECTOR: UserId = UserId(5);
+    const EXECUTOR: UserId = UserId(3);
+
+    fn notice(id: u64, kind: NoticeKind) -> Notice {
+        let appeal = appeal_of(AppealKind::Application);
+        Notice {
+            id,
+            appeal: appeal.id,
+            number: appeal.number,
+            kind,
+            at: "2026-03-02T05:00:00Z".parse().unwrap(),
+            read: false,
+        }
+    }
+
+    fn board(notices: Vec<Notice>, user: UserId, status: Status) -> NoticeBoard {
+        let mut appeal = appeal_of(AppealKind::Application);
+        appeal.status = status;
+        appeal.executor = Some(Assignee {
+            user: EXECUTOR,
+            name: "Нұрлан Оспанов".into(),
+        });
+        NoticeBoard::sort(notices, user, &HashMap::from([(appeal.id, appeal)]))
+    }
+
+    /// See: issue 11.
+    #[test]
+    fn a_signature_notice_stands_only_while_the_draft_is_on_signature() {
+        let told = || vec![notice(1, NoticeKind::AwaitingSignature)];
+        assert_eq!(board(told(), DIRECTOR, Status::OnSignature).unread(), 1);
+        for done in [Status::Closed, Status::InProgress] {
+            let b = board(told(), DIRECTOR, done);
+            assert_eq!((b.unread(), b.done.len()), (0, 1), "{done:?}");
+        }
+    }
+
+    #[test]
+    fn of_two_notices_of_one_task_only_the_newest_stands() {
+        let b = board(
+            vec![
+                notice(7, NoticeKind::AwaitingSignature),
+                notice(3, NoticeKind::AwaitingSignature),
+            ],
+            DIRECTOR,
+            Status::OnSignature,
+        );
+        assert_eq!(b.current.iter().map(|n| n.id).collect::<Vec<_>>(), [7]);
+        assert_eq!(b.done.iter().map(|n| n.id).collect::<Vec<_>>(), [3]);
+    }
+
+    #[test]
+    fn an_executors_task_ends_with_the_draft_or_when_routed_to_someone_else() {
+        let told = || {
+            vec![
+                notice(1, NoticeKind::NewTask),
+                notice(2, NoticeKind::Overdue),
+            ]
+        };
+        assert_eq!(board(told(), EXECUTOR, Status::InProgress).unread(), 2);
+        assert_eq!(board(told(), EXECUTOR, Status::OnSignature).unread(), 0);
+        assert_eq!(board(told(), EXECUTOR, Status::Closed).unread(), 0);
+        assert_eq!(board(told(), UserId(4), Status::InProgress).unread(), 0);
+    }
+
+    #[test]
+    fn notices_to_the_applicant_are_not_tasks_and_stay() {
+        let b = board(
+            vec![notice(1, NoticeKind::Answered)],
+            UserId(10),
+            Status::Closed,
+        );
+        assert_eq!((b.unread(), b.done.len()), (1, 0));
+    }
+}
