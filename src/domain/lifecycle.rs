@@ -626,4 +626,4 @@ pub fn decide(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

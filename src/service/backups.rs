@@ -150,6 +150,7 @@ mod tests {
             .unwrap();
         let policy = Backups {
             folder: dir.path().join("backups"),
+            folder_in_data_dir: true,
             keep: 3,
             at: "02:00".parse().unwrap(),
         };
@@ -189,6 +190,7 @@ mod tests {
         );
         let policy = Backups {
             folder: dir.path().join("backups"),
+            folder_in_data_dir: true,
             keep: 0,
             at: "02:00".parse().unwrap(),
         };

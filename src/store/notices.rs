@@ -71,11 +71,6 @@ pub trait NoticeReads: Tx {
             .map(|e| decode(e?.1.value()))
             .collect()
     }
-
-    /// Number of unread notices among a user's latest 100.
-    fn unread_notices(&self, user: UserId) -> Result<usize> {
-        Ok(self.notices(user, 100)?.iter().filter(|n| !n.read).count())
-    }
 }
 
 impl<T: Tx> NoticeReads for T {}
