@@ -124,6 +124,7 @@ mod tests {
         std::fs::write(&file, b"x").unwrap();
         let policy = Backups {
             folder: file.clone(),
+            folder_in_data_dir: false,
             keep: 3,
             at: "02:00".parse().unwrap(),
         };
