@@ -13,7 +13,7 @@ use super::{load_config, open_ctx};
 use crate::cli::ServeArgs;
 use crate::config::Config;
 use crate::service::gateway::Gateways;
-use crate::service::{Ctx, auth, backups, deliveries, notices};
+use crate::service::{Ctx, auth, backups, deliveries, notices, pending_uploads};
 use crate::web::{self, App, tls};
 
 pub(super) fn run(args: &ServeArgs) -> anyhow::Result<()> {
@@ -90,8 +90,8 @@ impl Renewal {
 }
 
 /// The background thread that delivers queued notices, sends e-mail and SMS through the
-/// gateways, queues deadline reminders, takes the daily backup and renews the generated
-/// certificate before it ends.
+/// gateways, queues deadline reminders, drops expired files held for refused forms, takes the
+/// daily backup and renews the generated certificate before it ends.
 struct Housekeeping {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -131,6 +131,14 @@ fn start_housekeeping(
                         Ok(0) => {}
                         Ok(n) => log::info!("queued {n} deadline reminders"),
                         Err(err) => log::error!("queuing reminders: {err}"),
+                    }
+                }
+                // Files held for refused forms expire after two hours; swept every ten minutes.
+                if ticks.is_multiple_of(600) {
+                    match pending_uploads::sweep(&ctx) {
+                        Ok(0) => {}
+                        Ok(n) => log::info!("dropped {n} expired holdings of uploaded files"),
+                        Err(err) => log::error!("sweeping held uploads: {err}"),
                     }
                 }
                 // The daily backup, checked every minute.

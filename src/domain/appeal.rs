@@ -306,6 +306,25 @@ pub struct Appeal {
 }
 
 impl Appeal {
+    /// The day the applicant learned of the answer, as the history records it.
+    pub fn answer_received_on(events: &[Event]) -> Option<Date> {
+        events.iter().find_map(|e| match e.change {
+            Change::AnswerReceived { on } => Some(on),
+            _ => None,
+        })
+    }
+
+    /// The late filing recorded in a complaint's history: (window's last day, reason).
+    pub fn filed_late(events: &[Event]) -> Option<(Date, &str)> {
+        events.iter().find_map(|e| match &e.change {
+            Change::FiledLate {
+                window_ended,
+                reason,
+            } => Some((*window_ended, reason.as_str())),
+            _ => None,
+        })
+    }
+
     /// Whether the term has run out on `today` without an answer.
     pub fn is_overdue(&self, today: Date) -> bool {
         self.status.deadline_runs() && today > self.due
@@ -407,7 +426,8 @@ impl Appeal {
                 self.due = *due;
                 self.due_provisional = *provisional;
             }
-            Change::NoteAdded { .. } => {}
+            Change::NoteAdded { .. } | Change::AnswerReceived { .. } | Change::FiledLate { .. } => {
+            }
         }
         self.events += 1;
     }
@@ -512,6 +532,21 @@ pub enum Change {
         /// The note.
         text: String,
     },
+    // Appended variants: postcard writes the variant index, so new ones go last.
+    /// The answer reached the applicant (they first opened it): the complaint window of
+    /// art. 92 ч.1 counts from this day. Read from the history; the snapshot is unchanged.
+    AnswerReceived {
+        /// The local day.
+        on: Date,
+    },
+    /// This complaint came after the complaint window and was registered all the same
+    /// (art. 92 ч.3, art. 64 ч.1). Read from the history; the snapshot is unchanged.
+    FiledLate {
+        /// The last day of the window that was missed.
+        window_ended: Date,
+        /// The applicant's reason, as given (may be empty).
+        reason: String,
+    },
 }
 
 impl Change {
@@ -542,6 +577,8 @@ impl Change {
             Change::Rated(_) => "history.rated",
             Change::DeadlineRecomputed { .. } => "history.deadline_recomputed",
             Change::NoteAdded { .. } => "history.note",
+            Change::AnswerReceived { .. } => "law.history_answer_received",
+            Change::FiledLate { .. } => "law.history_filed_late",
         }
     }
 

@@ -9,7 +9,7 @@ use crate::domain::kind::AppealKind;
 use crate::domain::lang::Names;
 use crate::domain::tax_id::TaxId;
 use crate::domain::user::{Role, Roles, User};
-use crate::store::{PolicyReads, SettingsReads, TermReads};
+use crate::store::{SettingsReads, TermReads};
 
 /// The profile form, as typed.
 #[derive(Debug, Clone, Default)]
@@ -225,25 +225,6 @@ pub fn set_term(ctx: &Ctx, admin: &User, kind: &str, days: &str, unit: &str) -> 
     };
     ctx.store
         .write(|tx| tx.put_term(kind, Term { days, unit }))?;
-    Ok(())
-}
-
-/// Roles besides the director's that may extend deadlines.
-pub fn extenders(ctx: &Ctx) -> Result<Roles> {
-    Ok(ctx.store.read(|tx| tx.extenders())?)
-}
-
-/// Grants (or withdraws) the right to extend deadlines to roles besides the director's.
-pub fn set_extenders(ctx: &Ctx, admin: &User, roles: &[Role]) -> Result<()> {
-    require_admin(admin)?;
-    let granted = Roles::of(
-        &roles
-            .iter()
-            .copied()
-            .filter(|r| *r != Role::Director)
-            .collect::<Vec<_>>(),
-    );
-    ctx.store.write(|tx| tx.put_extenders(granted))?;
     Ok(())
 }
 

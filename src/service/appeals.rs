@@ -19,7 +19,7 @@ use crate::domain::deadline::{due_date, registration_date};
 use crate::domain::field::{Email, FieldErrors, FullName, Phone, optional_text, required_text};
 use crate::domain::file_type::{FileType, clean_file_name};
 use crate::domain::kind::{AppealKind, Channel, Status};
-use crate::domain::lifecycle::{Command, decide};
+use crate::domain::lifecycle::{Command, complaint_deadline, complaint_is_late, decide};
 use crate::domain::privacy::{self, Personal};
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::security::AuditKind;
@@ -505,12 +505,16 @@ fn parse_own(ctx: &Ctx, applicant: &User, form: &AppealForm, uploads: &[Upload])
 }
 
 /// The applicant complains about the answer to one of their appeals (art. 91-92): a linked
-/// complaint appeal, registered in the same transaction that records the link.
+/// complaint appeal, registered in the same transaction that records the link. It gets the
+/// complaint term, and the signer of the contested answer may not handle it (art. 97 ч.2).
+/// After the window (3 or 6 months from when the answer reached the applicant) it is still
+/// registered (art. 92 ч.3, art. 64 ч.1) and marked late with `late_reason`.
 pub fn file_complaint(
     ctx: &Ctx,
     applicant: &User,
     contested: AppealId,
     form: &AppealForm,
+    late_reason: &str,
     uploads: &[Upload],
 ) -> Result<Appeal> {
     let mut form = form.clone();
@@ -544,7 +548,7 @@ pub fn file_complaint(
                 signer,
             }),
         };
-        // Check the window before registering anything.
+        // Check the link before registering anything.
         let probe = Command::LinkComplaint {
             complaint: AppealId(0),
             number: original.number,
@@ -555,12 +559,24 @@ pub fn file_complaint(
             &actor(applicant),
             super::moment(ctx, &calendar),
         )?;
-        let complaint = register_in(ctx, tx, &parsed, &intake)?;
+        let learned_on = Appeal::answer_received_on(&tx.events(original.id)?);
+        let late = complaint_is_late(&original, learned_on, ctx.today());
+        let mut complaint = register_in(ctx, tx, &parsed, &intake)?;
         let link = Command::LinkComplaint {
             complaint: complaint.id,
             number: complaint.number,
         };
         super::lifecycle::apply_in(ctx, tx, &original, link, applicant, &[])?;
+        if late && let Some(window_ended) = complaint_deadline(&original, learned_on) {
+            complaint = super::lifecycle::mark_filed_late(
+                ctx,
+                tx,
+                &complaint,
+                window_ended,
+                late_reason,
+                applicant,
+            )?;
+        }
         Ok(complaint)
     })
 }
@@ -625,6 +641,40 @@ pub(super) fn can_see(viewer: &User, appeal: &Appeal) -> bool {
     }
 }
 
+/// One appeal with its history; "not found" for anyone who may not see it. The owner's first
+/// look at an answered appeal is recorded as the day the answer reached them (art. 92 ч.1).
+pub fn view(
+    ctx: &Ctx,
+    viewer: &User,
+    id: AppealId,
+    reading: Reading,
+    origin: Origin<'_>,
+) -> Result<AppealView> {
+    let view = read_view(ctx, viewer, id, reading, origin)?;
+    let answered = view
+        .appeal
+        .answer
+        .as_ref()
+        .is_some_and(|a| a.signed.is_some());
+    if answered
+        && view.appeal.owner == Some(viewer.id)
+        && viewer.is_applicant()
+        && Appeal::answer_received_on(&view.events).is_none()
+        && super::lifecycle::record_answer_received(ctx, viewer, id)?
+    {
+        return read_view(ctx, viewer, id, reading, origin);
+    }
+    Ok(view)
+}
+
+/// The complaint window of an answered appeal as its history stands: the last day in time,
+/// and whether a complaint filed today is late (art. 92).
+pub fn complaint_window(ctx: &Ctx, view: &AppealView) -> Option<(jiff::civil::Date, bool)> {
+    let learned_on = Appeal::answer_received_on(&view.events);
+    let last_day = complaint_deadline(&view.appeal, learned_on)?;
+    Some((last_day, ctx.today() > last_day))
+}
+
 /// Writes that `viewer` (staff) saw the applicant's personal data of `appeal`, in its own
 /// small transaction after the read.
 fn audit_personal_view(
@@ -648,12 +698,12 @@ fn audit_personal_view(
     })
 }
 
-/// One appeal with its history; "not found" for anyone who may not see it. The applicant's
+/// The appeal as `viewer` may see it. The applicant's
 /// personal data and files come only to those whose work needs them
 /// ([`privacy::may_see_personal`]); each time staff get them, the audit trail records who,
 /// when and which appeal. When that record cannot be written (a full disk), the page still
 /// comes, with the data withheld.
-pub fn view(
+fn read_view(
     ctx: &Ctx,
     viewer: &User,
     id: AppealId,

@@ -17,7 +17,9 @@ use crate::domain::lang::Lang;
 use crate::domain::security::AuditKind;
 use crate::domain::tax_id::{ApplicantKind, TaxId};
 use crate::domain::user::{Account, Role, Roles, User, UserId};
-use crate::store::{Credentials, Session, SessionReads, UserReads, login_key_for};
+use crate::store::{
+    Credentials, LanguageChoiceReads, Session, SessionReads, UserReads, login_key_for,
+};
 
 /// What an applicant types on the registration form.
 #[derive(Debug, Clone, Default)]
@@ -62,6 +64,9 @@ pub struct SignedIn {
     pub user: User,
     /// The session's CSRF token.
     pub csrf_token: String,
+    /// Whether the user chose their language themselves (else the account's language is only
+    /// what was shown when it was made, and the visitor's or the default language wins).
+    pub lang_chosen: bool,
 }
 
 /// Argon2id hash of a password.
@@ -401,11 +406,13 @@ pub fn session(ctx: &Ctx, token: &str) -> Result<Option<SignedIn>> {
             return Ok(None);
         }
         let seen = tx.session_seen(&hash)?;
+        let lang_chosen = tx.language_chosen(session.user)?;
         Ok(tx.user(session.user)?.filter(|u| u.active).map(|user| {
             (
                 SignedIn {
                     user,
                     csrf_token: session.csrf_token,
+                    lang_chosen,
                 },
                 seen,
             )
@@ -461,7 +468,7 @@ pub fn accept_terms(ctx: &Ctx, user: &User) -> Result<()> {
     })
 }
 
-/// Remembers a user's language.
+/// Remembers the language a user chose (from now on it follows them to other browsers).
 pub fn set_language(ctx: &Ctx, user: &User, lang: Lang) -> Result<()> {
     ctx.store.write(|tx| {
         let mut stored = tx.user(user.id)?.ok_or(Error::NotFound)?;
@@ -469,6 +476,7 @@ pub fn set_language(ctx: &Ctx, user: &User, lang: Lang) -> Result<()> {
             stored.lang = lang;
             tx.update_user(&stored)?;
         }
+        tx.mark_language_chosen(user.id)?;
         Ok(())
     })
 }

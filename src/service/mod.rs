@@ -17,6 +17,7 @@ pub mod gateway;
 pub mod lifecycle;
 pub mod notices;
 pub mod passkeys;
+pub mod pending_uploads;
 pub mod qr_login;
 pub mod registry;
 pub mod reports;
@@ -210,21 +211,16 @@ impl Ctx {
     }
 }
 
-/// The moment a command is decided at: now, today, the calendar and the admin's policy.
+/// The moment a command is decided at: now, today, the calendar and the institution's zone.
 pub(crate) fn moment<'a>(
-    ctx: &Ctx,
+    ctx: &'a Ctx,
     calendar: &'a Calendar,
 ) -> crate::domain::lifecycle::Moment<'a> {
-    use crate::store::PolicyReads;
-    let extenders = ctx.store.read(|tx| tx.extenders()).unwrap_or_else(|err| {
-        log::error!("reading who may extend deadlines: {err}; only the director may");
-        crate::domain::user::Roles::default()
-    });
     crate::domain::lifecycle::Moment {
         now: ctx.now(),
         today: ctx.today(),
         calendar,
-        extenders,
+        zone: &ctx.rules.time_zone,
     }
 }
 

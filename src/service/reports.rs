@@ -68,7 +68,8 @@ fn facts_of(ctx: &Ctx, tx: &ReadTx, appeal: &Appeal) -> store::Result<Facts> {
     } else {
         None
     };
-    Ok(Facts::of(appeal, history_end))
+    let received_on = crate::domain::lifecycle::received_on(appeal, &ctx.rules.time_zone);
+    Ok(Facts::of(appeal, history_end).received(received_on))
 }
 
 /// Builds the report for `period`. `viewer` is the signed-in user (`None` on the command line,

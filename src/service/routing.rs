@@ -28,6 +28,16 @@ pub(super) fn route_by_rule(ctx: &Ctx, tx: &mut WriteTx, appeal: Appeal) -> Resu
     if !executor.roles().any(&[Role::Executor, Role::Director]) {
         return Ok(appeal);
     }
+    // A complaint is never routed to the signer of the answer it contests (art. 97 ч.2);
+    // it waits for the clerk instead.
+    if appeal
+        .links
+        .contested
+        .as_ref()
+        .is_some_and(|c| c.signer == Some(executor.id))
+    {
+        return Ok(appeal);
+    }
     let change = Change::Routed {
         unit: rule.unit,
         executor: Assignee {

@@ -81,10 +81,11 @@ fn part(table: &str) -> Option<Part> {
         "sessions" => Part::Secret("sessions.jsonl"),
         "passkeys" => Part::Secret("passkeys.jsonl"),
         "sign_in_failures" | "codes" | "deliveries" | "pending_sign_ins" | "passkey_challenges"
-        | "qr_logins" | "session_seen" => Part::Transient,
+        | "qr_logins" | "session_seen" | "pending_uploads" => Part::Transient,
         "totp" => Part::Secret("totp.jsonl"),
         "code_factors" => Part::File("code_factors.jsonl"),
         "staff_iin" => Part::File("staff_iin.jsonl"),
+        "language_chosen" => Part::File("language_chosen.jsonl"),
         "audit" => Part::File("audit.jsonl"),
         "appeals" => Part::File("appeals.jsonl"),
         "appeal_events" => Part::File("events.jsonl"),
@@ -163,6 +164,12 @@ struct CredentialsLine {
 #[derive(Debug, Serialize, Deserialize)]
 struct StaffIinLine {
     iin: String,
+    user: UserId,
+}
+
+/// One line of `language_chosen.jsonl`: a user who chose their language.
+#[derive(Debug, Serialize, Deserialize)]
+struct LanguageChosenLine {
     user: UserId,
 }
 
@@ -335,6 +342,7 @@ impl ReadTx {
         self.export_records::<u64, AuditEntry>(dir, AUDIT, "audit.jsonl", &mut counts)?;
         self.export_code_factors(dir, &mut counts)?;
         self.export_staff_iins(dir, &mut counts)?;
+        self.export_language_choices(dir, &mut counts)?;
         for table in schema::table_names() {
             let file = match part(&table) {
                 Some(Part::File(file)) => Some(file),
@@ -428,6 +436,19 @@ impl ReadTx {
         let mut out = LinesOut::create(dir, "staff_iin.jsonl")?;
         for (iin, user) in super::staff_iin::StaffIinReads::staff_iins(self)? {
             out.line(&StaffIinLine { iin, user })?;
+        }
+        out.finish(counts)
+    }
+
+    /// Users who chose their interface language, by id.
+    fn export_language_choices(
+        &self,
+        dir: &Path,
+        counts: &mut BTreeMap<String, u64>,
+    ) -> Result<()> {
+        let mut out = LinesOut::create(dir, "language_chosen.jsonl")?;
+        for user in super::language_choices::LanguageChoiceReads::language_choosers(self)? {
+            out.line(&LanguageChosenLine { user })?;
         }
         out.finish(counts)
     }
@@ -618,6 +639,14 @@ fn import_totp(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>)
     if let Some(mut lines) = LinesIn::<StaffIinLine>::open_optional(dir, "staff_iin.jsonl")? {
         while let Some(line) = lines.next()? {
             tx.put_staff_iin(line.user, Some(&line.iin))?;
+        }
+        lines.finish(counts);
+    }
+    if let Some(mut lines) =
+        LinesIn::<LanguageChosenLine>::open_optional(dir, "language_chosen.jsonl")?
+    {
+        while let Some(line) = lines.next()? {
+            tx.mark_language_chosen(line.user)?;
         }
         lines.finish(counts);
     }

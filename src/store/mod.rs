@@ -15,9 +15,11 @@ mod deliveries;
 mod export;
 mod group_commit;
 mod integrity;
+mod language_choices;
 mod migrate;
 mod notices;
 mod passkeys;
+mod pending_uploads;
 mod qr_logins;
 mod registry;
 mod report;
@@ -45,8 +47,10 @@ pub use codes::{CodeReads, CodeRecord};
 pub use deliveries::{Delivery, DeliveryChannel, DeliveryReads, DeliveryStatus};
 pub use export::{ExportOptions, ImportSummary, Manifest, read_manifest};
 pub use integrity::{IntegrityReport, Problem};
+pub use language_choices::LanguageChoiceReads;
 pub use notices::{Notice, NoticeKind, NoticeReads, OutboxEntry};
 pub use passkeys::{ChallengePurpose, Passkey, PasskeyChallenge, PasskeyReads};
+pub use pending_uploads::{PendingFile, PendingUploadReads, PendingUploads};
 pub use qr_logins::{QrLogin, QrLoginReads, QrState};
 pub use registry::{
     OpenReads, QueueReads, RegistryFilter, RegistryPage, RegistryReads, RowSummary,

@@ -192,10 +192,21 @@ fn the_whole_story_keeps_a_verified_history() {
     let answered = w.answer(appeal.id, "satisfied", "Орын бар.");
     assert_eq!(answered.status, Status::Closed);
     let seen = view(&w.ctx, &w.applicant, appeal.id, Reading::Page, ORIGIN).unwrap();
-    // Routing and the draft are internal; the applicant sees registration and the answer.
-    assert_eq!(seen.events.len(), 2);
+    // Routing and the draft are internal; the applicant sees registration, the answer and
+    // that it reached them (recorded on this first look, art. 92 ч.1).
+    assert_eq!(seen.events.len(), 3);
+    assert!(matches!(
+        seen.events[2].change,
+        Change::AnswerReceived { on } if on == jiff::civil::date(2026, 3, 2)
+    ));
     let all = w.ctx.store.read(|tx| tx.events(appeal.id)).unwrap();
-    assert_eq!(all.len(), 4);
+    assert_eq!(all.len(), 5);
+    // Only the first look is recorded.
+    view(&w.ctx, &w.applicant, appeal.id, Reading::Page, ORIGIN).unwrap();
+    assert_eq!(
+        w.ctx.store.read(|tx| tx.events(appeal.id)).unwrap().len(),
+        5
+    );
     assert_eq!(seen.appeal.answer.unwrap().text, "Орын бар.");
     // Each step keeps its message in Kazakh and Russian.
     assert_eq!(
@@ -299,6 +310,117 @@ fn after_hours_on_friday_registers_on_monday() {
     let appeal = file(&w.ctx, &w.applicant, &appeal_form(), &[]).unwrap();
     // Monday 9 March is the day off for 8 March (a Sunday), so Tuesday 10 March.
     assert_eq!(appeal.registered_on, jiff::civil::date(2026, 3, 10));
+}
+
+fn complaint_form() -> AppealForm {
+    AppealForm {
+        subject: "Жауапқа шағым".into(),
+        description: "Жауап толық емес.".into(),
+        ..appeal_form()
+    }
+}
+
+/// An answered appeal the applicant first opens on `seen_at` (or never).
+fn answered(w: &World, seen_at: Option<&str>) -> Appeal {
+    let appeal = file(&w.ctx, &w.applicant, &appeal_form(), &[]).unwrap();
+    w.route(appeal.id);
+    let answered = w.answer(appeal.id, "explained", "Түсіндірілді.");
+    if let Some(at) = seen_at {
+        w.ctx.clock.set(at.parse().unwrap());
+        view(&w.ctx, &w.applicant, appeal.id, Reading::Page, ORIGIN).unwrap();
+    }
+    answered
+}
+
+#[test]
+fn a_complaint_is_linked_both_ways_with_the_complaint_term() {
+    let w = world();
+    let original = answered(&w, None);
+    let complaint = file_complaint(
+        &w.ctx,
+        &w.applicant,
+        original.id,
+        &complaint_form(),
+        "",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(complaint.kind, AppealKind::Complaint);
+    assert_eq!(complaint.basis.term, AppealKind::Complaint.term());
+    let contested = complaint.links.contested.as_ref().unwrap();
+    assert_eq!(contested.appeal, original.id);
+    assert_eq!(contested.signer, Some(w.director.id));
+    let original = w
+        .ctx
+        .store
+        .read(|tx| tx.appeal(original.id))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        original.links.complaints,
+        vec![(complaint.id, complaint.number)]
+    );
+    // The signer of the contested answer is not offered as an executor, nor accepted.
+    let director = w.director.id.0.to_string();
+    let refused = lifecycle::act(
+        &w.ctx,
+        &w.clerk,
+        complaint.id,
+        "route",
+        &FieldList::of(&[("executor", &director)]),
+        &[],
+    );
+    assert!(matches!(
+        refused,
+        Err(Error::Refused(
+            crate::domain::lifecycle::Refusal::ConflictOfInterest
+        ))
+    ));
+}
+
+#[test]
+fn the_complaint_window_counts_from_the_day_the_applicant_opened_the_answer() {
+    let w = world();
+    // Signed Mon 2 March; first opened Wed 1 April: in time until 1 July, not 2 June.
+    let original = answered(&w, Some("2026-04-01T05:00:00Z"));
+    w.ctx.clock.set("2026-06-15T05:00:00Z".parse().unwrap());
+    let in_time = file_complaint(
+        &w.ctx,
+        &w.applicant,
+        original.id,
+        &complaint_form(),
+        "",
+        &[],
+    )
+    .unwrap();
+    let events = w.ctx.store.read(|tx| tx.events(in_time.id)).unwrap();
+    assert_eq!(Appeal::filed_late(&events), None);
+}
+
+#[test]
+fn a_late_complaint_is_registered_and_marked_late_with_its_reason() {
+    let w = world();
+    let original = answered(&w, None);
+    // Never opened online: the window runs from signing (2 March) to 2 June.
+    w.ctx.clock.set("2026-07-06T05:00:00Z".parse().unwrap());
+    let late = file_complaint(
+        &w.ctx,
+        &w.applicant,
+        original.id,
+        &complaint_form(),
+        "Ауырып қалдым",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(late.status, Status::Registered);
+    let seen = view(&w.ctx, &w.clerk, late.id, Reading::Page, ORIGIN).unwrap();
+    assert_eq!(
+        Appeal::filed_late(&seen.events),
+        Some((jiff::civil::date(2026, 6, 2), "Ауырып қалдым"))
+    );
+    let stored = w.ctx.store.read(|tx| tx.appeal(late.id)).unwrap().unwrap();
+    let changes: Vec<Change> = seen.events.iter().map(|e| e.change.clone()).collect();
+    assert_eq!(Appeal::fold(&changes), Some(stored));
 }
 
 fn personal_data_views(w: &World) -> Vec<(String, String)> {

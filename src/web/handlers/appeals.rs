@@ -16,7 +16,7 @@ use crate::web::paths;
 use crate::web::response::Response;
 use crate::web::session::{AnyUser, ApplicantUser};
 use crate::web::views;
-use crate::web::views::actions::ActionPanel;
+use crate::web::views::actions::{ActionPanel, CONFIRMED_STEPS};
 use crate::web::views::appeal::AppealPage;
 use crate::web::views::applicant::Names;
 
@@ -54,9 +54,12 @@ fn render(
     let a = &view.appeal;
     let lang = call.visitor.lang;
     let available = lifecycle::available(ctx, viewer, a);
+    // The signer of a contested answer is not offered (art. 97 ч.2).
+    let signer = a.links.contested.as_ref().and_then(|c| c.signer);
     let executors = if available.contains(&"route") {
         lifecycle::assignable(ctx)?
             .iter()
+            .filter(|u| Some(u.id) != signer)
             .map(|u| (u.id.0.to_string(), u.full_name.as_str().to_owned()))
             .collect()
     } else {
@@ -102,11 +105,49 @@ fn render(
             staff: !viewer.is_applicant(),
             panel,
             signatures,
+            procedure: procedure_facts(call, viewer, &view),
+            done: views::actions::done_key(call.query().get("done")),
         },
     ))
 }
 
+/// The card's procedural notes: contested answer, late filing, 3-working-day windows.
+fn procedure_facts(
+    call: &Call,
+    viewer: &User,
+    view: &appeals::AppealView,
+) -> views::procedure::ProcedureFacts {
+    let ctx = &call.app.ctx;
+    let a = &view.appeal;
+    let contested = a.links.contested.as_ref().and_then(|c| {
+        super::applicant::contested_answer(call, viewer, c.appeal)
+            .ok()
+            .map(|mut answer| {
+                answer.window = None;
+                answer
+            })
+    });
+    let today = ctx.today();
+    let late_letters = a
+        .forwardings
+        .iter()
+        .map(|f| &f.letter)
+        .chain(&a.sent_up)
+        .filter(|l| lifecycle::sent_late(ctx, a, l))
+        .map(|l| l.number.clone())
+        .collect();
+    views::procedure::ProcedureFacts {
+        contested,
+        filed_late: Appeal::filed_late(&view.events).map(|(day, why)| (day, why.to_owned())),
+        pass_up_by: lifecycle::pass_up_due(ctx, a)
+            .filter(|_| !viewer.is_applicant())
+            .map(|day| (day, today > day)),
+        late_letters,
+    }
+}
+
 /// GET /appeals/{id}
+/// GET /appeals/{id} (`?done=<step>` after a step: the page says it was done)
 pub fn show(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebError> {
     Ok(ok(render(call, &who.0, id, None)?))
 }
@@ -165,8 +206,27 @@ pub fn download(call: &Call, who: &AnyUser, id: AttachmentId) -> Result<Response
 pub fn act(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebError> {
     let (form, uploads) = call.multipart()?;
     let action = form.string("action");
+    // A step that cannot be undone needs its "I confirm" box (or the ЭЦП signature itself).
+    if CONFIRMED_STEPS.contains(&action.as_str())
+        && !form.checked("confirm")
+        && form.get("cms").trim().is_empty()
+    {
+        let mut errors = FieldErrors::default();
+        errors.add("confirm", "pages.confirm_required");
+        return Ok(unprocessable(render(
+            call,
+            &who.0,
+            id,
+            Some((&action, &form, &errors)),
+        )?));
+    }
     match lifecycle::act(&call.app.ctx, &who.0, id, &action, &form, &uploads) {
-        Ok(appeal) => Ok(Response::see_other(&paths::appeal(appeal.id))),
+        // The page landed on says what was done (`?done=<step>`).
+        Ok(appeal) => Ok(Response::see_other(&format!(
+            "{}?done={}",
+            paths::appeal(appeal.id),
+            crate::web::forms::encode(&action)
+        ))),
         Err(service::Error::Invalid(errors)) => Ok(unprocessable(render(
             call,
             &who.0,
@@ -201,10 +261,9 @@ pub fn complaint_form(
         ("category".into(), view.appeal.category.0.to_string()),
         (
             "subject".into(),
-            format!(
-                "{} {}",
-                call.chrome().t("complaint.subject"),
-                view.appeal.number
+            call.chrome().tr.fmt(
+                "complaint.subject",
+                &[("number", &view.appeal.number.to_string())],
             ),
         ),
         ("tax_id".into(), own.tax_id),
@@ -228,7 +287,15 @@ pub fn file_complaint(
     id: AppealId,
 ) -> Result<Response, WebError> {
     let (form, uploads) = call.multipart()?;
-    match appeals::file_complaint(&call.app.ctx, &who.0, id, &appeal_form(&form), &uploads) {
+    let filed = appeals::file_complaint(
+        &call.app.ctx,
+        &who.0,
+        id,
+        &appeal_form(&form),
+        form.get("late_reason"),
+        &uploads,
+    );
+    match filed {
         Ok(complaint) => Ok(Response::see_other(&format!(
             "{}?new=1",
             paths::receipt(complaint.id)

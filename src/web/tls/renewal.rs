@@ -75,8 +75,8 @@ pub(super) fn due(material: &TlsMaterial, origin: &str, now: Timestamp) -> Resul
     Ok(ends_soon || certified_key(material).is_err())
 }
 
-/// Renews the generated certificate in `data_dir/tls` if it is [`due`]: writes the new pair
-/// (key first) and returns it. `None` when there is nothing to renew: no such files, another
+/// Renews the generated certificate in `data_dir/tls` if it is due (fewer than 30 days
+/// left): writes the new pair (key first) and returns it. `None` when there is nothing to renew: no such files, another
 /// kind of certificate, or plenty of time left.
 pub fn renew_if_due(
     data_dir: &Path,

@@ -32,6 +32,10 @@ pub struct AppealPage<'a> {
     pub panel: ActionPanel<'a>,
     /// Electronic signatures kept with the appeal's steps.
     pub signatures: Vec<super::ecp::SignatureLine>,
+    /// Contested answer, late filing, 3-working-day windows (АППК arts. 65, 91-92).
+    pub procedure: super::procedure::ProcedureFacts,
+    /// The message of the step just taken (`?done=…` after the redirect).
+    pub done: Option<&'static str>,
 }
 
 /// A file list; where the viewer's work does not need the files, only a line saying so.
@@ -84,6 +88,7 @@ fn detail(c: &Chrome, change: &Change) -> Markup {
             Change::Rated(r) => { ": " (c.t(r.score.label_key())) }
             Change::NoteAdded { text } => { ": " (text) }
             Change::DeadlineRecomputed { due, .. } => { ": " (date(*due)) }
+            Change::FiledLate { reason, .. } => @if !reason.is_empty() { ": " (reason) },
             _ => {}
         }
     }
@@ -165,6 +170,7 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
         html! {
             // On paper the page header is not printed; the institution heads the document.
             p.print-only { (c.institution) }
+            @if let Some(done) = p.done { p.notice.success.no-print #done role="status" { (c.t(done)) } }
             h1 { (c.t("appeal.title")) " " (a.number) }
             p {
                 (status(c, a.status))
@@ -172,6 +178,7 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
                 @if a.due_provisional && p.staff { " " span.tag.provisional { (c.t("appeal.provisional")) } }
             }
             (links(c, a, p.personal))
+            (super::procedure::card_notes(c, &p.procedure))
             @if p.personal.visible().is_none() {
                 p.notice role="note" { (c.t("privacy.withheld")) }
             }
