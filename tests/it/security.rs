@@ -768,3 +768,33 @@ fn issue_14_a_url_encoded_field_over_64_kib_is_refused_at_that_field() {
     );
     assert_eq!(page.input_value("tax_id").as_deref(), Some("900101300126"));
 }
+
+/// See: issue 14 ("per name, as today"): the lock of one sign-in name is kept in the store.
+#[test]
+fn issue_14_a_locked_sign_in_name_stays_locked_across_a_restart_while_others_sign_in() {
+    let app = TestApp::spawn();
+    for n in 1..=4 {
+        assert_eq!(app.browser().sign_in("clerk", "guess").status, 401, "{n}");
+    }
+    assert_eq!(app.browser().sign_in("clerk", "guess").status, 429);
+    let app = app.restart();
+    let refused = app.browser().sign_in("clerk", PASSWORD);
+    assert_eq!(refused.status, 429, "after a restart: {}", refused.text());
+    assert!(
+        refused.text().contains("уақытша тоқтатылды"),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(
+        app.browser().sign_in("executor", PASSWORD).status,
+        303,
+        "the lock is per name, and the address is under its limit"
+    );
+    app.ctx.clock.set(
+        app.ctx
+            .now()
+            .checked_add(jiff::SignedDuration::from_mins(5))
+            .unwrap(),
+    );
+    assert_eq!(app.browser().sign_in("clerk", PASSWORD).status, 303);
+}
