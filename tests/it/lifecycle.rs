@@ -760,3 +760,48 @@ fn an_anonymous_paper_appeal_is_terminated_not_answered() {
     assert_eq!(ended.status, 303, "{}", ended.text());
     assert!(director.get(&appeal).text().contains("Тоқтатылды"));
 }
+
+/// See: issue 14 (a text field over 64 KiB gave the 403 "form expired" page; the note has no
+/// length rule of its own, so a value cut to the limit would have been stored unnoticed).
+#[test]
+fn issue_14_a_note_over_64_kib_is_refused_at_the_note_and_nothing_is_added() {
+    let app = TestApp::spawn();
+    let (mut applicant, appeal) = routed(&app);
+    let mut executor = staff(&app, "executor");
+    let asked = act(
+        &mut executor,
+        &appeal,
+        &[
+            ("action", "request-documents"),
+            ("text", "Туу туралы куәліктің көшірмесі"),
+            ("until", "2026-03-13"),
+        ],
+        &[],
+    );
+    assert_eq!(asked.status, 303, "{}", asked.text());
+    let note = "Қоса беріп отырмын. ".repeat(70 * 1024 / 30);
+    assert!(note.len() > 70 * 1024);
+    let refused = act(
+        &mut applicant,
+        &appeal,
+        &[("action", "add-documents"), ("note", &note)],
+        &[FileUpload {
+            name: "куәлік.pdf",
+            bytes: PDF,
+        }],
+    );
+    assert_eq!(refused.status, 422, "{:.300}", refused.text());
+    assert!(
+        refused.body.contains("note-error\""),
+        "{:.300}",
+        refused.text()
+    );
+    assert!(
+        refused.text().contains("Мәтін тым ұзын."),
+        "{:.300}",
+        refused.text()
+    );
+    let page = applicant.get(&appeal);
+    assert!(page.body.contains("value=\"add-documents\""), "still asked");
+    assert!(page.links("/files/").is_empty(), "nothing added");
+}
