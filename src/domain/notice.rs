@@ -7,7 +7,6 @@
 use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
 use super::appeal::{Appeal, AppealId};
 use super::kind::Status;
@@ -15,7 +14,7 @@ use super::registration_number::RegistrationNumber;
 use super::user::UserId;
 
 /// What a notice says (its text is the translation of `notice.<code>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NoticeKind {
     /// Your appeal was registered.
     Registered,
@@ -111,7 +110,7 @@ impl NoticeKind {
 }
 
 /// A delivered in-app notice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     /// Same id as its outbox entry.
     pub id: u64,

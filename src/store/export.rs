@@ -21,13 +21,14 @@ use sha2::{Digest, Sha256};
 
 use super::appeals::AppealReads;
 use super::attachments::{AttachmentMeta, AttachmentReads, NewAttachment};
-use super::codec::{Record, decode, decode_as, encode, thaw, thaw_part};
+use super::codec::{Record, decode, decode_as, encode_as, thaw, thaw_part};
 use super::notices::{Notice, OutboxEntry};
 use super::passkeys::Passkey;
 use super::records::Freeze;
 use super::records::appeal_v1::AppealV1;
 use super::records::audit_v1::AuditEntryV1;
 use super::records::event::EventV2;
+use super::records::notice_v1::{NoticeV1, OutboxEntryV1};
 use super::records::settings_v1::{
     CalendarV1, CategoryV1, ExtendersV1, InstitutionV1, RoutingRuleV1, RulesV1, TermsV1, UnitV1,
 };
@@ -220,7 +221,7 @@ struct EventLine {
 #[derive(Serialize, Deserialize)]
 struct NoticeLine {
     user: UserId,
-    notice: Notice,
+    notice: NoticeV1,
 }
 
 fn io_error(path: &Path, err: &dyn std::fmt::Display) -> Error {
@@ -348,7 +349,7 @@ impl ReadTx {
             "signatures.jsonl",
             &mut counts,
         )?;
-        self.export_records::<u64, OutboxEntry>(dir, OUTBOX, "outbox.jsonl", &mut counts)?;
+        self.export_records::<u64, OutboxEntryV1>(dir, OUTBOX, "outbox.jsonl", &mut counts)?;
         self.export_notices(dir, &mut counts)?;
         self.export_records_as::<u64, AuditEntry>(dir, AUDIT, "audit.jsonl", &mut counts)?;
         self.export_code_factors(dir, &mut counts)?;
@@ -596,7 +597,7 @@ impl ReadTx {
                 let (key, value) = entry?;
                 out.line(&NoticeLine {
                     user: UserId(key.value().0),
-                    notice: decode(value.value())?,
+                    notice: decode::<NoticeV1>(value.value())?,
                 })?;
             }
         }
@@ -938,17 +939,18 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
         lines.finish(&mut counts);
     }
 
-    let mut outbox = LinesIn::<OutboxEntry>::open(dir, "outbox.jsonl")?;
+    let mut outbox = LinesIn::<OutboxEntryV1>::open(dir, "outbox.jsonl")?;
     while let Some(entry) = outbox.next()? {
+        let entry = thaw::<OutboxEntry>(entry)?;
         tx.table(OUTBOX)?
-            .insert(entry.id, encode(&entry)?.as_slice())?;
+            .insert(entry.id, encode_as(&entry)?.as_slice())?;
     }
     outbox.finish(&mut counts);
     let mut notices = LinesIn::<NoticeLine>::open(dir, "notices.jsonl")?;
     while let Some(line) = notices.next()? {
         tx.table(NOTICES)?.insert(
             (line.user.0, line.notice.id),
-            encode(&line.notice)?.as_slice(),
+            encode_as(&thaw::<Notice>(line.notice)?)?.as_slice(),
         )?;
     }
     notices.finish(&mut counts);

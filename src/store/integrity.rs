@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::appeals::AppealReads;
 use super::attachments::{AttachmentMeta, AttachmentReads};
 use super::backup::unknown_tables;
-use super::codec::{Record, decode};
+use super::codec::{Record, decode, decode_as};
 use super::notices::{Notice, OutboxEntry};
 use super::schema::{
     self, APPEAL_BY_NUMBER, APPEAL_EVENTS, APPEALS, ATTACHMENT_CHUNKS, ATTACHMENTS, CATEGORIES,
@@ -615,7 +615,7 @@ impl Checker<'_> {
                 let id = key.value();
                 self.floor("outbox".into(), id);
                 let subject = format!("outbox entry {id}");
-                match decode::<OutboxEntry>(value.value()) {
+                match decode_as::<OutboxEntry>(value.value()) {
                     Ok(e) => {
                         self.notice_refs(&subject, id, e.id, e.user.0, e.appeal, users, appeals);
                     }
@@ -629,7 +629,7 @@ impl Checker<'_> {
                 let (user, id) = key.value();
                 self.floor("outbox".into(), id);
                 let subject = format!("notice {id} of user {user}");
-                match decode::<Notice>(value.value()) {
+                match decode_as::<Notice>(value.value()) {
                     Ok(n) => self.notice_refs(&subject, id, n.id, user, n.appeal, users, appeals),
                     Err(e) => self.problem(subject, e.to_string()),
                 }
