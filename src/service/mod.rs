@@ -163,6 +163,9 @@ impl Ctx {
             crate::i18n::Catalog::default()
         });
         let ecp = std::sync::Arc::new(ecp::EcpState::load(&rules.nca_dir));
+        if let Err(err) = store.set_time_zone(&rules.time_zone) {
+            log::error!("counting the report tallies in the configured time zone: {err}");
+        }
         Self {
             store,
             clock,

@@ -19,6 +19,8 @@ const MIGRATIONS: &[fn(&mut WriteTx) -> Result<()>] = &[
     // 4 → 5: passkeys, one-time codes, authenticator secrets and signatures. Their tables are
     // created when first written; the version step makes older releases refuse the file.
     no_records_to_change,
+    // 5 → 6: the report's running tallies, counted from every stored appeal.
+    super::report::count_report_tallies,
 ];
 
 /// A version step that only announces new tables.

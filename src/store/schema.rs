@@ -7,7 +7,7 @@
 use redb::TableDefinition;
 
 /// The schema this binary writes. Opening a newer file is refused; older ones are migrated.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// `schema_version` → u32 (little endian), and other facts about the file.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -86,6 +86,15 @@ pub const IDX_REGISTERED: TableDefinition<(u32, u64), ()> = TableDefinition::new
 /// the other indexes so the work-queue counts cost a few lookups, not a scan.
 pub const IDX_OPEN_COUNTS: TableDefinition<&str, u64> = TableDefinition::new("idx_open_counts");
 
+/// Appeal id → `FactsRecord`: what the appeal adds to the report (`domain::report::Facts`).
+pub const REPORT_FACTS: TableDefinition<u64, &[u8]> = TableDefinition::new("report_facts");
+/// Appeal id: appeals the running tallies leave out, folded in full by every report (open ones).
+pub const REPORT_LOOSE: TableDefinition<u64, ()> = TableDefinition::new("report_loose");
+/// Day as yyyymmdd → `Counts`: the running tallies of that day.
+pub const REPORT_DAYS: TableDefinition<u32, &[u8]> = TableDefinition::new("report_days");
+/// Month as yyyymm → `Counts`: the sum of that month's days.
+pub const REPORT_MONTHS: TableDefinition<u32, &[u8]> = TableDefinition::new("report_months");
+
 /// Outbox sequence → `OutboxEntry` (notices waiting for delivery).
 pub const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
 /// (user id, notice id) → `Notice` (delivered in-app notices).
@@ -150,6 +159,10 @@ pub fn visit_tables<T: TableVisitor>(visitor: &mut T) -> Result<(), T::Error> {
     visitor.table(IDX_OPEN_DUE)?;
     visitor.table(IDX_REGISTERED)?;
     visitor.table(IDX_OPEN_COUNTS)?;
+    visitor.table(REPORT_FACTS)?;
+    visitor.table(REPORT_LOOSE)?;
+    visitor.table(REPORT_DAYS)?;
+    visitor.table(REPORT_MONTHS)?;
     visitor.table(OUTBOX)?;
     visitor.table(NOTICES)?;
     visitor.table(ATTACHMENTS)?;
