@@ -237,3 +237,65 @@ pub fn listing(ctx: &Ctx, staff: &User, query: &RegistryQuery) -> Result<Listing
     })?;
     Ok(listing)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::domain::calendar::{Calendar, DayOverride};
+    use crate::service::seed;
+    use crate::service::testing::ctx_at;
+
+    fn periods() -> Vec<Period> {
+        vec![
+            Period::calendar_year(2026).unwrap(),
+            Period::new(date(2026, 10, 1), date(2026, 10, 31)).unwrap(),
+            Period::new(date(2026, 9, 17), date(2026, 11, 3)).unwrap(),
+            Period::new(date(2026, 11, 20), date(2026, 11, 20)).unwrap(),
+        ]
+    }
+
+    fn assert_tallies_equal_the_fold(ctx: &Ctx) {
+        for period in periods() {
+            let counted = build(ctx, None, period, &mut |_, _| {}).unwrap().figures;
+            assert_eq!(counted, folded(ctx, period).unwrap(), "{period:?}");
+        }
+        assert_eq!(ctx.store.check().unwrap().problems, vec![]);
+    }
+
+    #[test]
+    fn the_report_from_tallies_equals_the_fold_over_the_demo_desk() {
+        let now = "2026-11-20T06:00:00Z".parse().unwrap();
+        let ctx = ctx_at("2026-11-20T06:00:00Z");
+        seed::seed(&ctx, 40, now).unwrap();
+        let year = build(&ctx, None, periods()[0], &mut |_, _| {}).unwrap();
+        assert_eq!(year.figures.current.received, 40);
+        assert!(year.figures.current.finished > 0, "the demo answers some");
+        assert_tallies_equal_the_fold(&ctx);
+    }
+
+    #[test]
+    fn a_changed_calendar_recounts_the_tallies() {
+        let now = "2026-11-20T06:00:00Z".parse().unwrap();
+        let ctx = ctx_at("2026-11-20T06:00:00Z");
+        seed::seed(&ctx, 30, now).unwrap();
+        let days_off: BTreeMap<_, _> = (1..=30)
+            .map(|d| {
+                (
+                    date(2026, 10, d),
+                    DayOverride::DayOff {
+                        reason: "test".into(),
+                    },
+                )
+            })
+            .collect();
+        ctx.store
+            .write(|tx| tx.put_calendar(&Calendar::new(days_off.clone(), [2026].into())))
+            .unwrap();
+        assert_tallies_equal_the_fold(&ctx);
+    }
+}

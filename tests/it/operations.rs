@@ -658,6 +658,47 @@ fn a_store_written_by_schema_v4_opens_migrates_and_reads() {
     opens_migrates_and_reads("store-v4.redb", 4);
 }
 
+/// Written by commit 807cf34, the last at schema 5 (before the report's running tallies). The
+/// migration to 6 counts the tallies from its appeals: `check` (inside) recounts them, and the
+/// year's report from them received all six appeals.
+#[test]
+fn a_store_written_by_schema_v5_opens_migrates_and_reads() {
+    use otinish::store::TallyReads;
+    opens_migrates_and_reads("store-v5.redb", 5);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    std::fs::copy(fixture("store-v5.redb"), &path).unwrap();
+    let store = Store::open(&path).unwrap();
+    let all = otinish::domain::report::Period::new(
+        jiff::civil::date(2000, 1, 1),
+        jiff::civil::date(2009, 12, 31),
+    )
+    .unwrap();
+    let wide = otinish::domain::report::Period::new(
+        jiff::civil::date(2020, 1, 1),
+        jiff::civil::date(2029, 12, 31),
+    )
+    .unwrap();
+    let counts = store.read(|tx| tx.counts_for(wide)).unwrap();
+    let loose = store.read(|tx| tx.loose_facts()).unwrap();
+    let counted = counts
+        .within
+        .get(otinish::domain::report::Counter::Received);
+    assert_eq!(
+        counted + loose.len() as i64,
+        6,
+        "every appeal counted or loose"
+    );
+    assert!(counted > 0, "finished fixture appeals are in the tallies");
+    assert!(
+        store
+            .read(|tx| tx.counts_for(all))
+            .unwrap()
+            .within
+            .is_empty()
+    );
+}
+
 /// Writes the fixture of the current schema version; see the module comment.
 #[test]
 #[ignore = "writes tests/fixtures/$OTINISH_FIXTURE; run by hand when a schema version is released"]
