@@ -93,8 +93,8 @@ fn part(table: &str) -> Option<Part> {
         "signatures" => Part::File("signatures.jsonl"),
         "outbox" => Part::File("outbox.jsonl"),
         "notices" => Part::File("notices.jsonl"),
-        "user_by_login" | "appeal_by_number" | "appeal_rows" => Part::Rebuilt,
-        "report_facts" | "report_loose" | "report_days" | "report_months" => Part::Rebuilt,
+        "user_by_login" | "appeal_by_number" | "appeal_rows" | "report_facts" | "report_loose"
+        | "report_days" | "report_months" => Part::Rebuilt,
         index if index.starts_with("idx_") => Part::Rebuilt,
         _ => return None,
     })

@@ -685,7 +685,7 @@ fn a_store_written_by_schema_v5_opens_migrates_and_reads() {
         .within
         .get(otinish::domain::report::Counter::Received);
     assert_eq!(
-        counted + loose.len() as i64,
+        counted + i64::try_from(loose.len()).unwrap(),
         6,
         "every appeal counted or loose"
     );

@@ -419,6 +419,7 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
+#[allow(clippy::too_many_lines)] // one match arm per counter
 fn side_of(counts: &PeriodCounts, year_shift: i16) -> Side {
     let before = &counts.before;
     let within = &counts.within;
