@@ -2,9 +2,19 @@
    forms post, links navigate, errors are in the page. It adds three things:
    1. on a refused form, focus moves to the first field in error (or to the error summary);
    2. the installable-app service worker is registered;
-   3. signing in or out forgets the last-seen list of appeals kept for offline use. */
+   3. signing in or out forgets the last-seen list of appeals kept for offline use;
+   4. the receipt's "Print / save as PDF" button (hidden without this file, where a hint
+      names the browser's own Print command instead). */
 (function () {
   "use strict";
+
+  document.documentElement.classList.add("js");
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
 
   var summary = document.getElementById("form-errors");
   if (summary) {

@@ -82,8 +82,14 @@ pub struct DeadlineArgs {
     /// Store and configuration (the store's calendar is used).
     #[command(flatten)]
     pub store: StoreArgs,
-    /// Appeal type: application, complaint, request, proposal, feedback, report.
-    #[arg(long = "type", value_name = "TYPE")]
+    /// Appeal type, by its code (the list below is every type the appliance knows).
+    #[arg(
+        long = "type",
+        value_name = "TYPE",
+        value_parser = clap::builder::PossibleValuesParser::new(
+            crate::domain::kind::AppealKind::ALL.iter().map(|k| k.code())
+        )
+    )]
     pub kind: String,
     /// When the appeal was received, local time: "YYYY-MM-DD HH:MM".
     #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
@@ -291,9 +297,12 @@ pub enum RoleArg {
     Director,
     /// Runs the installation.
     Admin,
+    /// A deputy head or the head of the apparatus: may extend deadlines (art. 76 ч.3).
+    Deputy,
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
@@ -301,5 +310,23 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    /// See: issue 11 (`deadline --help` left out info-request).
+    #[test]
+    fn deadline_help_lists_every_appeal_type() {
+        let mut command = Cli::command();
+        let help = command
+            .find_subcommand_mut("deadline")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        for kind in crate::domain::kind::AppealKind::ALL {
+            assert!(
+                help.contains(kind.code()),
+                "{} missing from:\n{help}",
+                kind.code()
+            );
+        }
     }
 }

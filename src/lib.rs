@@ -3,7 +3,8 @@
 //! # Codemap
 //! - `domain/`: pure rules (appeal state machine, calendar and deadlines, IIN/BIN, numbers).
 //!   No IO, no clock, no framework types; time and ids are parameters.
-//! - `store/`: the redb file. Records are `[version][postcard]`; one write transaction per use
+//! - `store/`: the redb file. Records are `[version][postcard]` of frozen record types
+//!   (`store/records/`), never of domain types; one write transaction per use
 //!   case, committed durably (concurrent use cases share one: group commit); history is
 //!   hash-chained per appeal. Nothing outside knows redb is underneath.
 //! - `crypto/`: pure verification of `NCALayer` CMS signatures, passkeys and TOTP codes.

@@ -15,8 +15,9 @@ pub(super) fn run(args: &StoreArgs) -> anyhow::Result<()> {
         .tls_files
         .as_ref()
         .map(|(c, k)| (c.as_path(), k.as_path()));
-    let (_, generated) = tls::load_or_generate(&config.data_dir, configured, &config.host_names)
-        .context("preparing the TLS certificate")?;
+    let (_, generated) =
+        tls::load_or_generate(&config.data_dir, configured, &config.host_names, ctx.now())
+            .context("preparing the TLS certificate")?;
     println!("data directory: {}", config.data_dir.display());
     if generated {
         println!(

@@ -13,7 +13,7 @@ use super::{load_config, open_ctx};
 use crate::cli::ServeArgs;
 use crate::config::Config;
 use crate::service::gateway::Gateways;
-use crate::service::{Ctx, auth, backups, deliveries, notices};
+use crate::service::{Ctx, auth, backups, deliveries, notices, pending_uploads};
 use crate::web::{self, App, tls};
 
 pub(super) fn run(args: &ServeArgs) -> anyhow::Result<()> {
@@ -37,15 +37,25 @@ pub(super) fn serve(ctx: Ctx, config: &Config) -> anyhow::Result<()> {
         .tls_files
         .as_ref()
         .map(|(c, k)| (c.as_path(), k.as_path()));
-    let (material, _) = tls::load_or_generate(&config.data_dir, configured, &config.host_names)
-        .context("preparing the TLS certificate")?;
-    let tls_config = tls::server_config(&material).context("loading the TLS certificate")?;
+    let (material, _) =
+        tls::load_or_generate(&config.data_dir, configured, &config.host_names, ctx.now())
+            .context("preparing the TLS certificate")?;
+    let (tls_config, live) =
+        tls::live_server_config(&material).context("loading the TLS certificate")?;
     let listener =
         TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
+    // A configured certificate is the admin's to renew; the one under the data directory is
+    // checked daily (`tls::renew_if_due` leaves alone any it did not generate).
+    let renewal = configured.is_none().then(|| Renewal {
+        data_dir: config.data_dir.clone(),
+        host_names: config.host_names.clone(),
+        live,
+    });
     let worker = start_housekeeping(
         ctx.clone(),
         config.backups.clone(),
         Gateways::from_config(config),
+        renewal,
     );
     let app = Arc::new(App::new(ctx, config).map_err(anyhow::Error::msg)?);
     let handle = web::start(app, listener, tls_config, web::limits(config))
@@ -58,8 +68,30 @@ pub(super) fn serve(ctx: Ctx, config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where the generated certificate lives and the server that presents it.
+struct Renewal {
+    data_dir: std::path::PathBuf,
+    host_names: Vec<String>,
+    live: Arc<tls::LiveCertificate>,
+}
+
+impl Renewal {
+    /// Renews the generated certificate when it is due and hands it to the running server.
+    fn check(&self, now: jiff::Timestamp) {
+        match tls::renew_if_due(&self.data_dir, &self.host_names, now) {
+            Ok(None) => {}
+            Ok(Some(material)) => match self.live.replace(&material) {
+                Ok(()) => log::info!("the server now presents the renewed certificate"),
+                Err(err) => log::error!("presenting the renewed certificate: {err}"),
+            },
+            Err(err) => log::error!("renewing the self-signed certificate: {err}"),
+        }
+    }
+}
+
 /// The background thread that delivers queued notices, sends e-mail and SMS through the
-/// gateways, queues deadline reminders and takes the daily backup.
+/// gateways, queues deadline reminders, drops expired files held for refused forms, takes the
+/// daily backup and renews the generated certificate before it ends.
 struct Housekeeping {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -78,6 +110,7 @@ fn start_housekeeping(
     ctx: Ctx,
     backup_policy: crate::config::Backups,
     gateways: Gateways,
+    renewal: Option<Renewal>,
 ) -> Housekeeping {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
@@ -100,11 +133,25 @@ fn start_housekeeping(
                         Err(err) => log::error!("queuing reminders: {err}"),
                     }
                 }
+                // Files held for refused forms expire after two hours; swept every ten minutes.
+                if ticks.is_multiple_of(600) {
+                    match pending_uploads::sweep(&ctx) {
+                        Ok(0) => {}
+                        Ok(n) => log::info!("dropped {n} expired holdings of uploaded files"),
+                        Err(err) => log::error!("sweeping held uploads: {err}"),
+                    }
+                }
                 // The daily backup, checked every minute.
                 if ticks.is_multiple_of(60)
                     && let Err(err) = backups::take_if_due(&ctx, &backup_policy)
                 {
                     log::error!("daily backup to {}: {err}", backup_policy.folder.display());
+                }
+                // The generated certificate, checked daily (renewed 30 days before its end).
+                if ticks.is_multiple_of(86_400)
+                    && let Some(renewal) = &renewal
+                {
+                    renewal.check(ctx.now());
                 }
                 ticks += 1;
                 std::thread::sleep(Duration::from_secs(1));

@@ -20,6 +20,7 @@ pub(super) fn run(command: UserCommand) -> anyhow::Result<()> {
                     RoleArg::Executor => Role::Executor,
                     RoleArg::Director => Role::Director,
                     RoleArg::Admin => Role::Admin,
+                    RoleArg::Deputy => Role::Deputy,
                 })
                 .collect();
             let form = auth::StaffForm {

@@ -32,7 +32,7 @@ pub struct UnitId(pub u32);
 pub struct CategoryId(pub u32);
 
 /// A file attached to an appeal or an answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentRef {
     /// Where the bytes are.
     pub id: AttachmentId,
@@ -45,7 +45,7 @@ pub struct AttachmentRef {
 }
 
 /// The applicant's own data as given with the appeal (prefilled from the profile).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplicantData {
     /// Individual or legal entity.
     pub kind: ApplicantKind,
@@ -62,7 +62,7 @@ pub struct ApplicantData {
 }
 
 /// Who did something: kept by name too, so history reads the same after renames.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     /// The user, when there is one.
     pub user: Option<UserId>,
@@ -73,7 +73,7 @@ pub struct Actor {
 }
 
 /// An answer: drafted by the executor, signed by the director.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
     /// The text sent to the applicant.
     pub text: String,
@@ -95,7 +95,7 @@ pub struct Answer {
 }
 
 /// Who signed an answer, and when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signature {
     /// The signer.
     pub by: Actor,
@@ -106,7 +106,7 @@ pub struct Signature {
 }
 
 /// The executor an appeal is assigned to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignee {
     /// The staff member.
     pub user: UserId,
@@ -115,7 +115,7 @@ pub struct Assignee {
 }
 
 /// A request with a term: correction of defects or additional documents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     /// What is asked.
     pub text: String,
@@ -124,7 +124,7 @@ pub struct Request {
 }
 
 /// The hearing before a burdensome decision (art. 73).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hearing {
     /// The preliminary decision sent to the applicant.
     pub preliminary: String,
@@ -135,7 +135,7 @@ pub struct Hearing {
 }
 
 /// A deadline extension (art. 76 ч.3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extension {
     /// The deadline before.
     pub previous_due: Date,
@@ -154,7 +154,7 @@ pub struct Extension {
 }
 
 /// An outgoing letter (forwarding, complaint passed up).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Letter {
     /// Outgoing number.
     pub number: String,
@@ -167,7 +167,7 @@ pub struct Letter {
 }
 
 /// How a forwarding went.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Forwarding {
     /// The letter.
     pub letter: Letter,
@@ -176,7 +176,7 @@ pub struct Forwarding {
 }
 
 /// Why the procedure ended without an answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ending {
     /// The ground (for terminations).
     pub ground: Option<Ground>,
@@ -187,7 +187,7 @@ pub struct Ending {
 }
 
 /// The applicant's rating of the answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rating {
     /// Positive, neutral or negative.
     pub score: Score,
@@ -198,7 +198,7 @@ pub struct Rating {
 }
 
 /// Why the deadline is what it is (shown on the appeal).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadlineBasis {
     /// The statutory term.
     pub term: Term,
@@ -209,7 +209,7 @@ pub struct DeadlineBasis {
 }
 
 /// Links between appeals and flags set at registration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Links {
     /// The same applicant's answered appeal on the same subject (a repeated appeal).
     pub repeated_of: Option<(AppealId, RegistrationNumber)>,
@@ -224,7 +224,7 @@ pub struct Links {
 }
 
 /// The answer a complaint contests.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contested {
     /// The appeal.
     pub appeal: AppealId,
@@ -235,7 +235,7 @@ pub struct Contested {
 }
 
 /// The current state of one appeal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Appeal {
     /// Store number.
     pub id: AppealId,
@@ -306,6 +306,25 @@ pub struct Appeal {
 }
 
 impl Appeal {
+    /// The day the applicant learned of the answer, as the history records it.
+    pub fn answer_received_on(events: &[Event]) -> Option<Date> {
+        events.iter().find_map(|e| match e.change {
+            Change::AnswerReceived { on } => Some(on),
+            _ => None,
+        })
+    }
+
+    /// The late filing recorded in a complaint's history: (window's last day, reason).
+    pub fn filed_late(events: &[Event]) -> Option<(Date, &str)> {
+        events.iter().find_map(|e| match &e.change {
+            Change::FiledLate {
+                window_ended,
+                reason,
+            } => Some((*window_ended, reason.as_str())),
+            _ => None,
+        })
+    }
+
     /// Whether the term has run out on `today` without an answer.
     pub fn is_overdue(&self, today: Date) -> bool {
         self.status.deadline_runs() && today > self.due
@@ -407,7 +426,8 @@ impl Appeal {
                 self.due = *due;
                 self.due_provisional = *provisional;
             }
-            Change::NoteAdded { .. } => {}
+            Change::NoteAdded { .. } | Change::AnswerReceived { .. } | Change::FiledLate { .. } => {
+            }
         }
         self.events += 1;
     }
@@ -428,7 +448,7 @@ impl Appeal {
 }
 
 /// One step of an appeal's life.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     /// Registered with this initial state.
     Registered(Box<Appeal>),
@@ -512,6 +532,21 @@ pub enum Change {
         /// The note.
         text: String,
     },
+    // Appended variants: postcard writes the variant index, so new ones go last.
+    /// The answer reached the applicant (they first opened it): the complaint window of
+    /// art. 92 ч.1 counts from this day. Read from the history; the snapshot is unchanged.
+    AnswerReceived {
+        /// The local day.
+        on: Date,
+    },
+    /// This complaint came after the complaint window and was registered all the same
+    /// (art. 92 ч.3, art. 64 ч.1). Read from the history; the snapshot is unchanged.
+    FiledLate {
+        /// The last day of the window that was missed.
+        window_ended: Date,
+        /// The applicant's reason, as given (may be empty).
+        reason: String,
+    },
 }
 
 impl Change {
@@ -542,6 +577,8 @@ impl Change {
             Change::Rated(_) => "history.rated",
             Change::DeadlineRecomputed { .. } => "history.deadline_recomputed",
             Change::NoteAdded { .. } => "history.note",
+            Change::AnswerReceived { .. } => "law.history_answer_received",
+            Change::FiledLate { .. } => "law.history_filed_late",
         }
     }
 
@@ -560,7 +597,7 @@ impl Change {
 /// A step in words, kept with the event in the two languages e-Otinish keeps them in
 /// (`system_message_kk` / `system_message_ru`), so the record reads the same whatever the
 /// catalogues later say.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Message {
     /// Kazakh.
     pub kk: String,
@@ -569,7 +606,7 @@ pub struct Message {
 }
 
 /// One entry of an appeal's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     /// Position in the history, from 0.
     pub seq: u32,

@@ -77,6 +77,12 @@ pub fn optional_text(input: &str, max: usize) -> Result<String, &'static str> {
 pub struct FullName(String);
 
 impl FullName {
+    /// A value as the store holds it, checked when it was first stored (the store does not
+    /// check again: a rule tightened later must not lock anyone out of an old account).
+    pub fn from_stored(text: String) -> Self {
+        Self(text)
+    }
+
     /// 2 to 200 characters, no control characters.
     pub fn parse(input: &str) -> Result<Self, &'static str> {
         let text = required_text(input, 200)?;
@@ -97,6 +103,12 @@ impl FullName {
 pub struct Phone(String);
 
 impl Phone {
+    /// A value as the store holds it, checked when it was first stored (the store does not
+    /// check again: a rule tightened later must not lock anyone out of an old account).
+    pub fn from_stored(text: String) -> Self {
+        Self(text)
+    }
+
     /// Accepts spaces, dashes and brackets; a local `8 7xx…` number becomes `+7 7xx…`.
     pub fn parse(input: &str) -> Result<Self, &'static str> {
         let trimmed = input.trim();
@@ -133,6 +145,12 @@ impl Phone {
 pub struct Email(String);
 
 impl Email {
+    /// A value as the store holds it, checked when it was first stored (the store does not
+    /// check again: a rule tightened later must not lock anyone out of an old account).
+    pub fn from_stored(text: String) -> Self {
+        Self(text)
+    }
+
     /// Lower-cases the domain part and checks the shape.
     pub fn parse(input: &str) -> Result<Self, &'static str> {
         let text = input.trim();
@@ -196,6 +214,12 @@ impl std::fmt::Debug for NewPassword {
 pub struct Login(String);
 
 impl Login {
+    /// A value as the store holds it, checked when it was first stored (the store does not
+    /// check again: a rule tightened later must not lock anyone out of an old account).
+    pub fn from_stored(text: String) -> Self {
+        Self(text)
+    }
+
     /// Lower-cases and checks the characters.
     pub fn parse(input: &str) -> Result<Self, &'static str> {
         let text = input.trim().to_lowercase();

@@ -5,6 +5,7 @@
 //! itself; `Appeal::apply` folds the change in.
 
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
 
 use super::appeal::{
@@ -14,7 +15,7 @@ use super::appeal::{
 use super::calendar::Calendar;
 use super::deadline::add_working_days;
 use super::kind::{Ground, Outcome, Score, Status, Track};
-use super::user::{Role, Roles};
+use super::user::Role;
 
 /// The moment a command is decided at.
 #[derive(Debug, Clone, Copy)]
@@ -25,8 +26,8 @@ pub struct Moment<'a> {
     pub today: Date,
     /// The working-day calendar.
     pub calendar: &'a Calendar,
-    /// Roles besides the director's that may extend deadlines (granted by the admin).
-    pub extenders: Roles,
+    /// The institution's time zone (the day of receipt is a local day).
+    pub zone: &'a TimeZone,
 }
 
 /// What someone asks to do to an appeal.
@@ -39,7 +40,7 @@ pub enum Command {
         /// Executor.
         executor: Assignee,
         /// The executor's roles.
-        executor_roles: Roles,
+        executor_roles: super::user::Roles,
         /// Co-executors.
         co_executors: Vec<Assignee>,
     },
@@ -126,7 +127,8 @@ pub enum Command {
         /// Files.
         attachments: Vec<AttachmentRef>,
     },
-    /// Record that a complaint was filed about this appeal's answer.
+    /// Record that a complaint was filed about this appeal's answer. Accepted after the
+    /// window too (art. 92 ч.3, art. 64 ч.1): lateness is marked, never a refusal.
     LinkComplaint {
         /// The complaint.
         complaint: super::appeal::AppealId,
@@ -204,6 +206,9 @@ pub enum Refusal {
     /// Anonymous appeals are not answered on the merits (art. 88 ч.1 пп.2; art. 64 ч.6-7).
     #[error("anonymous appeals are terminated or returned, not answered")]
     Anonymous,
+    /// An extension is decided while the term runs, not after it has run out (art. 76 ч.3).
+    #[error("the deadline has passed: it can no longer be extended")]
+    DeadlinePassed,
 }
 
 impl Refusal {
@@ -228,22 +233,53 @@ impl Refusal {
             Refusal::AlreadyRated => "refusal.already_rated",
             Refusal::EmptyText => "refusal.empty_text",
             Refusal::Anonymous => "refusal.anonymous",
+            Refusal::DeadlinePassed => "law.refusal_deadline_passed",
         }
     }
 }
 
-/// The last day of an "N working days from registration" window.
-pub fn window_end(appeal: &Appeal, working_days: u16, calendar: &Calendar) -> Date {
-    add_working_days(appeal.registered_on, working_days, calendar)
+/// The local day the appeal was received (not registered: art. 64 ч.3 may move registration
+/// to the next working day, but the windows of art. 65 and art. 91 ч.4 run from receipt).
+pub fn received_on(appeal: &Appeal, zone: &TimeZone) -> Date {
+    appeal.received_at.to_zoned(zone.clone()).date()
 }
 
-/// The last day a complaint about this appeal's answer may be filed: 3 months after it was
-/// signed, 6 when it did not explain how to complain (art. 92).
-pub fn complaint_deadline(appeal: &Appeal) -> Option<Date> {
+/// The last day of the 3-working-day window from receipt: to forward an appeal outside the
+/// institution's competence (art. 65), and to pass a complaint up with the case file or satisfy
+/// it in full (art. 91 ч.4).
+pub fn receipt_window_end(appeal: &Appeal, zone: &TimeZone, calendar: &Calendar) -> Date {
+    add_working_days(received_on(appeal, zone), 3, calendar)
+}
+
+/// The day a complaint must be passed to the higher body by (art. 91 ч.4): `None` for other
+/// types, and once it has been passed up or its life ended.
+pub fn pass_up_due(appeal: &Appeal, zone: &TimeZone, calendar: &Calendar) -> Option<Date> {
+    (appeal.kind.track() == Track::Complaint && appeal.status.deadline_runs())
+        .then(|| receipt_window_end(appeal, zone, calendar))
+}
+
+/// Whether a letter (forwarding or complaint passed up) went out after its 3-working-day
+/// window from receipt. Late steps stay possible and are marked, derived here at read time.
+pub fn sent_late(appeal: &Appeal, letter: &Letter, zone: &TimeZone, calendar: &Calendar) -> bool {
+    letter.sent_on > receipt_window_end(appeal, zone, calendar)
+}
+
+/// The last day a complaint about this appeal's answer is in time: 3 months from the day the
+/// applicant learned of the answer, 6 when it did not explain how to complain (art. 92 ч.1,
+/// ч.1-1). `learned_on` is the recorded day the answer reached the applicant; without one (a
+/// paper applicant with no account) the day it was signed stands in.
+pub fn complaint_deadline(appeal: &Appeal, learned_on: Option<Date>) -> Option<Date> {
     let answer = appeal.answer.as_ref()?;
     let signed = answer.signed.as_ref()?;
     let months = if answer.appeal_clause { 3 } else { 6 };
-    signed.on.checked_add(Span::new().months(months)).ok()
+    let from = learned_on.map_or(signed.on, |day| day.max(signed.on));
+    from.checked_add(Span::new().months(months)).ok()
+}
+
+/// Whether a complaint filed on `today` about this appeal's answer comes after the window
+/// (it is still accepted and registered, art. 92 ч.3; the card says it is late and why).
+pub fn complaint_is_late(appeal: &Appeal, learned_on: Option<Date>, today: Date) -> bool {
+    complaint_deadline(appeal, learned_on).is_some_and(|last_day| today > last_day)
 }
 
 fn require(ok: bool, refusal: Refusal) -> Result<(), Refusal> {
@@ -307,6 +343,15 @@ pub fn decide(
             require(
                 executor_roles.any(&[Role::Executor, Role::Director]),
                 Refusal::NotAnExecutor,
+            )?;
+            // A complaint about an answer never goes to the one who signed it (art. 97 ч.2).
+            let signer = appeal.links.contested.as_ref().and_then(|c| c.signer);
+            require(
+                signer.is_none()
+                    || std::iter::once(&executor)
+                        .chain(&co_executors)
+                        .all(|e| Some(e.user) != signer),
+                Refusal::ConflictOfInterest,
             )?;
             Ok(Change::Routed {
                 unit,
@@ -417,15 +462,14 @@ pub fn decide(
             }))
         }
         Command::Extend { new_due, reason } => {
-            require(
-                actor.roles.has(Role::Director) || actor.roles.iter().any(|r| at.extenders.has(r)),
-                Refusal::WrongRole,
-            )?;
+            require(actor.roles.may_extend(), Refusal::WrongRole)?;
             require(
                 appeal.status.deadline_runs(),
                 Refusal::WrongStatus(appeal.status),
             )?;
             require(track != Track::Complaint, Refusal::NoExtensionForComplaints)?;
+            // Extended after it ran out, an overdue appeal would count as answered in term.
+            require(at.today <= appeal.due, Refusal::DeadlinePassed)?;
             require_text(&reason)?;
             let new_due = at.calendar.working_day_on_or_after(new_due);
             require(new_due > appeal.due, Refusal::ExtensionNotLater)?;
@@ -451,10 +495,8 @@ pub fn decide(
             require_role(actor, &[Role::Clerk, Role::Director])?;
             require_status(appeal, &[Registered, InProgress])?;
             require_text(&forwarding.letter.to)?;
-            require(
-                at.today <= window_end(appeal, 3, at.calendar),
-                Refusal::TooLate,
-            )?;
+            // Past the 3 working days from receipt it is still forwarded (the competent body
+            // must get it), and marked late (`sent_late`).
             Ok(Change::Forwarded(forwarding))
         }
         Command::Return { reason } => {
@@ -525,7 +567,7 @@ pub fn decide(
                     Refusal::ConflictOfInterest,
                 )?;
                 require(
-                    at.today <= window_end(appeal, 3, at.calendar),
+                    at.today <= receipt_window_end(appeal, at.zone, at.calendar),
                     Refusal::TooLate,
                 )?;
             } else {
@@ -558,8 +600,10 @@ pub fn decide(
                 Refusal::WrongRole,
             )?;
             require_status(appeal, &[Status::Closed])?;
-            let last_day = complaint_deadline(appeal).ok_or(Refusal::WrongStatus(appeal.status))?;
-            require(at.today <= last_day, Refusal::TooLate)?;
+            require(
+                appeal.answer.as_ref().is_some_and(|a| a.signed.is_some()),
+                Refusal::WrongStatus(appeal.status),
+            )?;
             Ok(Change::ComplaintFiled { complaint, number })
         }
         Command::Rate { score, comment } => {

@@ -15,6 +15,7 @@ pub mod kind;
 pub mod lang;
 pub mod lifecycle;
 pub mod notice;
+pub mod privacy;
 pub mod queue;
 pub mod registration_number;
 pub mod report;

@@ -7,7 +7,6 @@
 //! 5 minutes up to an hour; a successful sign-in forgets the failures.
 
 use jiff::{SignedDuration, Timestamp};
-use serde::{Deserialize, Serialize};
 
 use super::user::UserId;
 
@@ -24,7 +23,7 @@ pub fn backoff(lockouts_before: u32) -> SignedDuration {
 }
 
 /// Wrong passwords for one sign-in name.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Failures {
     /// Failures in the current window.
     pub count: u32,
@@ -65,7 +64,7 @@ impl Failures {
 }
 
 /// What happened, in the security audit trail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuditKind {
     /// Signed in.
     SignIn,
@@ -89,6 +88,8 @@ pub enum AuditKind {
     RolesChanged,
     /// A way in besides the password was added or removed (authenticator app, passkey).
     SecondFactorChanged,
+    /// A member of staff saw an applicant's personal data (appeal page, receipt or file).
+    PersonalDataViewed,
 }
 
 impl AuditKind {
@@ -105,6 +106,7 @@ impl AuditKind {
         AuditKind::AccountCreated,
         AuditKind::RolesChanged,
         AuditKind::SecondFactorChanged,
+        AuditKind::PersonalDataViewed,
     ];
 
     /// The stable code used in filters and the CSV export.
@@ -121,6 +123,7 @@ impl AuditKind {
             AuditKind::AccountCreated => "account_created",
             AuditKind::RolesChanged => "roles_changed",
             AuditKind::SecondFactorChanged => "second_factor_changed",
+            AuditKind::PersonalDataViewed => "personal_data_viewed",
         }
     }
 
@@ -143,6 +146,7 @@ impl AuditKind {
             AuditKind::AccountCreated => "audit.kind_account_created",
             AuditKind::RolesChanged => "audit.kind_roles_changed",
             AuditKind::SecondFactorChanged => "audit.kind_second_factor_changed",
+            AuditKind::PersonalDataViewed => "privacy.kind_personal_data_viewed",
         }
     }
 
@@ -156,7 +160,7 @@ impl AuditKind {
 }
 
 /// One entry of the security audit trail. Entries are only ever appended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     /// When.
     pub at: Timestamp,

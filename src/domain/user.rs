@@ -22,11 +22,20 @@ pub enum Role {
     Director,
     /// Runs the installation: profile, units, categories, staff.
     Admin,
+    /// A deputy head or the head of the apparatus: besides the director, the only one who may
+    /// extend a deadline (АППК art. 76 ч.3). Appended last: stored roles keep their bits.
+    Deputy,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 4] = [Role::Clerk, Role::Executor, Role::Director, Role::Admin];
+    pub const ALL: [Role; 5] = [
+        Role::Clerk,
+        Role::Executor,
+        Role::Director,
+        Role::Admin,
+        Role::Deputy,
+    ];
 
     /// Stable code for forms and the CLI.
     pub fn code(self) -> &'static str {
@@ -35,6 +44,7 @@ impl Role {
             Role::Executor => "executor",
             Role::Director => "director",
             Role::Admin => "admin",
+            Role::Deputy => "deputy",
         }
     }
 
@@ -50,6 +60,7 @@ impl Role {
             Role::Executor => "Role.executor",
             Role::Director => "Role.director",
             Role::Admin => "Role.admin",
+            Role::Deputy => "law.role_deputy",
         }
     }
 }
@@ -70,6 +81,7 @@ impl Roles {
             Role::Executor => 2,
             Role::Director => 4,
             Role::Admin => 8,
+            Role::Deputy => 16,
         }
     }
 
@@ -94,14 +106,30 @@ impl Roles {
         Role::ALL.into_iter().filter(move |r| self.has(*r))
     }
 
+    /// Whether these roles may decide an extension: the head (director), a deputy or the head
+    /// of the apparatus (АППК art. 76 ч.3), never a clerk, executor or admin as such.
+    pub fn may_extend(self) -> bool {
+        self.any(&[Role::Director, Role::Deputy])
+    }
+
     /// Whether the set is empty.
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
+
+    /// The set as its bit byte (Clerk 1, Executor 2, Director 4, Admin 8), the stored form.
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The set of a bit byte; unknown bits are kept, as the stored form always did.
+    pub fn from_bits(bits: u8) -> Self {
+        Self(bits)
+    }
 }
 
 /// How a user signs in and what they are.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Account {
     /// A citizen or organisation filing appeals.
     Applicant {
@@ -120,7 +148,7 @@ pub enum Account {
 }
 
 /// A user as stored (credentials are kept apart).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     /// Number in the store.
     pub id: UserId,

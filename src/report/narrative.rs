@@ -34,6 +34,7 @@ fn role_key(role: Role) -> &'static str {
         Role::Executor => "report.role.executor",
         Role::Director => "report.role.director",
         Role::Admin => "report.role.admin",
+        Role::Deputy => "law.report_role_deputy",
     }
 }
 

@@ -9,7 +9,7 @@ use crate::domain::kind::AppealKind;
 use crate::domain::lang::Names;
 use crate::domain::tax_id::TaxId;
 use crate::domain::user::{Role, Roles, User};
-use crate::store::{PolicyReads, SettingsReads, TermReads};
+use crate::store::{SettingsReads, TermReads};
 
 /// The profile form, as typed.
 #[derive(Debug, Clone, Default)]
@@ -88,14 +88,6 @@ impl SetupForm {
                 names("Басқа", "Другое", "Other"),
             ],
         }
-    }
-}
-
-fn require_admin(user: &User) -> Result<()> {
-    if user.roles().has(Role::Admin) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
     }
 }
 
@@ -201,7 +193,7 @@ pub fn terms(ctx: &Ctx) -> Result<Vec<(AppealKind, Term)>> {
 
 /// Sets the term of one type: 1 to 365 days, working or calendar.
 pub fn set_term(ctx: &Ctx, admin: &User, kind: &str, days: &str, unit: &str) -> Result<()> {
-    require_admin(admin)?;
+    super::require_admin(admin)?;
     let mut errors = FieldErrors::default();
     let kind = errors.take("kind", AppealKind::from_code(kind).ok_or("error.required"));
     let days = errors.take(
@@ -228,25 +220,6 @@ pub fn set_term(ctx: &Ctx, admin: &User, kind: &str, days: &str, unit: &str) -> 
     Ok(())
 }
 
-/// Roles besides the director's that may extend deadlines.
-pub fn extenders(ctx: &Ctx) -> Result<Roles> {
-    Ok(ctx.store.read(|tx| tx.extenders())?)
-}
-
-/// Grants (or withdraws) the right to extend deadlines to roles besides the director's.
-pub fn set_extenders(ctx: &Ctx, admin: &User, roles: &[Role]) -> Result<()> {
-    require_admin(admin)?;
-    let granted = Roles::of(
-        &roles
-            .iter()
-            .copied()
-            .filter(|r| *r != Role::Director)
-            .collect::<Vec<_>>(),
-    );
-    ctx.store.write(|tx| tx.put_extenders(granted))?;
-    Ok(())
-}
-
 /// The profile form filled with the stored profile.
 pub fn profile_form(ctx: &Ctx) -> Result<ProfileForm> {
     let institution = ctx.store.read(|tx| tx.institution())?;
@@ -263,7 +236,7 @@ pub fn profile_form(ctx: &Ctx) -> Result<ProfileForm> {
 
 /// Replaces the profile.
 pub fn update_profile(ctx: &Ctx, admin: &User, form: &ProfileForm) -> Result<()> {
-    require_admin(admin)?;
+    super::require_admin(admin)?;
     let profile = parse_profile(form)?;
     ctx.store.write(|tx| tx.put_institution(&profile))?;
     Ok(())
@@ -271,7 +244,7 @@ pub fn update_profile(ctx: &Ctx, admin: &User, form: &ProfileForm) -> Result<()>
 
 /// Adds a unit (`id` = None) or renames/hides one.
 pub fn save_unit(ctx: &Ctx, admin: &User, id: Option<UnitId>, form: &NamesForm) -> Result<UnitId> {
-    require_admin(admin)?;
+    super::require_admin(admin)?;
     let names = parse_names(form)?;
     ctx.store.write(|tx| {
         let id = match id {
@@ -297,7 +270,7 @@ pub fn save_category(
     id: Option<CategoryId>,
     form: &NamesForm,
 ) -> Result<CategoryId> {
-    require_admin(admin)?;
+    super::require_admin(admin)?;
     let names = parse_names(form)?;
     ctx.store.write(|tx| {
         let id = match id {
@@ -316,6 +289,21 @@ pub fn save_category(
     })
 }
 
+/// Every staff account, in id order, and the ЭЦП IIN recorded for each (by user id), read
+/// from one snapshot.
+pub fn staff_with_iins(ctx: &Ctx) -> Result<(Vec<User>, std::collections::BTreeMap<u64, String>)> {
+    use crate::store::{StaffIinReads, UserReads};
+    Ok(ctx.store.read(|tx| {
+        let staff = tx.staff()?;
+        let iins = tx
+            .staff_iins()?
+            .into_iter()
+            .map(|(iin, user)| (user.0, iin))
+            .collect();
+        Ok::<_, crate::store::Error>((staff, iins))
+    })?)
+}
+
 /// Sets (or with an empty `iin` removes) the IIN carried by a staff member's ЭЦП, so that they
 /// can sign in with it (admin only). The IIN must be valid and not another staff member's.
 pub fn set_staff_iin(
@@ -326,9 +314,7 @@ pub fn set_staff_iin(
 ) -> Result<()> {
     use crate::domain::security::AuditKind;
     use crate::store::UserReads;
-    if !admin.roles().has(Role::Admin) {
-        return Err(Error::Forbidden);
-    }
+    super::require_admin(admin)?;
     let iin = iin.trim();
     let parsed = if iin.is_empty() {
         None
@@ -381,9 +367,7 @@ pub fn update_staff(
     use crate::domain::security::AuditKind;
     use crate::domain::user::Account;
     use crate::store::UserReads;
-    if !admin.roles().has(Role::Admin) {
-        return Err(Error::Forbidden);
-    }
+    super::require_admin(admin)?;
     let mut errors = FieldErrors::default();
     if roles.is_empty() {
         errors.add("roles", "error.required");

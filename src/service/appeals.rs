@@ -3,10 +3,13 @@
 //!
 //! Registration writes the appeal, its first event, its indexes, the applicant's notice and
 //! any rule-based routing in one transaction. An applicant sees only their own appeals;
-//! anything else is "not found", never "forbidden". Later steps live in `lifecycle`.
+//! anything else is "not found", never "forbidden". Staff see every appeal, but the
+//! applicant's personal data and files only where their work needs them
+//! (`domain::privacy`), and each such view is audited. Later steps live in `lifecycle`.
 
 use jiff::Timestamp;
 
+use super::security::{self, Origin};
 use super::{Ctx, Error, Result};
 use crate::domain::appeal::{
     Actor, Appeal, AppealId, ApplicantData, AttachmentId, CategoryId, Change, Contested,
@@ -16,13 +19,15 @@ use crate::domain::deadline::{due_date, registration_date};
 use crate::domain::field::{Email, FieldErrors, FullName, Phone, optional_text, required_text};
 use crate::domain::file_type::{FileType, clean_file_name};
 use crate::domain::kind::{AppealKind, Channel, Status};
-use crate::domain::lifecycle::{Command, decide};
+use crate::domain::lifecycle::{Command, complaint_deadline, complaint_is_late, decide};
+use crate::domain::privacy::{self, Personal};
 use crate::domain::registration_number::RegistrationNumber;
+use crate::domain::security::AuditKind;
 use crate::domain::tax_id::{ApplicantKind, TaxId};
 use crate::domain::user::{Account, Role, User, UserId};
 use crate::store::{
-    AppealReads, AttachmentMeta, AttachmentReads, NewAttachment, NoticeKind, SettingsReads,
-    TermReads, UserReads, WriteTx,
+    AppealReads, AttachmentMeta, AttachmentReads, LoginKey, NewAttachment, NoticeKind,
+    SettingsReads, TermReads, UserReads, WriteTx,
 };
 
 /// An uploaded file as it came from the form.
@@ -500,12 +505,16 @@ fn parse_own(ctx: &Ctx, applicant: &User, form: &AppealForm, uploads: &[Upload])
 }
 
 /// The applicant complains about the answer to one of their appeals (art. 91-92): a linked
-/// complaint appeal, registered in the same transaction that records the link.
+/// complaint appeal, registered in the same transaction that records the link. It gets the
+/// complaint term, and the signer of the contested answer may not handle it (art. 97 ч.2).
+/// After the window (3 or 6 months from when the answer reached the applicant) it is still
+/// registered (art. 92 ч.3, art. 64 ч.1) and marked late with `late_reason`.
 pub fn file_complaint(
     ctx: &Ctx,
     applicant: &User,
     contested: AppealId,
     form: &AppealForm,
+    late_reason: &str,
     uploads: &[Upload],
 ) -> Result<Appeal> {
     let mut form = form.clone();
@@ -539,7 +548,7 @@ pub fn file_complaint(
                 signer,
             }),
         };
-        // Check the window before registering anything.
+        // Check the link before registering anything.
         let probe = Command::LinkComplaint {
             complaint: AppealId(0),
             number: original.number,
@@ -550,12 +559,24 @@ pub fn file_complaint(
             &actor(applicant),
             super::moment(ctx, &calendar),
         )?;
-        let complaint = register_in(ctx, tx, &parsed, &intake)?;
+        let learned_on = Appeal::answer_received_on(&tx.events(original.id)?);
+        let late = complaint_is_late(&original, learned_on, ctx.today());
+        let mut complaint = register_in(ctx, tx, &parsed, &intake)?;
         let link = Command::LinkComplaint {
             complaint: complaint.id,
             number: complaint.number,
         };
         super::lifecycle::apply_in(ctx, tx, &original, link, applicant, &[])?;
+        if late && let Some(window_ended) = complaint_deadline(&original, learned_on) {
+            complaint = super::lifecycle::mark_filed_late(
+                ctx,
+                tx,
+                &complaint,
+                window_ended,
+                late_reason,
+                applicant,
+            )?;
+        }
         Ok(complaint)
     })
 }
@@ -577,17 +598,38 @@ pub fn register_on_behalf(
     // Link to the applicant's account when one exists for that IIN/BIN.
     let owner = ctx
         .store
-        .read(|tx| tx.user_id_by_login(&format!("taxid:{}", parsed.applicant.tax_id)))?;
+        .read(|tx| tx.user_id_by_login(&LoginKey::TaxId(parsed.applicant.tax_id.clone())))?;
     register(ctx, &parsed, owner, clerk, ctx.now())
 }
 
 /// An appeal with its history, as one viewer may see it.
 #[derive(Debug, Clone)]
 pub struct AppealView {
-    /// Current state.
+    /// Current state (without the applicant's personal data and files when withheld).
     pub appeal: Appeal,
-    /// The steps this viewer may see, oldest first (staff notes are left out for applicants).
+    /// The steps this viewer may see, oldest first (staff notes are left out for applicants;
+    /// personal data and files too when withheld).
     pub events: Vec<Event>,
+    /// The applicant's personal data, or that it is withheld from this viewer.
+    pub personal: Personal,
+}
+
+/// What a member of staff opens an appeal for: the audit trail says which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// The appeal page (and its re-display after a refused step).
+    Page,
+    /// The registration receipt.
+    Receipt,
+}
+
+impl Reading {
+    fn code(self) -> &'static str {
+        match self {
+            Reading::Page => "page",
+            Reading::Receipt => "receipt",
+        }
+    }
 }
 
 /// Whether `viewer` may see `appeal`.
@@ -599,9 +641,76 @@ pub(super) fn can_see(viewer: &User, appeal: &Appeal) -> bool {
     }
 }
 
-/// One appeal with its history; "not found" for anyone who may not see it.
-pub fn view(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<AppealView> {
-    ctx.store.read(|tx| {
+/// One appeal with its history; "not found" for anyone who may not see it. The owner's first
+/// look at an answered appeal is recorded as the day the answer reached them (art. 92 ч.1).
+pub fn view(
+    ctx: &Ctx,
+    viewer: &User,
+    id: AppealId,
+    reading: Reading,
+    origin: Origin<'_>,
+) -> Result<AppealView> {
+    let view = read_view(ctx, viewer, id, reading, origin)?;
+    let answered = view
+        .appeal
+        .answer
+        .as_ref()
+        .is_some_and(|a| a.signed.is_some());
+    if answered
+        && view.appeal.owner == Some(viewer.id)
+        && viewer.is_applicant()
+        && Appeal::answer_received_on(&view.events).is_none()
+        && super::lifecycle::record_answer_received(ctx, viewer, id)?
+    {
+        return read_view(ctx, viewer, id, reading, origin);
+    }
+    Ok(view)
+}
+
+/// The complaint window of an answered appeal as its history stands: the last day in time,
+/// and whether a complaint filed today is late (art. 92).
+pub fn complaint_window(ctx: &Ctx, view: &AppealView) -> Option<(jiff::civil::Date, bool)> {
+    let learned_on = Appeal::answer_received_on(&view.events);
+    let last_day = complaint_deadline(&view.appeal, learned_on)?;
+    Some((last_day, ctx.today() > last_day))
+}
+
+/// Writes that `viewer` (staff) saw the applicant's personal data of `appeal`, in its own
+/// small transaction after the read.
+fn audit_personal_view(
+    ctx: &Ctx,
+    viewer: &User,
+    appeal: &Appeal,
+    what: &str,
+    origin: Origin<'_>,
+) -> Result<()> {
+    let now = ctx.now();
+    let detail = format!("{} (#{}): {what}", appeal.number, appeal.id.0);
+    ctx.store.write(|tx| {
+        security::record(
+            tx,
+            now,
+            AuditKind::PersonalDataViewed,
+            (Some(viewer.id), viewer.sign_in_name()),
+            origin.address,
+            &detail,
+        )
+    })
+}
+
+/// The appeal as `viewer` may see it. The applicant's
+/// personal data and files come only to those whose work needs them
+/// ([`privacy::may_see_personal`]); each time staff get them, the audit trail records who,
+/// when and which appeal. When that record cannot be written (a full disk), the page still
+/// comes, with the data withheld.
+fn read_view(
+    ctx: &Ctx,
+    viewer: &User,
+    id: AppealId,
+    reading: Reading,
+    origin: Origin<'_>,
+) -> Result<AppealView> {
+    let mut view = ctx.store.read(|tx| {
         let appeal = tx
             .appeal(id)?
             .filter(|a| can_see(viewer, a))
@@ -610,21 +719,50 @@ pub fn view(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<AppealView> {
         if viewer.is_applicant() {
             events.retain(|e| e.change.visible_to_applicant());
         }
-        Ok(AppealView { appeal, events })
-    })
+        Ok::<_, Error>(AppealView {
+            appeal,
+            events,
+            personal: Personal::Withheld { anonymous: false },
+        })
+    })?;
+    view.personal = privacy::read(viewer, &mut view.appeal);
+    if view.personal.visible().is_none() {
+        privacy::withhold_events(&mut view.events);
+    } else if !viewer.is_applicant()
+        && let Err(err) = audit_personal_view(ctx, viewer, &view.appeal, reading.code(), origin)
+    {
+        log::error!(
+            "appeal {}: the view of its personal data could not be audited, so it is withheld: {err}",
+            view.appeal.id.0
+        );
+        view.personal = privacy::withheld(&mut view.appeal);
+        privacy::withhold_events(&mut view.events);
+    }
+    Ok(view)
 }
 
-/// A file's metadata and bytes, for someone who may see its appeal.
-pub fn attachment(ctx: &Ctx, viewer: &User, id: AttachmentId) -> Result<(AttachmentMeta, Vec<u8>)> {
-    ctx.store.read(|tx| {
+/// A file's metadata and bytes, for someone who may see its appeal's files (the owner, the
+/// clerk, the director, the appeal's executors); "not found" for anyone else. Every download
+/// by staff is audited first: without the record, no file.
+pub fn attachment(
+    ctx: &Ctx,
+    viewer: &User,
+    id: AttachmentId,
+    origin: Origin<'_>,
+) -> Result<(AttachmentMeta, Vec<u8>)> {
+    let (meta, appeal) = ctx.store.read(|tx| {
         let meta = tx.attachment(id)?.ok_or(Error::NotFound)?;
         let appeal = tx.appeal(meta.appeal)?.ok_or(Error::NotFound)?;
-        if !can_see(viewer, &appeal) {
-            return Err(Error::NotFound);
-        }
-        let bytes = tx.attachment_bytes(id)?;
-        Ok((meta, bytes))
-    })
+        Ok::<_, Error>((meta, appeal))
+    })?;
+    if !can_see(viewer, &appeal) || !privacy::may_see_personal(viewer, &appeal) {
+        return Err(Error::NotFound);
+    }
+    if !viewer.is_applicant() {
+        audit_personal_view(ctx, viewer, &appeal, &format!("file {}", meta.name), origin)?;
+    }
+    let bytes = ctx.store.read(|tx| tx.attachment_bytes(id))?;
+    Ok((meta, bytes))
 }
 
 /// The applicant's own appeals, newest first.

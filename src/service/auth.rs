@@ -17,7 +17,7 @@ use crate::domain::lang::Lang;
 use crate::domain::security::AuditKind;
 use crate::domain::tax_id::{ApplicantKind, TaxId};
 use crate::domain::user::{Account, Role, Roles, User, UserId};
-use crate::store::{Credentials, Session, SessionReads, UserReads, login_key_for};
+use crate::store::{Credentials, LanguageChoiceReads, LoginKey, Session, SessionReads, UserReads};
 
 /// What an applicant types on the registration form.
 #[derive(Debug, Clone, Default)]
@@ -62,6 +62,9 @@ pub struct SignedIn {
     pub user: User,
     /// The session's CSRF token.
     pub csrf_token: String,
+    /// Whether the user chose their language themselves (else the account's language is only
+    /// what was shown when it was made, and the visitor's or the default language wins).
+    pub lang_chosen: bool,
 }
 
 /// Argon2id hash of a password.
@@ -123,7 +126,7 @@ pub fn register_applicant(ctx: &Ctx, form: &RegistrationForm, lang: Lang) -> Res
     let account = Account::Applicant { kind, tax_id };
     if ctx
         .store
-        .read(|tx| tx.user_id_by_login(&login_key_for(&account)))?
+        .read(|tx| tx.user_id_by_login(&LoginKey::of(&account)))?
         .is_some()
     {
         let mut taken = FieldErrors::default();
@@ -200,8 +203,8 @@ fn insert_new_user(
 
 /// Creates a staff account (admin only, or the installer through the CLI).
 pub fn create_staff(ctx: &Ctx, by: Option<&User>, form: &StaffForm) -> Result<UserId> {
-    if by.is_some_and(|admin| !admin.roles().has(Role::Admin)) {
-        return Err(Error::Forbidden);
+    if let Some(admin) = by {
+        super::require_admin(admin)?;
     }
     let mut errors = FieldErrors::default();
     let login = errors.take("login", Login::parse(&form.login));
@@ -275,21 +278,13 @@ pub(super) fn password_is(ctx: &Ctx, user: &User, password: &str) -> Result<bool
     Ok(password_matches(password, &credentials.password_hash))
 }
 
-/// The store key a sign-in name is looked up by: `taxid:…` for an IIN/BIN, else `login:…`.
-pub(super) fn login_key(name: &str) -> String {
-    let name = name.trim();
-    match TaxId::parse(name) {
-        Ok(tax_id) => format!("taxid:{tax_id}"),
-        Err(_) => format!("login:{}", name.to_lowercase()),
-    }
-}
-
 pub(super) fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
 /// Checks a sign-in name (IIN/BIN or staff login) and password; returns a new session token.
-/// A name with [`FAILURES_BEFORE_LOCK`](crate::domain::security::FAILURES_BEFORE_LOCK) recent
+/// An address with too many recent failures is refused first, checking nothing
+/// ([`security::limit`]). A name with [`FAILURES_BEFORE_LOCK`](crate::domain::security::FAILURES_BEFORE_LOCK) recent
 /// failures is refused without checking the password until its back-off ends; every success
 /// and failure is audited.
 pub fn sign_in(
@@ -300,8 +295,9 @@ pub fn sign_in(
     device: &str,
 ) -> Result<(String, User)> {
     let name = name.trim();
-    let key = login_key(name);
+    let key = LoginKey::from_sign_in_name(name);
     let origin = Origin { address, device };
+    security::refuse_if_throttled(ctx, origin)?;
     let found = ctx.store.read(|tx| {
         let Some(id) = tx.user_id_by_login(&key)? else {
             return Ok::<_, Error>(None);
@@ -369,7 +365,7 @@ pub(crate) fn open_session(
         origin.device.chars().take(120).collect::<String>()
     );
     tx.insert_session(&token_hash(&token), &session)?;
-    tx.clear_sign_in_failures(&login_key(user.sign_in_name()))?;
+    tx.clear_sign_in_failures(&LoginKey::of(&user.account))?;
     security::record(
         tx,
         now,
@@ -399,11 +395,13 @@ pub fn session(ctx: &Ctx, token: &str) -> Result<Option<SignedIn>> {
             return Ok(None);
         }
         let seen = tx.session_seen(&hash)?;
+        let lang_chosen = tx.language_chosen(session.user)?;
         Ok(tx.user(session.user)?.filter(|u| u.active).map(|user| {
             (
                 SignedIn {
                     user,
                     csrf_token: session.csrf_token,
+                    lang_chosen,
                 },
                 seen,
             )
@@ -459,7 +457,7 @@ pub fn accept_terms(ctx: &Ctx, user: &User) -> Result<()> {
     })
 }
 
-/// Remembers a user's language.
+/// Remembers the language a user chose (from now on it follows them to other browsers).
 pub fn set_language(ctx: &Ctx, user: &User, lang: Lang) -> Result<()> {
     ctx.store.write(|tx| {
         let mut stored = tx.user(user.id)?.ok_or(Error::NotFound)?;
@@ -467,6 +465,7 @@ pub fn set_language(ctx: &Ctx, user: &User, lang: Lang) -> Result<()> {
             stored.lang = lang;
             tx.update_user(&stored)?;
         }
+        tx.mark_language_chosen(user.id)?;
         Ok(())
     })
 }

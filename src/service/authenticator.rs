@@ -14,7 +14,7 @@ use super::security::{self, Origin};
 use super::{Ctx, Error, Result, new_token};
 use crate::crypto::totp::{self, TotpSecret};
 use crate::domain::security::AuditKind;
-use crate::domain::user::{Role, User};
+use crate::domain::user::User;
 use crate::store::{
     CodeFactor, DeliveryChannel, PendingSignIn, SignInPolicy, TotpReads, TotpRecord, UserReads,
 };
@@ -222,10 +222,27 @@ pub fn complete(
     code: &str,
     origin: Origin<'_>,
 ) -> Result<(String, User)> {
+    security::refuse_if_throttled(ctx, origin)?;
     let hash = super::auth::token_hash(pending_token);
     let now = ctx.now();
     if let Some(user) = code_factor_user(ctx, &hash)? {
-        super::codes::check(ctx, Purpose::SecondFactor, user.sign_in_name(), code)?;
+        if let Err(err) = super::codes::check(ctx, Purpose::SecondFactor, user.sign_in_name(), code)
+        {
+            if matches!(err, Error::Invalid(_)) {
+                ctx.store.write(|tx| {
+                    security::record_failure(
+                        ctx,
+                        tx,
+                        now,
+                        AuditKind::SignInFailed,
+                        (Some(user.id), user.sign_in_name()),
+                        origin.address,
+                        "wrong second-factor code",
+                    )
+                })?;
+            }
+            return Err(err);
+        }
         ctx.store.write(|tx| tx.remove_pending_sign_in(&hash))?;
         let token = super::auth::start_session(ctx, &user, origin, "password + code")?;
         return Ok((token, user));
@@ -253,7 +270,8 @@ pub fn complete(
             } else {
                 tx.put_pending_sign_in(&hash, &pending)?;
             }
-            security::record(
+            security::record_failure(
+                ctx,
                 tx,
                 now,
                 AuditKind::SignInFailed,
@@ -296,9 +314,7 @@ fn code_factor_user(ctx: &Ctx, hash: &[u8; 32]) -> Result<Option<User>> {
 
 /// Sets whether staff must use an authenticator (admin only).
 pub fn set_policy(ctx: &Ctx, admin: &User, staff_need_authenticator: bool) -> Result<()> {
-    if !admin.roles().has(Role::Admin) {
-        return Err(Error::Forbidden);
-    }
+    super::require_admin(admin)?;
     ctx.store.write(|tx| {
         tx.put_sign_in_policy(SignInPolicy {
             staff_need_authenticator,

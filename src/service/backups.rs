@@ -37,11 +37,11 @@ fn day_of(name: &str) -> Option<Date> {
         .ok()
 }
 
-fn io_error(path: &Path, err: &std::io::Error) -> Error {
-    Error::Store(crate::store::Error::Database(format!(
-        "backup folder {}: {err}",
-        path.display()
-    )))
+fn io_error(path: &Path, err: std::io::Error) -> Error {
+    Error::Facility {
+        what: format!("backup folder {}", path.display()),
+        source: Box::new(err),
+    }
 }
 
 /// The automatic backups in the folder, newest first (an absent folder has none).
@@ -49,7 +49,7 @@ pub fn list(policy: &Backups) -> Result<Vec<BackupFile>> {
     let entries = match std::fs::read_dir(&policy.folder) {
         Ok(entries) => entries,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(err) => return Err(io_error(&policy.folder, &err)),
+        Err(err) => return Err(io_error(&policy.folder, err)),
     };
     let mut files: Vec<BackupFile> = entries
         .filter_map(std::result::Result::ok)
@@ -82,7 +82,7 @@ pub fn take_if_due(ctx: &Ctx, policy: &Backups) -> Result<Option<PathBuf>> {
     if path.exists() {
         return Ok(None);
     }
-    std::fs::create_dir_all(&policy.folder).map_err(|e| io_error(&policy.folder, &e))?;
+    std::fs::create_dir_all(&policy.folder).map_err(|e| io_error(&policy.folder, e))?;
     let summary = ctx.store.backup_to(&path)?;
     log::info!(
         "daily backup written: {} ({} bytes)",
@@ -113,6 +113,28 @@ mod tests {
             .parse::<jiff::Zoned>()
             .unwrap()
             .timestamp()
+    }
+
+    /// The folder's IO error is kept as the source (callers can ask its kind), under the
+    /// message the log always showed.
+    #[test]
+    fn an_unreadable_backup_folder_keeps_its_io_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-folder");
+        std::fs::write(&file, b"x").unwrap();
+        let policy = Backups {
+            folder: file.clone(),
+            keep: 3,
+            at: "02:00".parse().unwrap(),
+        };
+        let err = list(&policy).unwrap_err();
+        let source = std::error::Error::source(&err)
+            .and_then(|s| s.downcast_ref::<std::io::Error>())
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!("database: backup folder {}: {source}", file.display())
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::domain::calendar::{Calendar, DayKind, DayOverride};
 use crate::domain::deadline::{CountingRule, Deadline, Term, due_date, registration_date};
 use crate::domain::field::{FieldErrors, required_text};
 use crate::domain::kind::AppealKind;
-use crate::domain::user::{Role, User};
+use crate::domain::user::User;
 use crate::store::{SettingsReads, TermReads};
 
 /// The years the calendar can be edited and shown for. The built-in holidays are those in force
@@ -49,14 +49,6 @@ pub struct DeadlineCheck {
     pub deadline: Deadline,
     /// Years from registration to the due day that no admin has confirmed.
     pub unconfirmed_years: Vec<i16>,
-}
-
-fn require_admin(user: &User) -> Result<()> {
-    if user.roles().has(Role::Admin) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
 }
 
 /// A year in [`YEARS`], from its decimal form.
@@ -108,7 +100,7 @@ pub fn load(ctx: &Ctx) -> Result<Calendar> {
 /// Makes a date a day off or a working day; returns the date. A date that already has an entry
 /// is refused: the admin removes the old entry first, so a reason is never overwritten unseen.
 pub fn add_override(ctx: &Ctx, admin: &User, form: &OverrideForm) -> Result<Date> {
-    require_admin(admin)?;
+    super::require_admin(admin)?;
     let (date, day) = parse_override(form)?;
     ctx.store.write(|tx| {
         let calendar = tx.calendar()?;
@@ -128,7 +120,7 @@ pub fn add_override(ctx: &Ctx, admin: &User, form: &OverrideForm) -> Result<Date
 
 /// Removes the entry for `date`, so the built-in rule applies to it again.
 pub fn remove_override(ctx: &Ctx, admin: &User, date: Date) -> Result<()> {
-    require_admin(admin)?;
+    super::require_admin(admin)?;
     ctx.store.write(|tx| {
         let calendar = tx.calendar()?;
         let mut overrides = calendar.overrides().clone();
@@ -145,7 +137,7 @@ pub fn remove_override(ctx: &Ctx, admin: &User, date: Date) -> Result<()> {
 /// Records that the admin entered every day off and working day of `year`: deadlines in it are
 /// no longer provisional. Confirming a confirmed year changes nothing.
 pub fn confirm_year(ctx: &Ctx, admin: &User, year: i16) -> Result<()> {
-    require_admin(admin)?;
+    super::require_admin(admin)?;
     if !YEARS.contains(&year) {
         let mut errors = FieldErrors::default();
         errors.add("year", "calendar.error_year");
@@ -202,6 +194,7 @@ mod tests {
 
     use super::*;
     use crate::domain::calendar::Holiday;
+    use crate::domain::user::Role;
     use crate::service::auth::{self, StaffForm};
     use crate::service::testing::ctx_at;
     use crate::store::UserReads;

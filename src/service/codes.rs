@@ -16,7 +16,7 @@ use crate::domain::field::{FieldErrors, NewPassword};
 use crate::domain::lang::Lang;
 use crate::domain::security::AuditKind;
 use crate::domain::user::User;
-use crate::store::{CodeReads, CodeRecord, DeliveryChannel, UserReads};
+use crate::store::{CodeReads, CodeRecord, DeliveryChannel, LoginKey, UserReads};
 
 /// How long a code is valid.
 pub const LIFETIME: SignedDuration = SignedDuration::from_mins(5);
@@ -43,7 +43,7 @@ impl Purpose {
             Purpose::Reset => "reset",
             Purpose::SecondFactor => "second-factor",
         };
-        format!("{purpose}:{}", super::auth::login_key(name))
+        format!("{purpose}:{}", LoginKey::from_sign_in_name(name))
     }
 }
 
@@ -89,7 +89,7 @@ fn text(lang: Lang, code: &str) -> String {
 
 /// Sends a code for the account signing in as `name` through `channel`, if there is such an
 /// account with an address for the channel. Refuses (field `name`) only when a code was sent
-/// less than a minute ago.
+/// less than a minute ago, and (`Throttled`) an address with too many failed sign-ins.
 pub fn request(
     ctx: &Ctx,
     purpose: Purpose,
@@ -97,10 +97,11 @@ pub fn request(
     channel: DeliveryChannel,
     origin: Origin<'_>,
 ) -> Result<()> {
+    security::refuse_if_throttled(ctx, origin)?;
     let key = purpose.key(name);
     let now = ctx.now();
     let user = ctx.store.read(|tx| {
-        let Some(id) = tx.user_id_by_login(&super::auth::login_key(name))? else {
+        let Some(id) = tx.user_id_by_login(&LoginKey::from_sign_in_name(name))? else {
             return Ok::<_, Error>(None);
         };
         Ok(tx.user(id)?.filter(|u| u.active))
@@ -208,7 +209,8 @@ pub(super) fn check(ctx: &Ctx, purpose: Purpose, name: &str, code: &str) -> Resu
 
 /// Signs in with a code: a new session token and the user.
 pub fn sign_in(ctx: &Ctx, name: &str, code: &str, origin: Origin<'_>) -> Result<(String, User)> {
-    let key = super::auth::login_key(name);
+    security::refuse_if_throttled(ctx, origin)?;
+    let key = LoginKey::from_sign_in_name(name);
     security::refuse_if_locked(ctx, &key, (None, name), origin)?;
     match check(ctx, Purpose::SignIn, name, code) {
         Ok(user) => {
@@ -239,8 +241,29 @@ pub fn reset_password(
     let Some(new) = new.filter(|_| errors.is_empty()) else {
         return Err(Error::Invalid(errors));
     };
+    security::refuse_if_throttled(ctx, origin)?;
     let password_hash = super::auth::hash_password(new.expose())?;
-    let user = check(ctx, Purpose::Reset, name, code)?;
+    // A wrong reset code is a failed way in: audited, and counted against the address (not
+    // the name, whose owner may be resetting just because the name is locked).
+    let user = match check(ctx, Purpose::Reset, name, code) {
+        Ok(user) => user,
+        Err(err @ Error::Invalid(_)) => {
+            let now = ctx.now();
+            ctx.store.write(|tx| {
+                security::record_failure(
+                    ctx,
+                    tx,
+                    now,
+                    AuditKind::SignInFailed,
+                    (None, name),
+                    origin.address,
+                    "password reset code",
+                )
+            })?;
+            return Err(err);
+        }
+        Err(err) => return Err(err),
+    };
     let now = ctx.now();
     ctx.store.write(|tx| {
         security::replace_password(

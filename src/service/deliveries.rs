@@ -7,9 +7,10 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::gateway::{Gateways, SendError, sms, smtp};
-use super::{Ctx, Error, Result};
-use crate::domain::user::{Role, User, UserId};
-use crate::store::{Delivery, DeliveryChannel, DeliveryReads, DeliveryStatus, WriteTx};
+use super::{Ctx, Result};
+use crate::domain::user::{User, UserId};
+use crate::store::{Delivery, DeliveryReads, WriteTx};
+pub use crate::store::{DeliveryChannel, DeliveryStatus};
 
 /// What to send, to whom.
 #[derive(Debug, Clone)]
@@ -113,9 +114,7 @@ pub fn send_due(ctx: &Ctx, gateways: &Gateways, batch: usize) -> Result<usize> {
 
 /// The latest messages, for the admin (texts holding codes are never shown).
 pub fn recent(ctx: &Ctx, admin: &User, limit: usize) -> Result<Vec<Delivery>> {
-    if !admin.roles().has(Role::Admin) {
-        return Err(Error::Forbidden);
-    }
+    super::require_admin(admin)?;
     let mut list = ctx.store.read(|tx| tx.recent_deliveries(limit))?;
     for delivery in &mut list {
         if delivery.secret {

@@ -31,11 +31,12 @@ use crate::domain::appeal::{Appeal, AppealId};
 use crate::domain::field::FieldErrors;
 use crate::domain::security::AuditKind;
 use crate::domain::tax_id::ApplicantKind;
-use crate::domain::user::{Account, Role, User};
+use crate::domain::user::{Account, User};
 use crate::store::{
-    AttachmentReads, SettingsReads, SignatureReads, SignedDocument, SignerSummary, StaffIinReads,
-    StoredSignature, UserReads, WriteTx,
+    AttachmentReads, LoginKey, SettingsReads, SignatureReads, SignerSummary, StaffIinReads,
+    UserReads, WriteTx,
 };
+pub use crate::store::{SignedDocument, StoredSignature};
 
 /// How long a sign-in nonce may be used.
 pub const NONCE_LIFETIME: SignedDuration = SignedDuration::from_mins(5);
@@ -182,9 +183,7 @@ pub fn available(ctx: &Ctx) -> bool {
 
 /// The admin re-reads the certificate folders (after adding or removing files).
 pub fn reload(ctx: &Ctx, admin: &User) -> Result<Arc<TrustReport>> {
-    if !admin.roles().has(Role::Admin) {
-        return Err(Error::Forbidden);
-    }
+    super::require_admin(admin)?;
     let dir = trust(ctx).dir.clone();
     let report = Arc::new(TrustReport::load(&dir));
     *ctx.ecp
@@ -355,6 +354,7 @@ pub fn sign_in(
     cms: &str,
     origin: Origin<'_>,
 ) -> std::result::Result<(String, User), EcpError> {
+    security::refuse_if_throttled(ctx, origin)?;
     let mut who: (Option<crate::domain::user::UserId>, String) = (None, String::new());
     let outcome = try_sign_in(ctx, nonce, csrf, cms, origin, &mut who);
     if let Err(err) = &outcome
@@ -363,7 +363,8 @@ pub fn sign_in(
         let now = ctx.now();
         let detail = format!("ЭЦП: {err}");
         ctx.store.write(|tx| {
-            security::record(
+            security::record_failure(
+                ctx,
                 tx,
                 now,
                 AuditKind::SignInFailed,
@@ -405,7 +406,10 @@ fn try_sign_in(
     }
     let mut found = None;
     for id in &ids {
-        let key = format!("taxid:{id}");
+        // Only a certificate field that is exactly an IIN/BIN can be an applicant's key.
+        let Some(key) = LoginKey::exact_tax_id(id) else {
+            continue;
+        };
         if let Some(user) = ctx.store.read(|tx| {
             let Some(uid) = tx.user_id_by_login(&key)? else {
                 return Ok::<_, Error>(None);
@@ -643,6 +647,19 @@ fn applicant_signer(
 /// The signatures kept with an appeal (the caller has checked the viewer may see it).
 pub fn signatures(ctx: &Ctx, appeal: AppealId) -> Result<Vec<StoredSignature>> {
     Ok(ctx.store.read(|tx| tx.signatures_of(appeal))?)
+}
+
+/// The signatures kept with an appeal as `view`'s reader may see them: the applicant's own,
+/// whose certificate names their IIN, only where the applicant's personal data is visible.
+pub fn signatures_seen(
+    ctx: &Ctx,
+    view: &super::appeals::AppealView,
+) -> Result<Vec<StoredSignature>> {
+    let mut list = signatures(ctx, view.appeal.id)?;
+    if view.personal.visible().is_none() {
+        list.retain(|s| s.document != SignedDocument::Appeal);
+    }
+    Ok(list)
 }
 
 #[cfg(test)]

@@ -542,10 +542,11 @@ pub fn available(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> Vec<&'static str>
     let probe = |action: &str| -> Option<Command> {
         let none: Vec<AttachmentRef> = Vec::new();
         Some(match action {
+            // Anyone but the signer of a contested answer (no user has this number).
             "route" => Command::Route {
                 unit: appeal.unit,
                 executor: Assignee {
-                    user: viewer.id,
+                    user: UserId(u64::MAX),
                     name: String::new(),
                 },
                 executor_roles: crate::domain::user::Roles::of(&[Role::Executor]),
@@ -633,7 +634,8 @@ pub fn available(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> Vec<&'static str>
         .collect()
 }
 
-/// Whether the applicant may still complain about this appeal's answer (art. 92).
+/// Whether the applicant may complain about this appeal's answer: once it is answered, and
+/// after the window too (a missed term is no ground to refuse, art. 92 ч.3).
 pub fn may_complain(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> bool {
     let calendar = ctx.calendar();
     let moment = super::moment(ctx, &calendar);
@@ -642,6 +644,52 @@ pub fn may_complain(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> bool {
         number: appeal.number,
     };
     viewer.is_applicant() && decide(appeal, probe, &actor(viewer), moment).is_ok()
+}
+
+/// The day a complaint must be passed to the higher body by (art. 91 ч.4: 3 working days
+/// from receipt), while it has not been.
+pub fn pass_up_due(ctx: &Ctx, appeal: &Appeal) -> Option<Date> {
+    crate::domain::lifecycle::pass_up_due(appeal, &ctx.rules.time_zone, &ctx.calendar())
+}
+
+/// Whether a forwarding or passing-up letter went out after its 3 working days from receipt.
+pub fn sent_late(ctx: &Ctx, appeal: &Appeal, letter: &Letter) -> bool {
+    crate::domain::lifecycle::sent_late(appeal, letter, &ctx.rules.time_zone, &ctx.calendar())
+}
+
+/// Records, once, that the answer reached the applicant: the first time the owner opens the
+/// answered appeal. The complaint window counts from that day (art. 92 ч.1). Returns whether
+/// it wrote.
+pub(super) fn record_answer_received(ctx: &Ctx, owner: &User, id: AppealId) -> Result<bool> {
+    ctx.store.write(|tx| {
+        let Some(appeal) = tx.appeal(id)?.filter(|a| a.owner == Some(owner.id)) else {
+            return Ok(false);
+        };
+        let answered = appeal.answer.as_ref().is_some_and(|a| a.signed.is_some());
+        if !answered || Appeal::answer_received_on(&tx.events(id)?).is_some() {
+            return Ok(false);
+        }
+        let change = Change::AnswerReceived { on: ctx.today() };
+        store_change(ctx, tx, &appeal, change, owner)?;
+        Ok(true)
+    })
+}
+
+/// Marks a complaint that came after the window as late, with the applicant's reason, in the
+/// transaction that registered it.
+pub(super) fn mark_filed_late(
+    ctx: &Ctx,
+    tx: &mut WriteTx,
+    complaint: &Appeal,
+    window_ended: Date,
+    reason: &str,
+    by: &User,
+) -> Result<Appeal> {
+    let change = Change::FiledLate {
+        window_ended,
+        reason: reason.trim().chars().take(2_000).collect(),
+    };
+    store_change(ctx, tx, complaint, change, by)
 }
 
 /// Recomputes the deadlines of every running appeal after the working-day calendar changed,
@@ -709,6 +757,7 @@ pub(super) fn message(ctx: &Ctx, change: &Change, actor: &str) -> crate::domain:
             Change::ComplaintFiled { number, .. } => number.to_string(),
             Change::Rated(r) => tr.t(r.score.label_key()).to_owned(),
             Change::DeadlineRecomputed { due, .. } => due.to_string(),
+            Change::FiledLate { reason, .. } => reason.clone(),
             _ => String::new(),
         };
         let step = tr.t(change.label_key());

@@ -325,6 +325,7 @@ pub fn sign_in(
     answer: &Assertion<'_>,
     origin: Origin<'_>,
 ) -> Result<(String, User)> {
+    security::refuse_if_throttled(ctx, origin)?;
     let now = ctx.now();
     let outcome = ctx
         .store
@@ -344,7 +345,8 @@ pub fn sign_in(
                 }
                 Err(refusal) => {
                     let (id, name) = refusal.who.unzip();
-                    security::record(
+                    security::record_failure(
+                        ctx,
                         tx,
                         now,
                         AuditKind::SignInFailed,

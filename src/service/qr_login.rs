@@ -110,8 +110,10 @@ pub fn poll(ctx: &Ctx, token: &str, browser: &str, origin: Origin<'_>) -> Result
 
 /// The QR code of `url` as an SVG document.
 pub fn svg(url: &str) -> Result<String> {
-    let code = qrcode::QrCode::new(url.as_bytes())
-        .map_err(|e| Error::Store(crate::store::Error::Database(format!("QR code: {e}"))))?;
+    let code = qrcode::QrCode::new(url.as_bytes()).map_err(|e| Error::Facility {
+        what: "QR code".into(),
+        source: Box::new(e),
+    })?;
     Ok(code
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(240, 240)

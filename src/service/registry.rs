@@ -1,9 +1,11 @@
 //! The staff registry: every appeal, filtered and paged, plus the lists its filters offer.
+//! Every member of staff sees the overview; personal data only where `domain::privacy` says.
 
 use super::{Ctx, Error, Result};
-use crate::domain::appeal::{AppealId, UnitId};
+use crate::domain::appeal::{Appeal, AppealId, UnitId};
 use crate::domain::deadline::add_working_days;
 use crate::domain::kind::{AppealKind, Status};
+use crate::domain::privacy;
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::tax_id::TaxId;
 use crate::domain::user::{Role, User, UserId};
@@ -70,7 +72,26 @@ pub fn list(ctx: &Ctx, staff: &User, query: &RegistryQuery) -> Result<RegistryPa
         return Err(Error::Forbidden);
     }
     let filter = filter(ctx, query);
-    Ok(ctx.store.read(|tx| tx.registry(&filter))?)
+    let mut page = ctx.store.read(|tx| tx.registry(&filter))?;
+    withhold_for(staff, &filter, &mut page.appeals);
+    Ok(page)
+}
+
+/// The registry rows as `staff` may see them: a search by IIN/BIN finds only the appeals whose
+/// personal data they may see (else the search itself would tell whose appeal it is), and the
+/// other rows lose their personal data (`domain::privacy`).
+pub(super) fn withhold_for(staff: &User, filter: &RegistryFilter, appeals: &mut Vec<Appeal>) {
+    if privacy::sees_every_applicant(staff) {
+        return;
+    }
+    if filter.tax_id.is_some() {
+        appeals.retain(|a| privacy::may_see_personal(staff, a));
+    }
+    for appeal in appeals.iter_mut() {
+        if !privacy::may_see_personal(staff, appeal) {
+            privacy::withhold(appeal);
+        }
+    }
 }
 
 /// The work-queue counts for a member of staff.

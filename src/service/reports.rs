@@ -69,7 +69,8 @@ fn facts_of(ctx: &Ctx, tx: &ReadTx, appeal: &Appeal) -> store::Result<Facts> {
     } else {
         None
     };
-    Ok(Facts::of(appeal, history_end))
+    let received_on = crate::domain::lifecycle::received_on(appeal, &ctx.rules.time_zone);
+    Ok(Facts::of(appeal, history_end).received(received_on))
 }
 
 /// The report as one pass over every appeal of the period (the tallies' reference, and the way
@@ -206,7 +207,8 @@ pub fn listing(ctx: &Ctx, staff: &User, query: &RegistryQuery) -> Result<Listing
         let mut rows = Vec::new();
         let mut truncated = false;
         loop {
-            let page = tx.registry(&filter)?;
+            let mut page = tx.registry(&filter)?;
+            registry::withhold_for(staff, &filter, &mut page.appeals);
             for appeal in &page.appeals {
                 let history_end = if Facts::needs_history(appeal) {
                     finished_on(&tx.events(appeal.id)?, &ctx.rules.time_zone)

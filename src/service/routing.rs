@@ -3,7 +3,7 @@
 //! The admin keeps one rule per category; a rule names the unit and one or more executors,
 //! taken in turn (round-robin) when there are several. The clerk can always re-route.
 
-use super::{Ctx, Error, Result};
+use super::{Ctx, Result};
 use crate::domain::appeal::{Actor, Appeal, Assignee, CategoryId, Change, Event};
 use crate::domain::routing::{RoutingRule, executor_for_turn};
 use crate::domain::user::{Role, Roles, User};
@@ -26,6 +26,16 @@ pub(super) fn route_by_rule(ctx: &Ctx, tx: &mut WriteTx, appeal: Appeal) -> Resu
         return Ok(appeal);
     };
     if !executor.roles().any(&[Role::Executor, Role::Director]) {
+        return Ok(appeal);
+    }
+    // A complaint is never routed to the signer of the answer it contests (art. 97 ч.2);
+    // it waits for the clerk instead.
+    if appeal
+        .links
+        .contested
+        .as_ref()
+        .is_some_and(|c| c.signer == Some(executor.id))
+    {
         return Ok(appeal);
     }
     let change = Change::Routed {
@@ -77,9 +87,7 @@ pub fn set_rule(
     rule: Option<&RoutingRule>,
     category: CategoryId,
 ) -> Result<()> {
-    if !admin.roles().has(Role::Admin) {
-        return Err(Error::Forbidden);
-    }
+    super::require_admin(admin)?;
     ctx.store.write(|tx| {
         let mut rules = tx.routing_rules()?;
         rules.retain(|r| r.category != category);

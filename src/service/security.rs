@@ -1,13 +1,16 @@
-//! Sign-in security around the password check: the lockout per sign-in name, the audit trail
-//! (written in the same transaction as the change it records), the user's own sessions, and
-//! the admin's password reset and audit view.
+//! Sign-in security around the password check: the lockout per sign-in name, the limit per
+//! client address (`limit`), the audit trail (written in the same transaction as the change it
+//! records), the user's own sessions, and the admin's password reset and audit view.
+
+pub mod limit;
 
 use jiff::Timestamp;
 
 use super::{Ctx, Error, Result, new_token};
 use crate::domain::security::{AuditEntry, AuditKind, Failures};
-use crate::domain::user::{Role, User, UserId};
-use crate::store::{AuditFilter, Credentials, SecurityReads, SessionReads, UserReads, WriteTx};
+use crate::domain::user::{User, UserId};
+pub use crate::store::AuditFilter;
+use crate::store::{Credentials, LoginKey, SecurityReads, SessionReads, UserReads, WriteTx};
 
 /// Where a request came from, for the audit trail.
 #[derive(Debug, Clone, Copy)]
@@ -42,11 +45,51 @@ pub(super) fn record(
     Ok(())
 }
 
+/// Appends a failed attempt to sign in (`SignInFailed`, `RefusedWhileLocked`) inside the
+/// caller's transaction and counts it against the client's address. Every way in records its
+/// failures through here, so the per-address limit sees them all.
+pub(super) fn record_failure(
+    ctx: &Ctx,
+    tx: &mut WriteTx,
+    at: Timestamp,
+    kind: AuditKind,
+    who: (Option<UserId>, &str),
+    address: &str,
+    detail: &str,
+) -> Result<()> {
+    debug_assert!(limit::is_failed_attempt(kind));
+    record(tx, at, kind, who, address, detail)?;
+    // Counted before the commit: a failure whose entry is then lost still counts, which errs
+    // on the safe side.
+    ctx.sign_in_limit.note(&clipped(address, 64), at);
+    Ok(())
+}
+
+/// Refuses at once, checking nothing, while the client's address has had too many failed
+/// sign-ins; every way in asks this first. The refusal itself is not counted, so waiting out
+/// the window is enough.
+pub(super) fn refuse_if_throttled(ctx: &Ctx, origin: Origin<'_>) -> Result<()> {
+    let now = ctx.now();
+    match ctx
+        .sign_in_limit
+        .refused_until(&clipped(origin.address, 64), now)
+    {
+        Some(until) => {
+            log::warn!(
+                "sign-in from {} refused: too many failures (until {until})",
+                origin.address
+            );
+            Err(Error::Throttled { until })
+        }
+        None => Ok(()),
+    }
+}
+
 /// Refuses at once, without checking any password, while `key` is locked; the attempt is
 /// audited.
 pub(super) fn refuse_if_locked(
     ctx: &Ctx,
-    key: &str,
+    key: &LoginKey,
     who: (Option<UserId>, &str),
     origin: Origin<'_>,
 ) -> Result<()> {
@@ -56,7 +99,8 @@ pub(super) fn refuse_if_locked(
         return Ok(());
     };
     ctx.store.write(|tx| {
-        record(
+        record_failure(
+            ctx,
             tx,
             now,
             AuditKind::RefusedWhileLocked,
@@ -72,7 +116,7 @@ pub(super) fn refuse_if_locked(
 /// name, else `BadCredentials`.
 pub(super) fn count_failure(
     ctx: &Ctx,
-    key: &str,
+    key: &LoginKey,
     who: (Option<UserId>, &str),
     origin: Origin<'_>,
 ) -> Error {
@@ -81,7 +125,8 @@ pub(super) fn count_failure(
         let mut failures: Failures = tx.sign_in_failures(key)?.unwrap_or_default();
         let locked = failures.record(now);
         tx.put_sign_in_failures(key, &failures)?;
-        record(
+        record_failure(
+            ctx,
             tx,
             now,
             AuditKind::SignInFailed,
@@ -231,7 +276,7 @@ pub(super) fn replace_password(
     stored.must_change_password = how.must_change;
     tx.update_user(&stored)?;
     end_other_sessions(tx, user, how.keep)?;
-    tx.clear_sign_in_failures(&super::auth::login_key(stored.sign_in_name()))?;
+    tx.clear_sign_in_failures(&LoginKey::of(&stored.account))?;
     record(
         tx,
         now,
@@ -246,10 +291,8 @@ pub(super) fn replace_password(
 /// login): every session of that account ends and the owner must choose a new password at the
 /// next sign-in. Returns the one-time password, to hand over in person.
 pub fn reset_password(ctx: &Ctx, admin: &User, name: &str, origin: Origin<'_>) -> Result<String> {
-    if !admin.roles().has(Role::Admin) {
-        return Err(Error::Forbidden);
-    }
-    let key = super::auth::login_key(name);
+    super::require_admin(admin)?;
+    let key = LoginKey::from_sign_in_name(name);
     let password = new_token()[..16].to_owned();
     let password_hash = super::auth::hash_password(&password)?;
     let now = ctx.now();
@@ -283,9 +326,7 @@ pub fn audit(
     filter: &AuditFilter,
     limit: usize,
 ) -> Result<Vec<(u64, AuditEntry)>> {
-    if !admin.roles().has(Role::Admin) {
-        return Err(Error::Forbidden);
-    }
+    super::require_admin(admin)?;
     Ok(ctx.store.read(|tx| tx.audit_entries(filter, limit))?)
 }
 

@@ -3,77 +3,31 @@
 //! Every event record stores the SHA-256 of the previous event record of the same appeal
 //! (zeros for the first), so a rewritten or removed step breaks the chain visibly.
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use redb::ReadableTable;
 
-use super::codec::{Record, decode, encode};
+use super::codec::{Record, decode, encode, encode_as, thaw_part};
+use super::records::Freeze;
+use super::records::event::{StoredEventV1, StoredEventV2};
 use super::registry::{remove_indexes, write_indexes};
 use super::schema::{APPEAL_BY_NUMBER, APPEAL_EVENTS, APPEALS, IDX_OWNER};
-use super::{Error, Result, Tx, WriteTx, decode_guard};
+use super::{Error, Result, Tx, WriteTx, decode_guard_as};
 use crate::domain::appeal::{Appeal, AppealId, Event};
 use crate::domain::user::UserId;
 
-impl Record for Appeal {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "appeal";
-}
-
-/// An event as stored: linked to its predecessor by hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct StoredEvent {
-    prev_hash: [u8; 32],
-    event: Event,
-}
-
-impl Record for StoredEvent {
-    const VERSION: u8 = 2;
-    const NAME: &'static str = "appeal event";
-}
-
-/// Version 1 of an event record: the same, before events kept their message in words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct StoredEventV1 {
-    prev_hash: [u8; 32],
-    event: EventV1,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct EventV1 {
-    seq: u32,
-    at: jiff::Timestamp,
-    actor: crate::domain::appeal::Actor,
-    from: Option<crate::domain::kind::Status>,
-    to: crate::domain::kind::Status,
-    change: crate::domain::appeal::Change,
-}
-
-impl Record for StoredEventV1 {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "appeal event (version 1)";
-}
-
 /// Decodes an event record of any version this release knows. Records stay as written (the
 /// hash chain covers their bytes); older ones read with an empty message.
-fn decode_event(bytes: &[u8]) -> Result<StoredEvent> {
+pub(super) fn decode_event(bytes: &[u8]) -> Result<StoredEventV2> {
     if bytes.first() == Some(&StoredEventV1::VERSION) {
-        let old: StoredEventV1 = decode(bytes)?;
-        let e = old.event;
-        return Ok(StoredEvent {
-            prev_hash: old.prev_hash,
-            event: Event {
-                seq: e.seq,
-                at: e.at,
-                actor: e.actor,
-                from: e.from,
-                to: e.to,
-                change: e.change,
-                message: crate::domain::appeal::Message::default(),
-            },
-        });
+        return Ok(decode::<StoredEventV1>(bytes)?.into());
     }
     decode(bytes)
+}
+
+/// The domain event of a stored one.
+fn thaw_event(stored: StoredEventV2) -> Result<Event> {
+    thaw_part::<Event>(stored.event, StoredEventV2::NAME)
 }
 
 /// The first broken link of an appeal's history.
@@ -92,7 +46,7 @@ pub trait AppealReads: Tx {
         let Some(table) = self.view(APPEALS)? else {
             return Ok(None);
         };
-        decode_guard(table.get(id.0)?)
+        decode_guard_as(table.get(id.0)?)
     }
 
     /// An appeal's id by its printed registration number.
@@ -110,7 +64,7 @@ pub trait AppealReads: Tx {
         };
         table
             .range((id.0, 0)..=(id.0, u32::MAX))?
-            .map(|entry| Ok(decode_event(entry?.1.value())?.event))
+            .map(|entry| thaw_event(decode_event(entry?.1.value())?))
             .collect()
     }
 
@@ -201,7 +155,7 @@ impl WriteTx {
             by_number.insert(number.as_str(), appeal.id.0)?;
         }
         self.table(APPEALS)?
-            .insert(appeal.id.0, encode(appeal)?.as_slice())?;
+            .insert(appeal.id.0, encode_as(appeal)?.as_slice())?;
         self.append_event(appeal.id, event)?;
         write_indexes(self, appeal)?;
         self.note_report_facts(appeal, event)
@@ -210,7 +164,7 @@ impl WriteTx {
     /// Stores an appeal's new state, the event that led to it, and the changed indexes.
     pub fn update_appeal(&mut self, before: &Appeal, after: &Appeal, event: &Event) -> Result<()> {
         self.table(APPEALS)?
-            .insert(after.id.0, encode(after)?.as_slice())?;
+            .insert(after.id.0, encode_as(after)?.as_slice())?;
         self.append_event(after.id, event)?;
         remove_indexes(self, before)?;
         write_indexes(self, after)?;
@@ -233,9 +187,9 @@ impl WriteTx {
         if table.get((id.0, event.seq))?.is_some() {
             return Err(Error::Duplicate("appeal event"));
         }
-        let record = encode(&StoredEvent {
+        let record = encode(&StoredEventV2 {
             prev_hash,
-            event: event.clone(),
+            event: event.freeze(),
         })?;
         table.insert((id.0, event.seq), record.as_slice())?;
         Ok(())
@@ -246,9 +200,9 @@ impl WriteTx {
     #[cfg(test)]
     pub(crate) fn tamper_event(&mut self, id: AppealId, event: &Event) -> Result<()> {
         let mut table = self.table(APPEAL_EVENTS)?;
-        let record = encode(&StoredEvent {
+        let record = encode(&StoredEventV2 {
             prev_hash: [0u8; 32],
-            event: event.clone(),
+            event: event.freeze(),
         })?;
         table.insert((id.0, event.seq), record.as_slice())?;
         Ok(())

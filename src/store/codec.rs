@@ -2,11 +2,16 @@
 //!
 //! Each stored type names its current record version; a byte that does not match is either
 //! migrated at open (`migrate`) or reported as corruption, never silently misread.
+//!
+//! [`Record`] is implemented by the frozen record types of `store::records` (and by small
+//! store-local types that are records already), never by domain types: a domain value is
+//! written through its record with [`encode_as`] and read back with [`decode_as`].
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::Error;
+use super::records::Freeze;
 
 /// A type stored as a record, with the version of its current layout.
 pub trait Record: Serialize + DeserializeOwned {
@@ -44,6 +49,39 @@ pub fn decode<T: Record>(bytes: &[u8]) -> Result<T, Error> {
             detail: "empty record".into(),
         }),
     }
+}
+
+/// Encodes a domain value as its frozen record.
+pub fn encode_as<T: Freeze>(value: &T) -> Result<Vec<u8>, Error>
+where
+    T::Record: Record,
+{
+    encode(&value.freeze())
+}
+
+/// Decodes a frozen record into its domain value (re-validating what the domain checks).
+pub fn decode_as<T: Freeze>(bytes: &[u8]) -> Result<T, Error>
+where
+    T::Record: Record,
+{
+    thaw(decode(bytes)?)
+}
+
+/// The domain value of a decoded record; a value the domain refuses is corruption.
+pub fn thaw<T: Freeze>(record: T::Record) -> Result<T, Error>
+where
+    T::Record: Record,
+{
+    thaw_part(record, <T::Record as Record>::NAME)
+}
+
+/// Like [`thaw`], for a record that is part of the record `name` (an event inside its
+/// hash-linked record).
+pub fn thaw_part<T: Freeze>(record: T::Record, name: &'static str) -> Result<T, Error> {
+    T::thaw(record).map_err(|e| Error::Corrupt {
+        record: name,
+        detail: e.0,
+    })
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use super::schema::{
 
 mod sign_in;
 use super::totp::TotpReads;
-use super::users::{Credentials, login_key_for};
+use super::users::{Credentials, LoginKey};
 use super::{
     Error, PolicyReads, ReadTx, Result, RoutingReads, SettingsReads, Store, TermReads, WriteTx,
     registry,
@@ -307,9 +307,9 @@ impl Checker<'_> {
                 let (key, value) = entry?;
                 let id = key.value();
                 self.floor("user".into(), id);
-                match decode::<User>(value.value()) {
+                match super::codec::decode_as::<User>(value.value()) {
                     Ok(user) if user.id.0 == id => {
-                        login_of.insert(id, login_key_for(&user.account));
+                        login_of.insert(id, LoginKey::of(&user.account).encode());
                     }
                     Ok(user) => self.problem(
                         format!("user {id}"),
@@ -407,7 +407,7 @@ impl Checker<'_> {
                 let id = key.value();
                 appeals.keys.insert(id);
                 self.floor("appeal".into(), id);
-                let appeal: Appeal = match decode(value.value()) {
+                let appeal: Appeal = match super::codec::decode_as(value.value()) {
                     Ok(appeal) => appeal,
                     Err(e) => {
                         self.problem(format!("appeal id {id}"), e.to_string());

@@ -15,10 +15,13 @@ mod deliveries;
 mod export;
 mod group_commit;
 mod integrity;
+mod language_choices;
 mod migrate;
 mod notices;
 mod passkeys;
+mod pending_uploads;
 mod qr_logins;
+pub mod records;
 mod registry;
 mod report;
 mod routing;
@@ -45,8 +48,10 @@ pub use codes::{CodeReads, CodeRecord};
 pub use deliveries::{Delivery, DeliveryChannel, DeliveryReads, DeliveryStatus};
 pub use export::{ExportOptions, ImportSummary, Manifest, read_manifest};
 pub use integrity::{IntegrityReport, Problem};
+pub use language_choices::LanguageChoiceReads;
 pub use notices::{Notice, NoticeKind, NoticeReads, OutboxEntry};
 pub use passkeys::{ChallengePurpose, Passkey, PasskeyChallenge, PasskeyReads};
+pub use pending_uploads::{PendingFile, PendingUploadReads, PendingUploads};
 pub use qr_logins::{QrLogin, QrLoginReads, QrState};
 pub use registry::{
     OpenReads, QueueReads, RegistryFilter, RegistryPage, RegistryReads, RowSummary,
@@ -60,7 +65,7 @@ pub use signatures::{SignatureReads, SignedDocument, SignerSummary, StoredSignat
 pub use staff_iin::StaffIinReads;
 pub use terms::{PolicyReads, TermReads};
 pub use totp::{CodeFactor, PendingSignIn, SignInPolicy, TotpReads, TotpRecord};
-pub use users::{Credentials, UserReads, login_key_for};
+pub use users::{Credentials, LoginKey, UserReads};
 
 /// What can go wrong in the store. Callers act on `NewerSchema` (refuse to start) and treat
 /// the rest as an internal error with a log line.
@@ -396,6 +401,16 @@ fn decode_guard<T: codec::Record>(
     guard: Option<redb::AccessGuard<'_, &[u8]>>,
 ) -> Result<Option<T>> {
     guard.map(|g| codec::decode(g.value())).transpose()
+}
+
+/// Like [`decode_guard`], for a domain value stored as its frozen record.
+fn decode_guard_as<T: records::Freeze>(
+    guard: Option<redb::AccessGuard<'_, &[u8]>>,
+) -> Result<Option<T>>
+where
+    T::Record: codec::Record,
+{
+    guard.map(|g| codec::decode_as(g.value())).transpose()
 }
 
 #[cfg(test)]

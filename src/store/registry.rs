@@ -203,7 +203,7 @@ pub(super) fn count_open_appeals(tx: &mut WriteTx) -> Result<()> {
     let mut open = Vec::new();
     if let Some(appeals) = super::access::Access::view(&*tx, APPEALS)? {
         for entry in appeals.range::<u64>(..)? {
-            let appeal: Appeal = super::codec::decode(entry?.1.value())?;
+            let appeal: Appeal = super::codec::decode_as(entry?.1.value())?;
             if appeal.status.deadline_runs() {
                 open.push(appeal);
             }

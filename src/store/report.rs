@@ -14,23 +14,21 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use redb::{ReadableTable, TableDefinition};
-use serde::{Deserialize, Serialize};
 
 use super::access::Access;
-use super::codec::{Record, decode, encode};
+use super::codec::{Record, decode_as, encode, encode_as, thaw_part};
+use super::records::Freeze;
+use super::records::report_v1::ReportFactsV1;
 use super::registry::day_key;
 use super::schema::{
     APPEALS, IDX_REGISTERED, META, REPORT_DAYS, REPORT_FACTS, REPORT_LOOSE, REPORT_MONTHS,
 };
 use super::{AppealReads, Result, SettingsReads, Tx, WriteTx, decode_guard};
-use crate::domain::appeal::{Appeal, CategoryId, Event, UnitId};
-use crate::domain::kind::{AppealKind, Channel, Ground, Outcome, Score};
+use crate::domain::appeal::{Appeal, Event};
+use crate::domain::lifecycle::received_on;
 use crate::domain::report::{
-    Counter, Counts, End, ExtensionFacts, Facts, Period, PeriodCounts, TextLanguage, contribution,
-    finished_on, ledger,
+    Counter, Counts, Facts, Period, PeriodCounts, contribution, finished_on, ledger,
 };
-use crate::domain::tax_id::ApplicantKind;
-use crate::domain::user::UserId;
 
 /// The day a `yyyymmdd` key stands for.
 fn day_of_key(key: u32) -> Option<Date> {
@@ -68,7 +66,7 @@ pub trait PeriodReads: Tx {
         };
         for entry in index.range((day_key(from), 0)..=(day_key(to), u64::MAX))? {
             let id = entry?.0.value().1;
-            if let Some(appeal) = decode_guard::<Appeal>(appeals.get(id)?)? {
+            if let Some(appeal) = super::decode_guard_as::<Appeal>(appeals.get(id)?)? {
                 visit(appeal)?;
             }
         }
@@ -93,7 +91,7 @@ pub(super) fn index_registration_days(tx: &mut WriteTx) -> Result<()> {
     if let Some(appeals) = tx.view(APPEALS)? {
         for entry in appeals.range::<u64>(..)? {
             let (key, value) = entry?;
-            let appeal: Appeal = super::codec::decode(value.value())?;
+            let appeal: Appeal = super::codec::decode_as(value.value())?;
             ids.push((day_key(appeal.registered_on), key.value()));
         }
     }
@@ -106,136 +104,19 @@ pub(super) fn index_registration_days(tx: &mut WriteTx) -> Result<()> {
 
 // ---- Running tallies -----------------------------------------------------------------------
 
-/// How an appeal ended, as a facts record stores it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-enum EndRecord {
-    Answered(Outcome),
-    Forwarded,
-    Returned,
-    Withdrawn,
-    Terminated(Option<Ground>),
+/// An appeal's report facts, with the local day of receipt, and their `report_facts` record.
+fn facts_of(appeal: &Appeal, history_end: Option<Date>, zone: &TimeZone) -> (Facts, ReportFactsV1) {
+    let facts = Facts::of(appeal, history_end).received(received_on(appeal, zone));
+    let record = ReportFactsV1 {
+        facts: facts.freeze(),
+        history_end,
+    };
+    (facts, record)
 }
 
-/// An appeal's report facts as stored in `report_facts`, with the day its history ended
-/// (needed again when a later change recomputes the facts from the snapshot).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct FactsRecord {
-    registered_on: Date,
-    kind: AppealKind,
-    channel: Channel,
-    applicant: ApplicantKind,
-    collective: bool,
-    repeated: bool,
-    language: u8,
-    unit: u32,
-    category: u32,
-    executor: Option<u64>,
-    due: Date,
-    extensions: Vec<(Date, Date, Date)>,
-    end: Option<(Date, EndRecord)>,
-    forwarding: Option<(Date, bool)>,
-    sent_up_on: Option<Date>,
-    contests_our_answer: bool,
-    rating: Option<Score>,
-    history_end: Option<Date>,
-}
-
-impl Record for FactsRecord {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "report facts";
-}
-
-impl Record for Counts {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "report tally";
-}
-
-const LANGUAGES: [TextLanguage; 3] = [
-    TextLanguage::Kazakh,
-    TextLanguage::Russian,
-    TextLanguage::Other,
-];
-
-impl FactsRecord {
-    fn of(f: &Facts, history_end: Option<Date>) -> Self {
-        Self {
-            registered_on: f.registered_on,
-            kind: f.kind,
-            channel: f.channel,
-            applicant: f.applicant,
-            collective: f.collective,
-            repeated: f.repeated,
-            language: u8::try_from(LANGUAGES.iter().position(|l| *l == f.language).unwrap_or(2))
-                .unwrap_or(2),
-            unit: f.unit.0,
-            category: f.category.0,
-            executor: f.executor.map(|e| e.0),
-            due: f.due,
-            extensions: f
-                .extensions
-                .iter()
-                .map(|e| (e.decided_on, e.previous_due, e.new_due))
-                .collect(),
-            end: f.end.map(|(on, end)| {
-                (
-                    on,
-                    match end {
-                        End::Answered(o) => EndRecord::Answered(o),
-                        End::Forwarded => EndRecord::Forwarded,
-                        End::Returned => EndRecord::Returned,
-                        End::Withdrawn => EndRecord::Withdrawn,
-                        End::Terminated(g) => EndRecord::Terminated(g),
-                    },
-                )
-            }),
-            forwarding: f.forwarding,
-            sent_up_on: f.sent_up_on,
-            contests_our_answer: f.contests_our_answer,
-            rating: f.rating,
-            history_end,
-        }
-    }
-
-    fn facts(&self) -> Facts {
-        Facts {
-            registered_on: self.registered_on,
-            kind: self.kind,
-            channel: self.channel,
-            applicant: self.applicant,
-            collective: self.collective,
-            repeated: self.repeated,
-            language: LANGUAGES[usize::from(self.language.min(2))],
-            unit: UnitId(self.unit),
-            category: CategoryId(self.category),
-            executor: self.executor.map(UserId),
-            due: self.due,
-            extensions: self
-                .extensions
-                .iter()
-                .map(|(decided_on, previous_due, new_due)| ExtensionFacts {
-                    decided_on: *decided_on,
-                    previous_due: *previous_due,
-                    new_due: *new_due,
-                })
-                .collect(),
-            end: self.end.map(|(on, end)| {
-                (
-                    on,
-                    match end {
-                        EndRecord::Answered(o) => End::Answered(o),
-                        EndRecord::Forwarded => End::Forwarded,
-                        EndRecord::Returned => End::Returned,
-                        EndRecord::Withdrawn => End::Withdrawn,
-                        EndRecord::Terminated(g) => End::Terminated(g),
-                    },
-                )
-            }),
-            forwarding: self.forwarding,
-            sent_up_on: self.sent_up_on,
-            contests_our_answer: self.contests_our_answer,
-            rating: self.rating,
-        }
-    }
+/// The facts a `report_facts` record holds.
+fn thaw_facts(record: &ReportFactsV1) -> Result<Facts> {
+    thaw_part(record.facts.clone(), <ReportFactsV1 as Record>::NAME)
 }
 
 /// A month as a key of `report_months`: `yyyymm`.
@@ -281,14 +162,14 @@ fn write_deltas(tx: &mut WriteTx, deltas: &DayDeltas) -> Result<()> {
         for<'a> K::SelfType<'a>: Clone,
     {
         let mut counts: Counts = match table.get(key.clone())? {
-            Some(v) => decode(v.value())?,
+            Some(v) => decode_as(v.value())?,
             None => Counts::default(),
         };
         counts.merge(delta, 1);
         if counts.is_empty() {
             table.remove(key)?;
         } else {
-            table.insert(key, encode(&counts)?.as_slice())?;
+            table.insert(key, encode_as(&counts)?.as_slice())?;
         }
         Ok(())
     }
@@ -314,21 +195,20 @@ impl WriteTx {
     /// wrote its new state; `event` is the step that led to it.
     pub(super) fn note_report_facts(&mut self, appeal: &Appeal, event: &Event) -> Result<()> {
         let id = appeal.id.0;
-        let old: Option<FactsRecord> = decode_guard(self.table(REPORT_FACTS)?.get(id)?)?;
+        let old: Option<ReportFactsV1> = decode_guard(self.table(REPORT_FACTS)?.get(id)?)?;
         let history_end = if Facts::needs_history(appeal) {
             end_day_of(event, &self.zone).or_else(|| old.as_ref().and_then(|o| o.history_end))
         } else {
             None
         };
-        let facts = Facts::of(appeal, history_end);
-        let record = FactsRecord::of(&facts, history_end);
+        let (facts, record) = facts_of(appeal, history_end, &self.zone);
         if old.as_ref() == Some(&record) {
             return Ok(());
         }
         let calendar = self.calendar()?;
         let mut deltas = DayDeltas::default();
         if let Some(old) = &old
-            && let Some(entries) = contribution(&old.facts(), &calendar)
+            && let Some(entries) = contribution(&thaw_facts(old)?, &calendar)
         {
             deltas.add(&entries, -1);
         }
@@ -377,8 +257,8 @@ impl WriteTx {
         if let Some(facts) = self.view(REPORT_FACTS)? {
             for entry in facts.range::<u64>(..)? {
                 let (key, value) = entry?;
-                let record: FactsRecord = decode(value.value())?;
-                match contribution(&record.facts(), &calendar) {
+                let record: ReportFactsV1 = super::codec::decode(value.value())?;
+                match contribution(&thaw_facts(&record)?, &calendar) {
                     Some(entries) => days.add(&entries, 1),
                     None => {
                         loose.insert(key.value());
@@ -420,7 +300,7 @@ impl WriteTx {
 
 /// What the report tables should hold, computed from the appeals and their histories.
 pub(super) struct ExpectedTallies {
-    facts: BTreeMap<u64, FactsRecord>,
+    facts: BTreeMap<u64, ReportFactsV1>,
     loose: BTreeSet<u64>,
     days: DayDeltas,
 }
@@ -429,7 +309,7 @@ pub(super) struct ExpectedTallies {
 fn expected_tallies(
     tx: &impl Tx,
     zone: &TimeZone,
-    each: &mut dyn FnMut(u64, &FactsRecord) -> Result<()>,
+    each: &mut dyn FnMut(u64, &ReportFactsV1) -> Result<()>,
 ) -> Result<ExpectedTallies> {
     let calendar = tx.calendar()?;
     let mut out = ExpectedTallies {
@@ -443,14 +323,13 @@ fn expected_tallies(
     for entry in appeals.range::<u64>(..)? {
         let (key, value) = entry?;
         let id = key.value();
-        let appeal: Appeal = decode(value.value())?;
+        let appeal: Appeal = decode_as(value.value())?;
         let history_end = if Facts::needs_history(&appeal) {
             finished_on(&tx.events(appeal.id)?, zone)
         } else {
             None
         };
-        let facts = Facts::of(&appeal, history_end);
-        let record = FactsRecord::of(&facts, history_end);
+        let (facts, record) = facts_of(&appeal, history_end, zone);
         each(id, &record)?;
         match contribution(&facts, &calendar) {
             Some(entries) => out.days.add(&entries, 1),
@@ -480,12 +359,12 @@ pub trait TallyReads: Tx + Sized {
         };
         let first_month = month_key(period.from);
         for entry in months.range::<u32>(..first_month)? {
-            let counts: Counts = decode(entry?.1.value())?;
+            let counts: Counts = decode_as(entry?.1.value())?;
             out.before.merge(&counts, 1);
         }
         let start = day_key(period.from.first_of_month());
         for entry in days.range::<u32>(start..day_key(period.from))? {
-            let counts: Counts = decode(entry?.1.value())?;
+            let counts: Counts = decode_as(entry?.1.value())?;
             out.before.merge(&counts, 1);
         }
         let mut month = period.from.first_of_month();
@@ -495,7 +374,7 @@ pub trait TallyReads: Tx + Sized {
             let mut received = 0;
             if period.from <= month && last <= period.to {
                 if let Some(v) = months.get(month_key(month))? {
-                    let counts: Counts = decode(v.value())?;
+                    let counts: Counts = decode_as(v.value())?;
                     received += counts.get(Counter::Received);
                     out.within.merge(&counts, 1);
                 }
@@ -503,7 +382,7 @@ pub trait TallyReads: Tx + Sized {
                 let from = day_key(period.from.max(month));
                 let to = day_key(period.to.min(last));
                 for entry in days.range::<u32>(from..=to)? {
-                    let counts: Counts = decode(entry?.1.value())?;
+                    let counts: Counts = decode_as(entry?.1.value())?;
                     received += counts.get(Counter::Received);
                     out.within.merge(&counts, 1);
                 }
@@ -526,8 +405,8 @@ pub trait TallyReads: Tx + Sized {
         let mut out = Vec::new();
         for entry in loose.range::<u64>(..)? {
             let id = entry?.0.value();
-            if let Some(record) = decode_guard::<FactsRecord>(facts.get(id)?)? {
-                out.push(record.facts());
+            if let Some(record) = decode_guard::<ReportFactsV1>(facts.get(id)?)? {
+                out.push(thaw_facts(&record)?);
             }
         }
         Ok(out)
@@ -556,7 +435,7 @@ pub trait TallyReads: Tx + Sized {
             .unwrap_or_else(|| self.zone());
         let expected = expected_tallies(self, &zone, &mut |id, record| {
             let stored = match &stored_facts {
-                Some(t) => decode_guard::<FactsRecord>(t.get(id)?)?,
+                Some(t) => decode_guard::<ReportFactsV1>(t.get(id)?)?,
                 None => None,
             };
             if stored.as_ref() != Some(record) {
@@ -598,7 +477,7 @@ pub trait TallyReads: Tx + Sized {
             if let Some(t) = self.view(def)? {
                 for entry in t.range::<u32>(..)? {
                     let (k, v) = entry?;
-                    out.insert(k.value(), decode(v.value())?);
+                    out.insert(k.value(), decode_as(v.value())?);
                 }
             }
             Ok(out)

@@ -29,6 +29,9 @@ pub const CREDENTIALS: TableDefinition<u64, &[u8]> = TableDefinition::new("crede
 /// SHA-256 of the session token → Session.
 pub const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessions");
 
+/// User id → (): users who chose their interface language themselves (the language is on the
+/// user record); until then the browser's or the installation's default wins.
+pub const LANGUAGE_CHOSEN: TableDefinition<u64, ()> = TableDefinition::new("language_chosen");
 /// IIN → staff user id: the IIN a staff member's ЭЦП carries (set by the admin).
 pub const STAFF_IIN: TableDefinition<&str, u64> = TableDefinition::new("staff_iin");
 /// SHA-256 of the session token → when the session was last used (Unix seconds), written at
@@ -55,6 +58,9 @@ pub const PENDING_SIGN_INS: TableDefinition<&[u8], &[u8]> =
     TableDefinition::new("pending_sign_ins");
 /// SHA-256 of a QR token → `QrLogin`: browsers waiting to be signed in by a phone.
 pub const QR_LOGINS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("qr_logins");
+/// SHA-256 of a form's upload token → `PendingUploads`: files sent with a refused form, held
+/// (for two hours) so the corrected form need not send them again.
+pub const PENDING_UPLOADS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("pending_uploads");
 /// Sequence → `Delivery`: messages for the e-mail and SMS gateways, with their status.
 pub const DELIVERIES: TableDefinition<u64, &[u8]> = TableDefinition::new("deliveries");
 
@@ -136,6 +142,7 @@ pub fn visit_tables<T: TableVisitor>(visitor: &mut T) -> Result<(), T::Error> {
     visitor.table(SESSIONS)?;
     visitor.table(SESSION_SEEN)?;
     visitor.table(STAFF_IIN)?;
+    visitor.table(LANGUAGE_CHOSEN)?;
     visitor.table(SIGN_IN_FAILURES)?;
     visitor.table(AUDIT)?;
     visitor.table(PASSKEYS)?;
@@ -146,6 +153,7 @@ pub fn visit_tables<T: TableVisitor>(visitor: &mut T) -> Result<(), T::Error> {
     visitor.table(CODE_FACTORS)?;
     visitor.table(PENDING_SIGN_INS)?;
     visitor.table(QR_LOGINS)?;
+    visitor.table(PENDING_UPLOADS)?;
     visitor.table(APPEALS)?;
     visitor.table(APPEAL_EVENTS)?;
     visitor.table(APPEAL_BY_NUMBER)?;

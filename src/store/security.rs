@@ -2,20 +2,11 @@
 
 use jiff::Timestamp;
 
-use super::codec::{Record, decode, encode};
+use super::LoginKey;
+use super::codec::{decode_as, encode_as};
 use super::schema::{AUDIT, SIGN_IN_FAILURES};
-use super::{Result, Tx, WriteTx, decode_guard};
+use super::{Result, Tx, WriteTx, decode_guard_as};
 use crate::domain::security::{AuditEntry, AuditKind, Failures};
-
-impl Record for Failures {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "sign-in failures";
-}
-
-impl Record for AuditEntry {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "audit entry";
-}
 
 /// Which audit entries to read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -54,12 +45,12 @@ impl AuditFilter {
 
 /// Reading sign-in failures and the audit trail.
 pub trait SecurityReads: Tx {
-    /// The failures recorded for a sign-in key (`taxid:…` / `login:…`).
-    fn sign_in_failures(&self, key: &str) -> Result<Option<Failures>> {
+    /// The failures recorded for a sign-in key.
+    fn sign_in_failures(&self, key: &LoginKey) -> Result<Option<Failures>> {
         let Some(table) = self.view(SIGN_IN_FAILURES)? else {
             return Ok(None);
         };
-        decode_guard(table.get(key)?)
+        decode_guard_as(table.get(key.encode().as_str())?)
     }
 
     /// Up to `limit` entries matching `filter`, newest first, with their ids. Reads at most
@@ -73,7 +64,7 @@ pub trait SecurityReads: Tx {
         let upper = filter.before.unwrap_or(u64::MAX);
         for entry in table.range(..upper)?.rev().take(100_000) {
             let (id, value) = entry?;
-            let record: AuditEntry = decode(value.value())?;
+            let record: AuditEntry = decode_as(value.value())?;
             if filter.from.is_some_and(|from| record.at < from) {
                 break;
             }
@@ -92,15 +83,16 @@ impl<T: Tx> SecurityReads for T {}
 
 impl WriteTx {
     /// Replaces the failures recorded for a sign-in key.
-    pub fn put_sign_in_failures(&mut self, key: &str, failures: &Failures) -> Result<()> {
+    pub fn put_sign_in_failures(&mut self, key: &LoginKey, failures: &Failures) -> Result<()> {
         self.table(SIGN_IN_FAILURES)?
-            .insert(key, encode(failures)?.as_slice())?;
+            .insert(key.encode().as_str(), encode_as(failures)?.as_slice())?;
         Ok(())
     }
 
     /// Forgets the failures of a sign-in key (after a successful sign-in).
-    pub fn clear_sign_in_failures(&mut self, key: &str) -> Result<()> {
-        self.table(SIGN_IN_FAILURES)?.remove(key)?;
+    pub fn clear_sign_in_failures(&mut self, key: &LoginKey) -> Result<()> {
+        self.table(SIGN_IN_FAILURES)?
+            .remove(key.encode().as_str())?;
         Ok(())
     }
 
@@ -109,7 +101,7 @@ impl WriteTx {
         use redb::ReadableTable;
         let mut table = self.table(AUDIT)?;
         let id = table.last()?.map_or(0, |(k, _)| k.value()) + 1;
-        table.insert(id, encode(entry)?.as_slice())?;
+        table.insert(id, encode_as(entry)?.as_slice())?;
         Ok(id)
     }
 }

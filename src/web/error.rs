@@ -38,11 +38,12 @@ impl From<service::Error> for WebError {
             service::Error::Forbidden
             | service::Error::BadCredentials
             | service::Error::SecondFactor { .. } => WebError::Forbidden,
-            service::Error::Locked { .. } => WebError::TooMany,
+            service::Error::Locked { .. } | service::Error::Throttled { .. } => WebError::TooMany,
             service::Error::Invalid(_) => WebError::BadRequest,
             service::Error::Refused(r) => WebError::Refused(r),
             service::Error::Store(crate::store::Error::Unwritable(e)) => WebError::Unwritable(e),
             service::Error::Store(e) => WebError::Internal(e.to_string()),
+            e @ service::Error::Facility { .. } => WebError::Internal(e.to_string()),
         }
     }
 }

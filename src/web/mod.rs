@@ -16,13 +16,12 @@ pub mod router;
 pub mod security;
 pub mod server;
 pub mod session;
-pub mod throttle;
 pub mod tls;
 pub mod views;
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use assets::Assets;
 use error::WebError;
@@ -50,8 +49,6 @@ pub struct App {
     pub assets: Assets,
     /// Language for visitors without a choice.
     pub default_lang: Lang,
-    /// Sign-in attempts per address.
-    pub sign_in_throttle: throttle::Throttle,
     /// Session cookie lifetime in seconds.
     pub session_secs: u64,
     /// Automatic daily backups (shown on the admin page).
@@ -68,7 +65,6 @@ impl App {
             catalog: Catalog::load()?,
             assets: Assets::new(),
             default_lang: config.default_language,
-            sign_in_throttle: throttle::Throttle::new(10, Duration::from_secs(300)),
             session_secs: config.limits.session_lifetime.as_secs(),
             backups: config.backups.clone(),
             gateways: crate::service::gateway::Gateways::from_config(config),

@@ -158,15 +158,26 @@ pub fn category(id: CategoryId) -> String {
     format!("/admin/categories/{}", id.0)
 }
 
-/// Sign-in form that returns to `next` afterwards.
+/// Sign-in form that returns to `next` afterwards (the plain form when `next` is not
+/// [`is_local`], e.g. too long to carry).
 pub fn login_then(next: &str) -> String {
-    format!("{LOGIN}?next={}", super::forms::encode(next))
+    if is_local(next) {
+        format!("{LOGIN}?next={}", super::forms::encode(next))
+    } else {
+        LOGIN.to_owned()
+    }
 }
 
-/// Whether `next` is a safe local path to redirect to (no scheme, no host, no `//`).
+/// The longest `next` a redirect carries back (2 KiB): a request value copied into a
+/// `Location` header must stay far below any header limit.
+pub const MAX_NEXT: usize = 2048;
+
+/// Whether `next` is a safe local path to redirect to: at most [`MAX_NEXT`] bytes, one leading
+/// `/` (no scheme, no host, no `//`), no backslash and no control character.
 pub fn is_local(next: &str) -> bool {
-    next.starts_with('/')
+    next.len() <= MAX_NEXT
+        && next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
-        && !next.contains(['\r', '\n'])
+        && !next.chars().any(char::is_control)
 }

@@ -47,7 +47,13 @@ pub fn visitor(app: &App, req: &Request) -> Result<Visitor, WebError> {
     let lang = req
         .cookie(LANG_COOKIE)
         .and_then(Lang::from_code)
-        .or_else(|| signed_in.as_ref().map(|s| s.user.lang))
+        // The account's language only once its user chose it; until then the default.
+        .or_else(|| {
+            signed_in
+                .as_ref()
+                .filter(|s| s.lang_chosen)
+                .map(|s| s.user.lang)
+        })
         .unwrap_or(app.default_lang);
     let (csrf, new_csrf_cookie) = match (&signed_in, req.cookie(CSRF_COOKIE)) {
         (Some(s), _) => (s.csrf_token.clone(), false),

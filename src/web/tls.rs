@@ -1,9 +1,10 @@
 //! TLS material: the certificate and key the server presents, and the rustls configuration
 //! built from them.
 //!
-//! Owns reading a configured certificate, generating (once) and reusing a self-signed one under
-//! the data directory, the local root CA of `otinish tls ca` and the server certificates it
-//! issues, and the rustls `ServerConfig` (ring provider, no client auth, ALPN `http/1.1`).
+//! Owns reading a configured certificate, generating and reusing a self-signed one under the
+//! data directory and renewing it before it ends (`renewal`), the local root CA of
+//! `otinish tls ca` and the server certificates it issues, and the rustls `ServerConfig` (ring
+//! provider, no client auth, ALPN `http/1.1`, a certificate replaceable while serving).
 //! It must not accept connections or know hyper/tokio (that is `web::server`), it parses PEM
 //! only through `rustls_pki_types::pem`, and it takes `now` as a parameter.
 
@@ -12,13 +13,19 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use jiff::Timestamp;
 use rustls_pki_types::pem::PemObject as _;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
 mod local_ca;
+mod renewal;
 pub use local_ca::{
     LocalCaFiles, LocalCaIssued, check_host_name, issue_from_local_ca, issue_server_certificate,
     new_local_ca, sha256_fingerprint, verify_server_chain,
+};
+pub use renewal::{
+    GENERATED_BACKDATE, GENERATED_CN, GENERATED_VALIDITY, LiveCertificate, RENEW_BEFORE,
+    renew_if_due,
 };
 
 /// Certificate chain and private key, both as PEM text.
@@ -113,9 +120,20 @@ pub enum TlsError {
 /// Names every generated certificate carries, before the configured host names.
 const DEFAULT_NAMES: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
 
-/// ECDSA P-256 self-signed certificate (rcgen, ring) with SANs `localhost`, `127.0.0.1`, `::1`
-/// and the given host names (blank and repeated names are skipped).
+/// [`generate_self_signed_at`] now, by the system clock: a throw-away certificate (tests,
+/// examples). The server's own goes through [`load_or_generate`] with the service clock.
 pub fn generate_self_signed(host_names: &[String]) -> Result<TlsMaterial, TlsError> {
+    generate_self_signed_at(host_names, crate::clock::Clock::system().now())
+}
+
+/// ECDSA P-256 self-signed certificate (rcgen, ring) with SANs `localhost`, `127.0.0.1`, `::1`
+/// and the given host names (blank and repeated names are skipped), subject CN
+/// [`GENERATED_CN`], valid from a day before `now` ([`GENERATED_BACKDATE`]) for
+/// [`GENERATED_VALIDITY`] (two years) after it.
+pub fn generate_self_signed_at(
+    host_names: &[String],
+    now: Timestamp,
+) -> Result<TlsMaterial, TlsError> {
     let mut names: Vec<String> = DEFAULT_NAMES.iter().map(|n| (*n).to_owned()).collect();
     for name in host_names {
         let name = name.trim();
@@ -123,23 +141,27 @@ pub fn generate_self_signed(host_names: &[String]) -> Result<TlsMaterial, TlsErr
             names.push(name.to_owned());
         }
     }
-    let generate = || -> Result<TlsMaterial, rcgen::Error> {
-        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
-        let mut params = rcgen::CertificateParams::new(names.clone())?;
+    let from = now.checked_sub(GENERATED_BACKDATE).unwrap_or(now);
+    let until = now.checked_add(GENERATED_VALIDITY).unwrap_or(now);
+    let generate = || -> Result<TlsMaterial, TlsError> {
+        let failed = |error| TlsError::Generate {
+            names: names.clone(),
+            error,
+        };
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(failed)?;
+        let mut params = rcgen::CertificateParams::new(names.clone()).map_err(failed)?;
         params
             .distinguished_name
-            .push(rcgen::DnType::CommonName, "otinish self-signed");
+            .push(rcgen::DnType::CommonName, GENERATED_CN);
         params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-        let cert = params.self_signed(&key)?;
+        local_ca::set_validity(&mut params, from, until)?;
+        let cert = params.self_signed(&key).map_err(failed)?;
         Ok(TlsMaterial {
             cert_pem: cert.pem(),
             key_pem: key.serialize_pem(),
         })
     };
-    generate().map_err(|error| TlsError::Generate {
-        names: names.clone(),
-        error,
-    })
+    generate()
 }
 
 /// Reads `cert_file`/`key_file` when both are given (a configured certificate); otherwise uses
@@ -147,13 +169,15 @@ pub fn generate_self_signed(host_names: &[String]) -> Result<TlsMaterial, TlsErr
 /// mode 0600 on unix) and reusing them after. Returns the material and whether it was
 /// generated now.
 ///
-/// Existing files are never regenerated or overwritten, whoever made them: neither when
-/// `host_names` change (delete them to get a certificate for the new names) nor when they were
-/// issued by the local root of [`issue_from_local_ca`].
+/// A generated certificate with fewer than 30 days left at `now` is renewed
+/// ([`renew_if_due`]). Any other existing files are never regenerated or overwritten: neither
+/// when `host_names` change (delete them to get a certificate for the new names) nor when they
+/// were issued by the local root of [`issue_from_local_ca`] or put there by the admin.
 pub fn load_or_generate(
     data_dir: &Path,
     configured: Option<(&Path, &Path)>,
     host_names: &[String],
+    now: Timestamp,
 ) -> Result<(TlsMaterial, bool), TlsError> {
     if let Some((cert_file, key_file)) = configured {
         return Ok((read_material(cert_file, key_file)?, false));
@@ -162,6 +186,9 @@ pub fn load_or_generate(
     let cert_file = dir.join("cert.pem");
     let key_file = dir.join("key.pem");
     if cert_file.exists() && key_file.exists() {
+        if let Some(renewed) = renew_if_due(data_dir, host_names, now)? {
+            return Ok((renewed, true));
+        }
         return Ok((read_material(&cert_file, &key_file)?, false));
     }
     if cert_file.exists() || key_file.exists() {
@@ -171,7 +198,7 @@ pub fn load_or_generate(
             key_file.display()
         );
     }
-    let material = generate_self_signed(host_names)?;
+    let material = generate_self_signed_at(host_names, now)?;
     create_private_dir(&dir)?;
     // Key first: a crash between the two renames leaves no cert.pem, so the next start
     // generates a fresh pair instead of pairing a new certificate with an old key.
@@ -186,17 +213,23 @@ pub fn load_or_generate(
 
 /// rustls `ServerConfig` with the ring provider, no client auth and ALPN `http/1.1`.
 pub fn server_config(material: &TlsMaterial) -> Result<Arc<rustls::ServerConfig>, TlsError> {
-    let certs = parse_certificates(&material.cert_pem, "certificate PEM")?;
-    let key = parse_private_key(&material.key_pem, "private key PEM")?;
+    Ok(live_server_config(material)?.0)
+}
+
+/// [`server_config`] whose certificate can be replaced while the server runs: the returned
+/// [`LiveCertificate`] is what the config presents to every new connection.
+pub fn live_server_config(
+    material: &TlsMaterial,
+) -> Result<(Arc<rustls::ServerConfig>, Arc<LiveCertificate>), TlsError> {
+    let live = Arc::new(LiveCertificate::new(material)?);
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(TlsError::Config)?
         .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .map_err(TlsError::Config)?;
+        .with_cert_resolver(Arc::clone(&live) as Arc<dyn rustls::server::ResolvesServerCert>);
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
+    Ok((Arc::new(config), live))
 }
 
 /// Reads and checks both files, so a bad file is reported by its path.

@@ -123,6 +123,14 @@ fn the_service_knows_no_web_or_database_engine() {
     assert!(found.is_empty(), "{found:#?}");
 }
 
+/// Handlers read and write through service functions only; the store's types they show come
+/// re-exported by the service module that owns the use case.
+#[test]
+fn handlers_go_through_the_service() {
+    let found = offenders("web/handlers", &["crate::store", "redb::"]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 #[test]
 fn views_are_pure_functions_of_view_models() {
     let found = offenders("web/views", &["crate::store", "crate::service", "redb"]);

@@ -318,8 +318,9 @@ fn deadline_refuses_a_bad_receipt_time_naming_the_flag() {
     assert!(stderr.contains("--received"), "{stderr}");
     assert!(output.stdout.is_empty());
 
+    // An unknown type is a usage error that clap reports, listing the known types.
     let output = deadline(dir.path(), "petition", "2026-11-06 18:45");
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("--type"), "{stderr}");
 }

@@ -666,7 +666,7 @@ fn staff_sign_in_with_ecp_once_the_admin_has_recorded_their_iin() {
         .store
         .read(|tx| {
             use otinish::store::UserReads;
-            tx.user_id_by_login("login:clerk")
+            tx.user_id_by_login(&otinish::store::LoginKey::staff("clerk"))
         })
         .unwrap()
         .unwrap();
@@ -692,7 +692,7 @@ fn staff_sign_in_with_ecp_once_the_admin_has_recorded_their_iin() {
         .store
         .read(|tx| {
             use otinish::store::UserReads;
-            tx.user_id_by_login("login:director")
+            tx.user_id_by_login(&otinish::store::LoginKey::staff("director"))
         })
         .unwrap()
         .unwrap();

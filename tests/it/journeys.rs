@@ -92,7 +92,11 @@ fn an_appeal_goes_from_the_applicant_to_an_answer() {
     let queue = director.get("/registry?status=on-signature");
     assert!(queue.links("/appeals/").contains(&appeal_path));
     director.get(&appeal_path);
-    let signed = director.post_multipart(&format!("{appeal_path}/act"), &[("action", "sign")], &[]);
+    let signed = director.post_multipart(
+        &format!("{appeal_path}/act"),
+        &[("action", "sign"), ("confirm", "yes")],
+        &[],
+    );
     assert_eq!(signed.status, 303, "{}", signed.text());
 
     // The applicant reads the answer, the new status and the whole history.

@@ -59,7 +59,13 @@ fn answer(app: &TestApp, appeal: &str, appeal_clause: bool) {
     assert_eq!(act(&mut executor, appeal, &fields, &[]).status, 303);
     let mut director = staff(app, "director");
     assert_eq!(
-        act(&mut director, appeal, &[("action", "sign")], &[]).status,
+        act(
+            &mut director,
+            appeal,
+            &[("action", "sign"), ("confirm", "yes")],
+            &[]
+        )
+        .status,
         303
     );
 }
@@ -115,35 +121,33 @@ fn forwarding_in_part_creates_a_linked_appeal_and_tells_the_applicant() {
 }
 
 #[test]
-fn forwarding_is_refused_after_three_working_days() {
+fn forwarding_after_three_working_days_from_receipt_is_done_and_marked_late() {
     let app = TestApp::spawn();
     let mut applicant = registered_applicant(&app, "900101300126", "Айгүл Серікова");
     let (_, appeal) = file_appeal(&mut applicant, "Кеш жолдау", &[]);
-    // Registered Mon 2 March 2026; the fourth working day is Fri 6 March.
+    // Received Mon 2 March 2026; the fourth working day is Fri 6 March.
     app.ctx.clock.set("2026-03-06T05:00:00Z".parse().unwrap());
     let mut clerk = staff(&app, "clerk");
     let card = clerk.get(&appeal);
     assert!(
-        !card.body.contains("value=\"forward\""),
-        "the form is no longer offered"
+        card.body.contains("value=\"forward\""),
+        "the form is still offered: the competent body must get it (art. 65)"
     );
     let late = act(
         &mut clerk,
         &appeal,
         &[
             ("action", "forward"),
-            ("to", "X"),
-            ("letter_number", "1"),
-            ("text", "t"),
+            ("to", "Аудандық білім бөлімі"),
+            ("letter_number", "01-12/9"),
+            ("text", "Құзыреті бойынша жолдаймыз"),
         ],
         &[],
     );
-    assert_eq!(late.status, 409);
-    assert!(
-        late.text().contains("Бұл қадамның мерзімі өтті."),
-        "{}",
-        late.text()
-    );
+    assert_eq!(late.status, 303, "{}", late.text());
+    let card = clerk.get(&appeal).text();
+    assert!(card.contains("Кешіктірілген"), "{card}");
+    assert!(card.contains("№ 01-12/9 хат"), "{card}");
 }
 
 #[test]
@@ -198,7 +202,7 @@ fn the_director_extends_the_deadline_and_the_applicant_is_told() {
 }
 
 #[test]
-fn a_complaint_about_an_answer_is_linked_within_three_months_and_refused_after() {
+fn a_complaint_about_an_answer_is_linked_within_three_months_and_accepted_after() {
     let app = TestApp::spawn();
     let (mut applicant, appeal) = routed(&app);
     answer(&app, &appeal, true);
@@ -234,12 +238,19 @@ fn a_complaint_about_an_answer_is_linked_within_three_months_and_refused_after()
             .contains("Осы жауапқа шағымдар:")
     );
 
-    // Four months later the window (3 months, the answer had the appeal clause) is closed.
+    // Four months later the window (3 months, the answer had the appeal clause) is closed,
+    // and a complaint is still accepted (art. 92 ч.3): the form asks for the reason.
     app.ctx.clock.set("2026-07-06T05:00:00Z".parse().unwrap());
     let mut late = app.browser();
     late.sign_in("900101300126", PASSWORD);
-    assert!(late.get(&appeal).links(&complaint_path).is_empty());
-    assert_eq!(late.get(&complaint_path).status, 409);
+    assert_eq!(late.get(&appeal).links(&complaint_path).len(), 1);
+    let form = late.get(&complaint_path);
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains("name=\"late_reason\""),
+        "{}",
+        form.text()
+    );
 }
 
 #[test]
@@ -260,7 +271,11 @@ fn the_applicant_withdraws_before_the_answer() {
     let done = act(
         &mut applicant,
         &appeal,
-        &[("action", "withdraw"), ("text", "Мәселе шешілді")],
+        &[
+            ("action", "withdraw"),
+            ("text", "Мәселе шешілді"),
+            ("confirm", "yes"),
+        ],
         &[],
     );
     assert_eq!(done.status, 303, "{}", done.text());
@@ -502,21 +517,22 @@ fn the_admin_sets_a_types_term_and_new_appeals_follow_it() {
     );
 }
 
+/// Art. 76 ч.3: the head, a deputy or the head of the apparatus extends; the admin can no
+/// longer hand the right to the clerk (issue 11), and a deputy holds it by the role.
 #[test]
-fn the_admin_grants_the_clerk_the_right_to_extend() {
+fn only_the_director_or_a_deputy_extends_and_the_admin_cannot_grant_it_to_the_clerk() {
     let app = TestApp::spawn();
     let (_, appeal) = routed(&app);
-    let mut clerk = staff(&app, "clerk");
-    assert!(!clerk.get(&appeal).body.contains("value=\"extend\""));
     let mut admin = staff(&app, "admin");
-    admin.get("/admin/terms");
-    let granted = admin.post(
+    let terms = admin.get("/admin/terms");
+    assert!(!terms.body.contains("value=\"extenders\""), "no grant form");
+    admin.post(
         "/admin/terms",
         &[("action", "extenders"), ("roles", "clerk")],
     );
-    assert_eq!(granted.status, 303);
-    assert!(clerk.get(&appeal).body.contains("value=\"extend\""));
-    let done = act(
+    let mut clerk = staff(&app, "clerk");
+    assert!(!clerk.get(&appeal).body.contains("value=\"extend\""));
+    let refused = act(
         &mut clerk,
         &appeal,
         &[
@@ -526,7 +542,59 @@ fn the_admin_grants_the_clerk_the_right_to_extend() {
         ],
         &[],
     );
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    otinish::service::auth::create_staff(
+        &app.ctx,
+        None,
+        &otinish::service::auth::StaffForm {
+            login: "deputy".into(),
+            full_name: "Әсел Нұрланқызы".into(),
+            roles: vec![otinish::domain::user::Role::Deputy],
+            password: PASSWORD.into(),
+            must_change_password: false,
+        },
+    )
+    .unwrap();
+    let mut deputy = staff(&app, "deputy");
+    assert!(deputy.get(&appeal).body.contains("value=\"extend\""));
+    let done = act(
+        &mut deputy,
+        &appeal,
+        &[
+            ("action", "extend"),
+            ("until", "2026-04-10"),
+            ("text", "Қосымша тексеру"),
+        ],
+        &[],
+    );
     assert_eq!(done.status, 303, "{}", done.text());
+}
+
+/// An overdue appeal is not extended after the fact (it would count as answered in term).
+#[test]
+fn an_extension_after_the_deadline_is_refused_with_a_clear_message() {
+    let app = TestApp::spawn();
+    let (_, appeal) = routed(&app);
+    // Due Fri 27 March 2026; on Mon 30 March the term has run out.
+    app.ctx.clock.set("2026-03-30T05:00:00Z".parse().unwrap());
+    let mut director = staff(&app, "director");
+    assert!(!director.get(&appeal).body.contains("value=\"extend\""));
+    let refused = act(
+        &mut director,
+        &appeal,
+        &[
+            ("action", "extend"),
+            ("until", "2026-04-20"),
+            ("text", "Кешіккен ұзарту"),
+        ],
+        &[],
+    );
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    assert!(
+        refused.text().contains("Мерзім өтіп кетті"),
+        "{}",
+        refused.text()
+    );
 }
 
 #[test]
@@ -590,6 +658,7 @@ fn an_anonymous_paper_appeal_is_terminated_not_answered() {
         &appeal,
         &[
             ("action", "terminate"),
+            ("confirm", "yes"),
             ("ground", "anonymous"),
             ("text", "Авторы белгісіз (88-б. 1-б. 2-т.)"),
         ],

@@ -7,9 +7,13 @@
 //! several states, a file) written by the code whose `SCHEMA_VERSION` is N. Each must keep
 //! opening, migrating and reading in every later release (redb's
 //! `tests/backward_compatibility.rs` habit). `store-v1.redb` was written by commit 177da6f,
-//! the last at schema version 1. When a release raises `SCHEMA_VERSION` past N:
+//! the last at schema version 1; `store-v5.redb` by 807cf34, with its export beside it
+//! (`store-v5.export/`, the bytes later code must reproduce); `store-v6.redb` by the merge that
+//! brought the report's running tallies. Every version a commit wrote has
+//! its fixture, the current one included (a test checks; version 2 was never written). When a
+//! commit raises `SCHEMA_VERSION` to N:
 //!
-//! 1. on the last commit that still writes version N, run
+//! 1. in that commit, with the step in place, run
 //!    `OTINISH_FIXTURE=store-vN.redb cargo test --test it operations::write_fixture_store -- --ignored`
 //!    and commit the file (it refuses to overwrite one; keep it under 200 KB);
 //! 2. add `a_store_written_by_schema_vN_opens_migrates_and_reads` below, calling
@@ -658,9 +662,10 @@ fn a_store_written_by_schema_v4_opens_migrates_and_reads() {
     opens_migrates_and_reads("store-v4.redb", 4);
 }
 
-/// Written by commit 807cf34, the last at schema 5 (before the report's running tallies). The
-/// migration to 6 counts the tallies from its appeals: `check` (inside) recounts them, and the
-/// year's report from them received all six appeals.
+/// Written by commit 807cf34, the last commit before the stored records were frozen into
+/// `store::records` (schema 5: passkeys, codes, QR sign-in, ЭЦП signatures). The migration to
+/// 6 counts the report's running tallies from its appeals: `check` (inside) recounts them, and
+/// the tallies with the loose appeals hold all six.
 #[test]
 fn a_store_written_by_schema_v5_opens_migrates_and_reads() {
     use otinish::store::TallyReads;
@@ -697,6 +702,151 @@ fn a_store_written_by_schema_v5_opens_migrates_and_reads() {
             .within
             .is_empty()
     );
+}
+
+/// Written by the merge of main into `data` (schema 6: the report's running tallies in
+/// `report_facts`, `report_days`, `report_months` and `report_loose`, as `store::records::report_v1`
+/// records). It opens without a migration and its stored tallies hold every appeal.
+#[test]
+fn a_store_written_by_schema_v6_opens_migrates_and_reads() {
+    use otinish::store::TallyReads;
+    opens_migrates_and_reads("store-v6.redb", 6);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    std::fs::copy(fixture("store-v6.redb"), &path).unwrap();
+    let store = Store::open(&path).unwrap();
+    let wide = otinish::domain::report::Period::new(
+        jiff::civil::date(2020, 1, 1),
+        jiff::civil::date(2029, 12, 31),
+    )
+    .unwrap();
+    let counts = store.read(|tx| tx.counts_for(wide)).unwrap();
+    let loose = store.read(|tx| tx.loose_facts()).unwrap();
+    let counted = counts
+        .within
+        .get(otinish::domain::report::Counter::Received);
+    assert!(counted > 0, "finished fixture appeals are in the tallies");
+    assert_eq!(counted + i64::try_from(loose.len()).unwrap(), 6);
+}
+
+/// Schema versions no commit ever wrote: the step from 1 to 3 landed at once (version 2 was
+/// only ever an intermediate state inside that one change), so no store-v2.redb can exist.
+const NEVER_WRITTEN: &[u32] = &[2];
+
+/// Every schema version some commit wrote, up to the current one, has its fixture and its
+/// `a_store_written_by_schema_vN_opens_migrates_and_reads` test.
+#[test]
+fn a_fixture_exists_for_every_schema_version_ever_written() {
+    let source = include_str!("operations.rs");
+    for version in 1..=otinish::store::schema::SCHEMA_VERSION {
+        let name = format!("store-v{version}.redb");
+        if NEVER_WRITTEN.contains(&version) {
+            assert!(
+                !fixture(&name).exists(),
+                "{name} exists but is listed as never written"
+            );
+            continue;
+        }
+        assert!(
+            fixture(&name).exists(),
+            "no tests/fixtures/{name}: write it with write_fixture_store (module comment)"
+        );
+        let test = format!("fn a_store_written_by_schema_v{version}_opens_migrates_and_reads()");
+        assert!(source.contains(&test), "{name} has no `{test}`");
+    }
+}
+
+/// The v5 fixture reads, through the frozen record types, exactly as the domain types that
+/// wrote it read it: its export equals, file for file and byte for byte, the export the
+/// writing commit took (`tests/fixtures/store-v5.export`).
+#[test]
+fn the_v5_fixture_exports_as_the_commit_that_wrote_it_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("export");
+    export_fixture("store-v5.redb", &to);
+    let expected = export_files(&fixture(V5_EXPORT));
+    let mut got = export_files(&to);
+    // Tables added since without a schema step (created empty on open) export empty, and
+    // the manifest counts them as 0; everything else is as the writing commit exported it.
+    let added_since = ["language_chosen.jsonl"];
+    for name in added_since {
+        assert_eq!(got.remove(name).as_deref(), Some(&b""[..]), "{name}");
+    }
+    let mut manifest: serde_json::Value = serde_json::from_slice(&got["manifest.json"]).unwrap();
+    let counts = manifest["counts"].as_object_mut().unwrap();
+    for name in added_since {
+        assert_eq!(counts.remove(name), Some(serde_json::json!(0)), "{name}");
+    }
+    let mut expected_manifest: serde_json::Value =
+        serde_json::from_slice(&expected["manifest.json"]).unwrap();
+    // The copy was migrated at open, so it exports as the current schema version; the
+    // tables of the later steps (the report's tallies) are rebuilt on import, not exported.
+    assert_eq!(expected_manifest["schema_version"], serde_json::json!(5));
+    expected_manifest["schema_version"] = otinish::store::schema::SCHEMA_VERSION.into();
+    assert_eq!(manifest, expected_manifest);
+    got.remove("manifest.json");
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        expected
+            .keys()
+            .filter(|k| *k != "manifest.json")
+            .collect::<Vec<_>>()
+    );
+    for (name, bytes) in expected.iter().filter(|(k, _)| *k != "manifest.json") {
+        assert!(
+            got[name] == *bytes,
+            "{name} differs:\nexpected: {}\ngot:      {}",
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&got[name])
+        );
+    }
+}
+
+/// Every appeal snapshot and history record of the v5 fixture becomes a domain value and is
+/// encoded back, through the record types, to the very bytes on disk (so the hash chain and
+/// every later write are unchanged).
+#[test]
+fn every_appeal_record_of_the_v5_fixture_encodes_back_to_its_bytes() {
+    use otinish::domain::appeal::{Appeal, Event};
+    use otinish::store::codec::{decode, decode_as, encode, encode_as, thaw_part};
+    use otinish::store::records::Freeze;
+    use otinish::store::records::event::StoredEventV2;
+    use otinish::store::schema::APPEALS;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    std::fs::copy(fixture("store-v5.redb"), &path).unwrap();
+    let db = redb::Database::open(&path).unwrap();
+    let txn = redb::ReadableDatabase::begin_read(&db).unwrap();
+    let appeals = txn.open_table(APPEALS).unwrap();
+    let mut seen = 0;
+    for entry in appeals.iter().unwrap() {
+        let bytes = entry.unwrap().1.value().to_vec();
+        let appeal: Appeal = decode_as(&bytes).unwrap();
+        assert_eq!(
+            encode_as(&appeal).unwrap(),
+            bytes,
+            "appeal {}",
+            appeal.number
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 6);
+    let events = txn.open_table(APPEAL_EVENTS).unwrap();
+    let mut seen = 0;
+    for entry in events.iter().unwrap() {
+        let (key, value) = entry.unwrap();
+        let bytes = value.value().to_vec();
+        let stored: StoredEventV2 = decode(&bytes).unwrap();
+        let event: Event = thaw_part(stored.event, "appeal event").unwrap();
+        let again = StoredEventV2 {
+            prev_hash: stored.prev_hash,
+            event: event.freeze(),
+        };
+        assert_eq!(encode(&again).unwrap(), bytes, "event {:?}", key.value());
+        seen += 1;
+    }
+    assert!(seen > 6, "the fixture holds more than the registrations");
 }
 
 /// Writes the fixture of the current schema version; see the module comment.
@@ -808,4 +958,30 @@ fn the_running_server_takes_the_daily_backup_and_the_admin_page_lists_it() {
     );
     drop(server);
     succeeds(&otinish(&["backup", "verify"], &[&copy]));
+}
+
+/// Where the export of `store-v5.redb`, taken by the code that wrote it, is kept.
+const V5_EXPORT: &str = "store-v5.export";
+
+/// Exports a copy of a committed fixture, with secrets, at a fixed time.
+fn export_fixture(name: &str, to: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    std::fs::copy(fixture(name), &path).unwrap();
+    let store = Store::open(&path).unwrap();
+    let options = otinish::store::ExportOptions {
+        with_secrets: true,
+        created_at: seeded_at(),
+    };
+    store.read(|tx| tx.export_to(to, &options)).unwrap();
+}
+
+/// Writes the export of `store-v5.redb` next to it; run once, by the commit that wrote the
+/// fixture, so later code is compared with what the writing code read.
+#[test]
+#[ignore = "writes tests/fixtures/store-v5.export; run by hand with the fixture's commit"]
+fn write_fixture_export() {
+    let to = fixture(V5_EXPORT);
+    assert!(!to.exists(), "{} exists: never regenerate it", to.display());
+    export_fixture("store-v5.redb", &to);
 }

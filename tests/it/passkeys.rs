@@ -494,7 +494,9 @@ fn a_passkey_obeys_the_same_account_rules_as_a_password() {
         app.ctx
             .store
             .read(|tx| {
-                let id = tx.user_id_by_login(&format!("login:{login}"))?.unwrap();
+                let id = tx
+                    .user_id_by_login(&otinish::store::LoginKey::staff(login))?
+                    .unwrap();
                 tx.user(id)
             })
             .unwrap()

@@ -440,7 +440,9 @@ fn staff_required_to_use_an_authenticator_enrol_then_sign_in_with_its_code() {
             .store
             .read(|tx| {
                 use otinish::store::{TotpReads, UserReads};
-                let id = tx.user_id_by_login("login:clerk")?.unwrap();
+                let id = tx
+                    .user_id_by_login(&otinish::store::LoginKey::staff("clerk"))?
+                    .unwrap();
                 tx.totp(id)
             })
             .unwrap()
@@ -527,7 +529,7 @@ fn the_admin_changes_roles_and_switches_an_account_off_and_the_audit_says_so() {
     let id_of = |login: &str| {
         app.ctx
             .store
-            .read(|tx| tx.user_id_by_login(&format!("login:{login}")))
+            .read(|tx| tx.user_id_by_login(&otinish::store::LoginKey::staff(login)))
             .unwrap()
             .unwrap()
             .0
@@ -569,4 +571,105 @@ fn the_admin_changes_roles_and_switches_an_account_off_and_the_audit_says_so() {
         "{text}"
     );
     assert!(text.contains("(off)"), "{text}");
+}
+
+/// See: issue 14 (after 10 sign-ins from one address even the director got 429).
+#[test]
+fn issue_14_an_office_behind_one_address_signs_in_freely_but_ten_failures_stop_it_across_a_restart()
+{
+    let app = TestApp::spawn();
+    for n in 0..12 {
+        let login = ["clerk", "executor", "admin"][n % 3];
+        assert_eq!(
+            app.browser().sign_in(login, PASSWORD).status,
+            303,
+            "sign-in {n} from the office"
+        );
+    }
+    assert_eq!(
+        app.browser().sign_in("director", PASSWORD).status,
+        303,
+        "successes never count"
+    );
+    // Ten failures, each for another name so that no name is locked.
+    for n in 0..10 {
+        assert_eq!(
+            app.browser().sign_in(&format!("guess{n}"), "wrong").status,
+            401,
+            "failure {n}"
+        );
+    }
+    let refused = app.browser().sign_in("director", PASSWORD);
+    assert_eq!(refused.status, 429, "{}", refused.text());
+    assert!(
+        refused.text().contains("желіңізден"),
+        "the page says why: {}",
+        refused.text()
+    );
+    let wait: u64 = refused.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=300).contains(&wait), "retry after {wait} s");
+    // Every other way in from that address is refused too.
+    let mut code = app.browser();
+    code.get("/login/code");
+    assert_eq!(
+        code.post(
+            "/login/code/verify",
+            &[("name", "director"), ("code", "123456")]
+        )
+        .status,
+        429
+    );
+
+    // A restart forgives nothing: the failures are in the audit trail.
+    let app = app.restart();
+    let refused = app.browser().sign_in("director", PASSWORD);
+    assert_eq!(refused.status, 429, "after a restart: {}", refused.text());
+    // Once the window has passed, the director gets in.
+    app.ctx.clock.set(
+        app.ctx
+            .now()
+            .checked_add(jiff::SignedDuration::from_mins(5))
+            .unwrap(),
+    );
+    assert_eq!(app.browser().sign_in("director", PASSWORD).status, 303);
+}
+
+/// See: issue 14 (a 10 MB `next` came back as a 10 MB Location header).
+#[test]
+fn issue_14_the_language_switch_refuses_a_next_that_is_too_long_or_not_local() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    b.get("/login");
+    let ok = b.post("/lang", &[("lang", "ru"), ("next", "/registry?status=new")]);
+    assert_eq!(ok.status, 303);
+    assert_eq!(ok.location.as_deref(), Some("/registry?status=new"));
+    let home = b.post("/lang", &[("lang", "ru"), ("next", "")]);
+    assert_eq!(home.location.as_deref(), Some("/"));
+    let long = format!("/{}", "a".repeat(3 * 1024 * 1024));
+    for next in [
+        long.as_str(),
+        "//evil.example/",
+        "https://evil.example/",
+        "\\\\x",
+    ] {
+        let page = b.post("/lang", &[("lang", "en"), ("next", next)]);
+        assert_eq!(page.status, 400, "next = {next:.40}");
+        assert!(page.location.is_none());
+        assert!(page.headers.iter().all(|(_, v)| v.len() < 4096));
+    }
+    // The refused switch changed nothing.
+    assert!(b.get("/login").text().contains("Вход"));
+    // A sign-in with a long `next` lands at home, not at the echo.
+    let long_next = format!("/{}", "b".repeat(4096));
+    b.get("/login");
+    let signed_in = b.post(
+        "/login",
+        &[
+            ("name", "clerk"),
+            ("password", PASSWORD),
+            ("next", &long_next),
+        ],
+    );
+    assert_eq!(signed_in.status, 303);
+    assert_eq!(signed_in.location.as_deref(), Some("/registry"));
 }

@@ -90,12 +90,17 @@ impl TestApp {
             )
             .unwrap();
         }
+        Self::serve(ctx, &config, dir)
+    }
+
+    /// Serves `ctx` on 127.0.0.1:0 with a throw-away certificate.
+    fn serve(ctx: Ctx, config: &Config, dir: tempfile::TempDir) -> Self {
         let material = tls::generate_self_signed(&[]).unwrap();
         let tls_config = tls::server_config(&material).unwrap();
-        let app = Arc::new(App::new(ctx.clone(), &config).unwrap());
+        let app = Arc::new(App::new(ctx.clone(), config).unwrap());
         let gateways = app.gateways.clone();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let handle = web::start(app, listener, tls_config, web::limits(&config)).unwrap();
+        let handle = web::start(app, listener, tls_config, web::limits(config)).unwrap();
         Self {
             handle: Some(handle),
             cert_pem: material.cert_pem,
@@ -103,6 +108,26 @@ impl TestApp {
             gateways,
             _dir: dir,
         }
+    }
+
+    /// What a restart of the appliance does, in-process: the server stops, the store closes,
+    /// and a new server starts on the same data directory (default configuration, the clock
+    /// where it was). Nothing kept in memory survives.
+    #[allow(clippy::used_underscore_binding)] // `_dir` is only kept alive, but moves on here
+    pub fn restart(mut self) -> Self {
+        if let Some(handle) = self.handle.take() {
+            handle.shutdown();
+        }
+        let now = self.ctx.now();
+        let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
+        drop(self);
+        let config = Config {
+            data_dir: dir.path().to_owned(),
+            ..Config::default()
+        };
+        let store = Store::open(&dir.path().join("otinish.redb")).unwrap();
+        let ctx = Ctx::new(store, Clock::fixed(now), Rules::from_config(&config));
+        Self::serve(ctx, &config, dir)
     }
 
     /// A new browser with no cookies.

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 use jiff::civil::{Date, date};
+use jiff::tz::TimeZone;
 use proptest::prelude::*;
 
 use super::*;
@@ -10,7 +11,7 @@ use crate::domain::deadline::{CountingRule, Term};
 use crate::domain::kind::{AppealKind, Channel};
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::tax_id::{ApplicantKind, TaxId};
-use crate::domain::user::UserId;
+use crate::domain::user::{Roles, UserId};
 
 const OWNER: u64 = 10;
 const CLERK: u64 = 2;
@@ -103,17 +104,19 @@ fn director() -> Actor {
 
 fn at(day: Date) -> Moment<'static> {
     static CALENDAR: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+    static ZONE: std::sync::OnceLock<TimeZone> = std::sync::OnceLock::new();
     let calendar = CALENDAR.get_or_init(Calendar::builtin);
+    let zone = ZONE.get_or_init(|| TimeZone::fixed(jiff::tz::offset(5)));
     let now = day
         .at(10, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(5)))
+        .to_zoned(zone.clone())
         .unwrap()
         .timestamp();
     Moment {
         now,
         today: day,
         calendar,
-        extenders: Roles::default(),
+        zone,
     }
 }
 
@@ -301,7 +304,7 @@ fn hearings_belong_to_the_general_procedure() {
 }
 
 #[test]
-fn forwarding_is_possible_only_within_three_working_days_of_registration() {
+fn forwarding_is_for_the_clerk_or_director_and_late_forwarding_is_marked_not_refused() {
     let a = appeal_of(AppealKind::Application);
     let forward = || {
         Command::Forward(Forwarding {
@@ -314,12 +317,9 @@ fn forwarding_is_possible_only_within_three_working_days_of_registration() {
             part: None,
         })
     };
-    // Registered Mon 2 March: the window ends Thu 5 March.
+    // Received Mon 2 March: the window ends Thu 5 March. Later it is still forwarded.
     assert!(decide(&a, forward(), &clerk(), at(date(2026, 3, 5))).is_ok());
-    assert_eq!(
-        decide(&a, forward(), &clerk(), at(date(2026, 3, 6))),
-        Err(Refusal::TooLate)
-    );
+    assert!(decide(&a, forward(), &clerk(), at(date(2026, 3, 6))).is_ok());
     assert_eq!(
         decide(&a, forward(), &executor(), at(date(2026, 3, 3))),
         Err(Refusal::WrongRole)
@@ -502,28 +502,20 @@ fn termination_grounds_follow_the_track() {
 }
 
 #[test]
-fn complaints_are_linked_within_three_months_or_six_without_the_appeal_clause() {
+fn complaints_are_in_time_within_three_months_or_six_without_the_appeal_clause() {
     let a = answered(AppealKind::Application);
-    let link = || Command::LinkComplaint {
-        complaint: AppealId(2),
-        number: RegistrationNumber {
-            kind: ApplicantKind::Individual,
-            year: 2026,
-            seq: 2,
-        },
-    };
-    assert!(decide(&a, link(), &applicant(), at(date(2026, 6, 3))).is_ok());
-    assert_eq!(
-        decide(&a, link(), &applicant(), at(date(2026, 6, 4))),
-        Err(Refusal::TooLate)
-    );
+    assert!(!complaint_is_late(&a, None, date(2026, 6, 3)));
+    assert!(complaint_is_late(&a, None, date(2026, 6, 4)));
     let mut no_clause = a.clone();
     no_clause.answer.as_mut().unwrap().appeal_clause = false;
-    assert!(decide(&no_clause, link(), &applicant(), at(date(2026, 9, 3))).is_ok());
-    assert_eq!(
-        decide(&no_clause, link(), &applicant(), at(date(2026, 9, 4))),
-        Err(Refusal::TooLate)
-    );
+    assert!(!complaint_is_late(&no_clause, None, date(2026, 9, 3)));
+    assert!(complaint_is_late(&no_clause, None, date(2026, 9, 4)));
+    // An appeal without a signed answer has no complaint window.
+    assert!(!complaint_is_late(
+        &appeal_of(AppealKind::Application),
+        None,
+        date(2027, 1, 4)
+    ));
 }
 
 #[test]
@@ -744,24 +736,204 @@ proptest! {
     }
 }
 
+// ---- АППК windows (issue 11) ---------------------------------------------------------------
+
+fn zone5() -> TimeZone {
+    TimeZone::fixed(jiff::tz::offset(5))
+}
+
+fn letter_on(day: Date) -> Letter {
+    Letter {
+        number: "01-12/45".into(),
+        to: "Аудандық білім бөлімі".into(),
+        text: "Қарауға жолдаймыз".into(),
+        sent_on: day,
+    }
+}
+
+/// Received on Saturday 28 February 2026 at noon, registered on Monday 2 March (art. 64 ч.3).
+fn received_on_saturday(kind: AppealKind) -> Appeal {
+    let mut a = appeal_of(kind);
+    a.received_at = "2026-02-28T07:00:00Z".parse().unwrap();
+    a
+}
+
 #[test]
-fn the_admin_may_grant_the_right_to_extend_to_another_role() {
+fn forwarding_counts_three_working_days_from_receipt_not_registration() {
+    let a = received_on_saturday(AppealKind::Application);
+    let zone = zone5();
+    let calendar = Calendar::builtin();
+    assert_eq!(received_on(&a, &zone), date(2026, 2, 28));
+    // From Saturday: Mon 2, Tue 3, Wed 4 (from Monday's registration it would be Thu 5).
+    assert_eq!(receipt_window_end(&a, &zone, &calendar), date(2026, 3, 4));
+    assert!(!sent_late(
+        &a,
+        &letter_on(date(2026, 3, 4)),
+        &zone,
+        &calendar
+    ));
+    assert!(sent_late(
+        &a,
+        &letter_on(date(2026, 3, 5)),
+        &zone,
+        &calendar
+    ));
+    // Late forwarding is still possible; the letter is then marked late.
+    let late = Command::Forward(Forwarding {
+        letter: letter_on(date(2026, 3, 10)),
+        part: None,
+    });
+    let mut forwarded = a.clone();
+    run(&mut forwarded, late, &clerk(), at(date(2026, 3, 10))).unwrap();
+    assert_eq!(forwarded.status, Status::Forwarded);
+    assert!(sent_late(
+        &forwarded,
+        &forwarded.forwardings[0].letter,
+        &zone,
+        &calendar
+    ));
+}
+
+#[test]
+fn self_remedy_window_counts_from_receipt() {
+    let complaint = received_on_saturday(AppealKind::Complaint);
+    let remedy = || Command::DecideComplaint {
+        outcome: Outcome::SelfRemedied,
+        text: "Толық қанағаттандырылды".into(),
+        attachments: Vec::new(),
+    };
+    assert!(decide(&complaint, remedy(), &director(), at(date(2026, 3, 4))).is_ok());
+    // Thu 5 March is within 3 working days of Monday's registration, not of Saturday's receipt.
+    assert_eq!(
+        decide(&complaint, remedy(), &director(), at(date(2026, 3, 5))),
+        Err(Refusal::TooLate)
+    );
+}
+
+#[test]
+fn a_complaint_is_due_to_the_higher_body_three_working_days_from_receipt() {
+    let zone = zone5();
+    let calendar = Calendar::builtin();
+    let mut complaint = received_on_saturday(AppealKind::Complaint);
+    assert_eq!(
+        pass_up_due(&complaint, &zone, &calendar),
+        Some(date(2026, 3, 4))
+    );
+    assert_eq!(
+        pass_up_due(&appeal_of(AppealKind::Application), &zone, &calendar),
+        None
+    );
+    // Passed up late: accepted, marked late, and no longer due.
+    let up = letter_on(date(2026, 3, 6));
+    run(
+        &mut complaint,
+        Command::SendUp(up.clone()),
+        &clerk(),
+        at(date(2026, 3, 6)),
+    )
+    .unwrap();
+    assert!(sent_late(&complaint, &up, &zone, &calendar));
+    assert_eq!(pass_up_due(&complaint, &zone, &calendar), None);
+}
+
+#[test]
+fn the_complaint_window_runs_from_when_the_applicant_learned_of_the_answer() {
+    // Signed Tue 3 March 2026 with the appeal clause: 3 months.
+    let a = answered(AppealKind::Application);
+    assert_eq!(complaint_deadline(&a, None), Some(date(2026, 6, 3)));
+    // Opened by the applicant on 20 March: the window runs to 20 June.
+    let learned = Some(date(2026, 3, 20));
+    assert_eq!(complaint_deadline(&a, learned), Some(date(2026, 6, 20)));
+    assert!(!complaint_is_late(&a, learned, date(2026, 6, 10)));
+    assert!(complaint_is_late(&a, learned, date(2026, 6, 21)));
+    let mut no_clause = a.clone();
+    no_clause.answer.as_mut().unwrap().appeal_clause = false;
+    assert_eq!(
+        complaint_deadline(&no_clause, learned),
+        Some(date(2026, 9, 20))
+    );
+}
+
+#[test]
+fn a_late_complaint_is_still_linked_to_the_answer() {
+    let a = answered(AppealKind::Application);
+    let link = Command::LinkComplaint {
+        complaint: AppealId(2),
+        number: RegistrationNumber {
+            kind: ApplicantKind::Individual,
+            year: 2026,
+            seq: 2,
+        },
+    };
+    // A year later: the window has long closed, the complaint is accepted all the same.
+    let mut contested = a.clone();
+    run(&mut contested, link, &applicant(), at(date(2027, 3, 3))).unwrap();
+    assert_eq!(contested.links.complaints.len(), 1);
+}
+
+#[test]
+fn a_complaint_cannot_be_routed_to_the_signer_of_the_contested_answer() {
+    let mut complaint = appeal_of(AppealKind::Complaint);
+    complaint.links.contested = Some(Contested {
+        appeal: AppealId(1),
+        number: complaint.number,
+        signer: Some(UserId(DIRECTOR)),
+    });
+    let to_director = Command::Route {
+        unit: UnitId(1),
+        executor: Assignee {
+            user: UserId(DIRECTOR),
+            name: "director".into(),
+        },
+        executor_roles: Roles::of(&[Role::Director]),
+        co_executors: Vec::new(),
+    };
+    assert_eq!(
+        decide(&complaint, to_director, &clerk(), today()),
+        Err(Refusal::ConflictOfInterest)
+    );
+    let mut with_signer_as_co = route_to(EXECUTOR);
+    if let Command::Route { co_executors, .. } = &mut with_signer_as_co {
+        co_executors.push(Assignee {
+            user: UserId(DIRECTOR),
+            name: "director".into(),
+        });
+    }
+    assert_eq!(
+        decide(&complaint, with_signer_as_co, &clerk(), today()),
+        Err(Refusal::ConflictOfInterest)
+    );
+    assert!(decide(&complaint, route_to(EXECUTOR), &clerk(), today()).is_ok());
+}
+
+#[test]
+fn an_overdue_appeal_cannot_be_extended_after_its_deadline() {
+    let a = appeal_of(AppealKind::Application); // due Fri 27 March 2026
+    let extend = || Command::Extend {
+        new_due: date(2026, 4, 20),
+        reason: "Сараптама қажет".into(),
+    };
+    assert!(decide(&a, extend(), &director(), at(date(2026, 3, 27))).is_ok());
+    assert_eq!(
+        decide(&a, extend(), &director(), at(date(2026, 3, 30))),
+        Err(Refusal::DeadlinePassed)
+    );
+}
+
+#[test]
+fn only_the_director_or_a_deputy_may_extend_never_clerk_executor_or_admin() {
     let a = appeal_of(AppealKind::Application);
     let extend = || Command::Extend {
         new_due: date(2026, 4, 20),
         reason: "Тексеру".into(),
     };
-    assert_eq!(
-        decide(&a, extend(), &clerk(), today()),
-        Err(Refusal::WrongRole)
-    );
-    let granted = Moment {
-        extenders: Roles::of(&[Role::Clerk]),
-        ..today()
-    };
-    assert!(decide(&a, extend(), &clerk(), granted).is_ok());
-    assert_eq!(
-        decide(&a, extend(), &executor(), granted),
-        Err(Refusal::WrongRole)
-    );
+    for role in [Role::Clerk, Role::Executor, Role::Admin] {
+        assert_eq!(
+            decide(&a, extend(), &staff(7, &[role]), today()),
+            Err(Refusal::WrongRole),
+            "{role:?}"
+        );
+    }
+    assert!(decide(&a, extend(), &staff(8, &[Role::Deputy]), today()).is_ok());
+    assert!(decide(&a, extend(), &director(), today()).is_ok());
 }

@@ -74,6 +74,9 @@ pub struct ExtensionFacts {
 pub struct Facts {
     /// Registration day.
     pub registered_on: Date,
+    /// The local day of receipt (the 3-working-day windows of art. 65 and art. 91 ч.4 count
+    /// from it); [`Facts::of`] takes the registration day until [`Facts::received`] says.
+    pub received_on: Date,
     /// Type.
     pub kind: AppealKind,
     /// Intake channel.
@@ -156,6 +159,7 @@ impl Facts {
         text.push_str(&appeal.description);
         Self {
             registered_on: appeal.registered_on,
+            received_on: appeal.registered_on,
             kind: appeal.kind,
             channel: appeal.channel,
             applicant: appeal.applicant.kind,
@@ -189,13 +193,26 @@ impl Facts {
         }
     }
 
-    /// The deadline in force on `day`: extensions decided later do not count yet.
+    /// The same facts with the local day of receipt.
+    #[must_use]
+    pub fn received(mut self, on: Date) -> Self {
+        self.received_on = on;
+        self
+    }
+
+    /// The deadline in force on `day`: extensions decided later do not count yet, and one
+    /// decided after the deadline it extended had run out never counts (art. 76 ч.3: an
+    /// overdue appeal stays overdue).
     pub fn due_on(&self, day: Date) -> Date {
         self.extensions
             .iter()
-            .rev()
-            .find(|e| e.decided_on <= day)
-            .map_or(self.due, |e| e.new_due)
+            .filter(|e| e.decided_on <= day)
+            .fold(
+                self.due,
+                |due, e| {
+                    if e.decided_on <= due { e.new_due } else { due }
+                },
+            )
     }
 
     /// The day it finished, if on or before `day`.

@@ -25,7 +25,6 @@ use std::collections::BTreeMap;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 
 use super::facts::{End, Facts, TextLanguage};
 use super::tally::{Side, Tally};
@@ -36,7 +35,7 @@ use crate::domain::kind::{AppealKind, Score};
 use crate::domain::tax_id::ApplicantKind;
 
 /// One running counter. Stored (by variant index): append new variants at the end only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Counter {
     /// Registered.
     Received,
@@ -108,11 +107,11 @@ pub enum Counter {
     ExtendedAppeals,
     /// Forwarding letters (first of each appeal).
     Forwarded,
-    /// Of them, within 3 working days of registration.
+    /// Of them, within 3 working days of receipt.
     ForwardedInTime,
     /// Complaints passed up.
     SentUp,
-    /// Of them, within 3 working days of registration.
+    /// Of them, within 3 working days of receipt.
     SentUpInTime,
     /// Alive: open, within the term.
     AliveInTerm,
@@ -148,7 +147,7 @@ impl Counter {
 
 /// Sums of counters (a day's, a month's, a period's). Zero sums are left out, so two equal
 /// tallies compare equal.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts(BTreeMap<Counter, i64>);
 
 impl Counts {
@@ -359,7 +358,8 @@ pub fn contribution(f: &Facts, calendar: &Calendar) -> Option<Vec<Entry>> {
     if let Some(first) = f.extensions.first() {
         out.push((first.decided_on, Counter::ExtendedAppeals, 1));
     }
-    let in_time = |on: Date| on <= add_working_days(reg, 3, calendar);
+    // The 3-working-day windows run from receipt (art. 65, art. 91 ч.4), as in `tally`.
+    let in_time = |on: Date| on <= add_working_days(f.received_on, 3, calendar);
     if let Some((on, _)) = f.forwarding {
         out.push((on, Counter::Forwarded, 1));
         if in_time(on) {
@@ -617,7 +617,11 @@ mod tests {
                 prop::option::weighted(0.2, (0i64..40, any::<bool>())),
                 prop::option::weighted(0.15, 0i64..30),
             ),
-            (any::<bool>(), 0i64..500),
+            (
+                any::<bool>(),
+                0i64..500,
+                prop::option::weighted(0.3, 0i64..4),
+            ),
         )
             .prop_map(
                 |(
@@ -626,9 +630,12 @@ mod tests {
                     (unit, category, executor, language),
                     (end_kind, rating),
                     (extensions, forwarding, sent_up),
-                    (long, extra),
+                    (long, extra, received_before),
                 )| {
                     let registered_on = day(reg);
+                    // Received up to 3 days before registration (a weekend, art. 64 ч.3).
+                    let received_on =
+                        registered_on.saturating_sub(received_before.unwrap_or(0).days());
                     let due = registered_on.saturating_add(term.days());
                     let life = life.map(|l| if long && extra > 450 { l + extra } else { l });
                     let end_day = life.map(|l| registered_on.saturating_add(l.days()));
@@ -661,6 +668,7 @@ mod tests {
                         .collect();
                     Facts {
                         registered_on,
+                        received_on,
                         kind: AppealKind::ALL[kind],
                         channel: Channel::ALL[channel],
                         applicant: if legal {
@@ -759,6 +767,7 @@ mod tests {
         let calendar = Calendar::builtin();
         let mut f = Facts {
             registered_on: day(10),
+            received_on: day(10),
             kind: AppealKind::Application,
             channel: Channel::Portal,
             applicant: ApplicantKind::Individual,

@@ -290,13 +290,13 @@ impl<'a> Tally<'a> {
         side.extended_appeals += u64::from(extended);
         if let Some((on, _)) = f.forwarding.filter(|(on, _)| period.contains(*on)) {
             side.forwarded += 1;
-            if on <= add_working_days(f.registered_on, 3, calendar) {
+            if on <= add_working_days(f.received_on, 3, calendar) {
                 side.forwarded_in_time += 1;
             }
         }
         if let Some(on) = f.sent_up_on.filter(|on| period.contains(*on)) {
             side.sent_up += 1;
-            if on <= add_working_days(f.registered_on, 3, calendar) {
+            if on <= add_working_days(f.received_on, 3, calendar) {
                 side.sent_up_in_time += 1;
             }
         }

@@ -18,6 +18,7 @@ fn d(s: &str) -> Date {
 fn filed(on: &str, due: &str) -> Facts {
     Facts {
         registered_on: d(on),
+        received_on: d(on),
         kind: AppealKind::Application,
         channel: Channel::Portal,
         applicant: ApplicantKind::Individual,
@@ -433,4 +434,46 @@ fn the_language_is_judged_from_the_text() {
         TextLanguage::of("Please tell me the timetable"),
         TextLanguage::Other
     );
+}
+
+/// An extension decided after the deadline had run out does not make the appeal in term
+/// (issue 11: art. 76 ч.3 extends a running term, not an expired one).
+#[test]
+fn an_extension_decided_after_the_deadline_keeps_the_appeal_overdue() {
+    let mut late = ended(
+        filed("2025-06-02", "2025-06-23"),
+        "2025-07-10",
+        End::Answered(Outcome::Explained),
+    );
+    late.extensions = vec![ExtensionFacts {
+        decided_on: d("2025-06-30"),
+        previous_due: d("2025-06-23"),
+        new_due: d("2025-07-15"),
+    }];
+    assert_eq!(late.due_on(d("2025-07-10")), d("2025-06-23"));
+    let mut in_time = late.clone();
+    in_time.extensions[0].decided_on = d("2025-06-20");
+    assert_eq!(in_time.due_on(d("2025-07-10")), d("2025-07-15"));
+}
+
+/// Passing a complaint up counts from receipt (art. 91 ч.4): received on Saturday 31 May
+/// 2025, registered Monday 2 June, passed up Thursday 5 June is late (Wednesday was the last
+/// day), though within 3 working days of registration.
+#[test]
+fn passing_up_in_term_counts_from_receipt() {
+    let mut b = filed("2025-06-02", "2025-06-30");
+    b.kind = AppealKind::Complaint;
+    b.received_on = d("2025-05-31");
+    b.sent_up_on = Some(d("2025-06-05"));
+    let calendar = Calendar::builtin();
+    let scope = Scope {
+        period: Period::calendar_year(2025).unwrap(),
+        today: d("2026-02-02"),
+        calendar: &calendar,
+        units: &[],
+    };
+    let on_time = |f: &Figures| pair(f, "complaints", "report.row.within_3_days").0;
+    assert_eq!(on_time(&aggregate(&scope, [b.clone()])), 0.0);
+    b.sent_up_on = Some(d("2025-06-04"));
+    assert_eq!(on_time(&aggregate(&scope, [b])), 1.0);
 }

@@ -8,6 +8,11 @@ use crate::service::auth::{self, RegistrationForm, StaffForm};
 use crate::service::lifecycle::{self, FieldList};
 use crate::service::testing::ctx_at;
 
+const ORIGIN: Origin<'static> = Origin {
+    address: "10.0.0.5",
+    device: "test",
+};
+
 pub(crate) struct World {
     pub ctx: Ctx,
     pub applicant: User,
@@ -186,11 +191,22 @@ fn the_whole_story_keeps_a_verified_history() {
     w.route(appeal.id);
     let answered = w.answer(appeal.id, "satisfied", "Орын бар.");
     assert_eq!(answered.status, Status::Closed);
-    let seen = view(&w.ctx, &w.applicant, appeal.id).unwrap();
-    // Routing and the draft are internal; the applicant sees registration and the answer.
-    assert_eq!(seen.events.len(), 2);
+    let seen = view(&w.ctx, &w.applicant, appeal.id, Reading::Page, ORIGIN).unwrap();
+    // Routing and the draft are internal; the applicant sees registration, the answer and
+    // that it reached them (recorded on this first look, art. 92 ч.1).
+    assert_eq!(seen.events.len(), 3);
+    assert!(matches!(
+        seen.events[2].change,
+        Change::AnswerReceived { on } if on == jiff::civil::date(2026, 3, 2)
+    ));
     let all = w.ctx.store.read(|tx| tx.events(appeal.id)).unwrap();
-    assert_eq!(all.len(), 4);
+    assert_eq!(all.len(), 5);
+    // Only the first look is recorded.
+    view(&w.ctx, &w.applicant, appeal.id, Reading::Page, ORIGIN).unwrap();
+    assert_eq!(
+        w.ctx.store.read(|tx| tx.events(appeal.id)).unwrap().len(),
+        5
+    );
     assert_eq!(seen.appeal.answer.unwrap().text, "Орын бар.");
     // Each step keeps its message in Kazakh and Russian.
     assert_eq!(
@@ -247,20 +263,20 @@ fn another_applicant_cannot_see_the_appeal_or_its_files() {
     let mut stranger = w.applicant.clone();
     stranger.id = UserId(999);
     assert!(matches!(
-        view(&w.ctx, &stranger, appeal.id),
+        view(&w.ctx, &stranger, appeal.id, Reading::Page, ORIGIN),
         Err(Error::NotFound)
     ));
     let file_id = appeal.attachments[0].id;
     assert!(matches!(
-        attachment(&w.ctx, &stranger, file_id),
+        attachment(&w.ctx, &stranger, file_id, ORIGIN),
         Err(Error::NotFound)
     ));
     assert_eq!(
-        attachment(&w.ctx, &w.applicant, file_id).unwrap().1,
+        attachment(&w.ctx, &w.applicant, file_id, ORIGIN).unwrap().1,
         b"%PDF-1.4 x"
     );
     assert_eq!(
-        attachment(&w.ctx, &w.clerk, file_id).unwrap().1,
+        attachment(&w.ctx, &w.clerk, file_id, ORIGIN).unwrap().1,
         b"%PDF-1.4 x"
     );
 }
@@ -294,4 +310,199 @@ fn after_hours_on_friday_registers_on_monday() {
     let appeal = file(&w.ctx, &w.applicant, &appeal_form(), &[]).unwrap();
     // Monday 9 March is the day off for 8 March (a Sunday), so Tuesday 10 March.
     assert_eq!(appeal.registered_on, jiff::civil::date(2026, 3, 10));
+}
+
+fn complaint_form() -> AppealForm {
+    AppealForm {
+        subject: "Жауапқа шағым".into(),
+        description: "Жауап толық емес.".into(),
+        ..appeal_form()
+    }
+}
+
+/// An answered appeal the applicant first opens on `seen_at` (or never).
+fn answered(w: &World, seen_at: Option<&str>) -> Appeal {
+    let appeal = file(&w.ctx, &w.applicant, &appeal_form(), &[]).unwrap();
+    w.route(appeal.id);
+    let answered = w.answer(appeal.id, "explained", "Түсіндірілді.");
+    if let Some(at) = seen_at {
+        w.ctx.clock.set(at.parse().unwrap());
+        view(&w.ctx, &w.applicant, appeal.id, Reading::Page, ORIGIN).unwrap();
+    }
+    answered
+}
+
+#[test]
+fn a_complaint_is_linked_both_ways_with_the_complaint_term() {
+    let w = world();
+    let original = answered(&w, None);
+    let complaint = file_complaint(
+        &w.ctx,
+        &w.applicant,
+        original.id,
+        &complaint_form(),
+        "",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(complaint.kind, AppealKind::Complaint);
+    assert_eq!(complaint.basis.term, AppealKind::Complaint.term());
+    let contested = complaint.links.contested.as_ref().unwrap();
+    assert_eq!(contested.appeal, original.id);
+    assert_eq!(contested.signer, Some(w.director.id));
+    let original = w
+        .ctx
+        .store
+        .read(|tx| tx.appeal(original.id))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        original.links.complaints,
+        vec![(complaint.id, complaint.number)]
+    );
+    // The signer of the contested answer is not offered as an executor, nor accepted.
+    let director = w.director.id.0.to_string();
+    let refused = lifecycle::act(
+        &w.ctx,
+        &w.clerk,
+        complaint.id,
+        "route",
+        &FieldList::of(&[("executor", &director)]),
+        &[],
+    );
+    assert!(matches!(
+        refused,
+        Err(Error::Refused(
+            crate::domain::lifecycle::Refusal::ConflictOfInterest
+        ))
+    ));
+}
+
+#[test]
+fn the_complaint_window_counts_from_the_day_the_applicant_opened_the_answer() {
+    let w = world();
+    // Signed Mon 2 March; first opened Wed 1 April: in time until 1 July, not 2 June.
+    let original = answered(&w, Some("2026-04-01T05:00:00Z"));
+    w.ctx.clock.set("2026-06-15T05:00:00Z".parse().unwrap());
+    let in_time = file_complaint(
+        &w.ctx,
+        &w.applicant,
+        original.id,
+        &complaint_form(),
+        "",
+        &[],
+    )
+    .unwrap();
+    let events = w.ctx.store.read(|tx| tx.events(in_time.id)).unwrap();
+    assert_eq!(Appeal::filed_late(&events), None);
+}
+
+#[test]
+fn a_late_complaint_is_registered_and_marked_late_with_its_reason() {
+    let w = world();
+    let original = answered(&w, None);
+    // Never opened online: the window runs from signing (2 March) to 2 June.
+    w.ctx.clock.set("2026-07-06T05:00:00Z".parse().unwrap());
+    let late = file_complaint(
+        &w.ctx,
+        &w.applicant,
+        original.id,
+        &complaint_form(),
+        "Ауырып қалдым",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(late.status, Status::Registered);
+    let seen = view(&w.ctx, &w.clerk, late.id, Reading::Page, ORIGIN).unwrap();
+    assert_eq!(
+        Appeal::filed_late(&seen.events),
+        Some((jiff::civil::date(2026, 6, 2), "Ауырып қалдым"))
+    );
+    let stored = w.ctx.store.read(|tx| tx.appeal(late.id)).unwrap().unwrap();
+    let changes: Vec<Change> = seen.events.iter().map(|e| e.change.clone()).collect();
+    assert_eq!(Appeal::fold(&changes), Some(stored));
+}
+
+fn personal_data_views(w: &World) -> Vec<(String, String)> {
+    use crate::store::{AuditFilter, SecurityReads};
+    let filter = AuditFilter {
+        kind: Some(AuditKind::PersonalDataViewed),
+        ..AuditFilter::default()
+    };
+    let mut rows: Vec<(String, String)> = w
+        .ctx
+        .store
+        .read(|tx| tx.audit_entries(&filter, 100))
+        .unwrap()
+        .into_iter()
+        .map(|(_, e)| (e.name, e.detail))
+        .collect();
+    rows.reverse();
+    rows
+}
+
+#[test]
+fn an_unassigned_executor_reads_the_appeal_without_the_applicants_data_or_files() {
+    let w = world();
+    let pdf = Upload {
+        file_name: "a.pdf".into(),
+        bytes: b"%PDF-1.4 x".to_vec(),
+    };
+    let appeal = file(&w.ctx, &w.applicant, &appeal_form(), &[pdf]).unwrap();
+    let file_id = appeal.attachments[0].id;
+    // Not yet routed: the executor has no part in it.
+    let seen = view(&w.ctx, &w.executor, appeal.id, Reading::Page, ORIGIN).unwrap();
+    assert_eq!(seen.personal, Personal::Withheld { anonymous: false });
+    assert_eq!(seen.appeal.subject, appeal.subject);
+    assert_eq!(seen.appeal.applicant.name, appeal.applicant.name);
+    for (field, value) in [
+        ("phone", &seen.appeal.applicant.phone),
+        ("email", &seen.appeal.applicant.email),
+        ("address", &seen.appeal.applicant.address),
+    ] {
+        assert!(value.is_empty(), "{field} = {value}");
+    }
+    assert!(
+        seen.appeal.applicant.tax_id.is_anonymous(),
+        "the IIN is gone"
+    );
+    assert!(seen.appeal.attachments.is_empty());
+    let Change::Registered(initial) = &seen.events[0].change else {
+        panic!("the first step registers");
+    };
+    assert!(initial.applicant.email.is_empty() && initial.attachments.is_empty());
+    assert!(matches!(
+        attachment(&w.ctx, &w.executor, file_id, ORIGIN),
+        Err(Error::NotFound)
+    ));
+    assert!(
+        personal_data_views(&w).is_empty(),
+        "nothing seen, nothing audited"
+    );
+
+    // Once routed to them, they see it all, and each view is audited.
+    w.route(appeal.id);
+    let seen = view(&w.ctx, &w.executor, appeal.id, Reading::Receipt, ORIGIN).unwrap();
+    let Personal::Visible(data) = &seen.personal else {
+        panic!("visible to the assigned executor");
+    };
+    assert_eq!(data.email, "aigul@example.kz");
+    assert_eq!(seen.appeal.attachments.len(), 1);
+    attachment(&w.ctx, &w.executor, file_id, ORIGIN).unwrap();
+    // The applicant's own reading is not audited; the director's is.
+    view(&w.ctx, &w.applicant, appeal.id, Reading::Page, ORIGIN).unwrap();
+    view(&w.ctx, &w.director, appeal.id, Reading::Page, ORIGIN).unwrap();
+    let number = appeal.number.to_string();
+    let id = appeal.id.0;
+    assert_eq!(
+        personal_data_views(&w),
+        [
+            ("executor".to_owned(), format!("{number} (#{id}): receipt")),
+            (
+                "executor".to_owned(),
+                format!("{number} (#{id}): file a.pdf")
+            ),
+            ("director".to_owned(), format!("{number} (#{id}): page")),
+        ]
+    );
 }

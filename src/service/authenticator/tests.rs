@@ -1,6 +1,7 @@
 //! Tests of [`super`]: codes are computed from the secret with the clock the desk uses.
 
 use super::*;
+use crate::domain::user::Role;
 use crate::service::auth;
 use crate::service::testing::PASSWORD;
 

@@ -3,6 +3,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::*;
+use crate::domain::user::Role;
 use crate::service::auth;
 
 use crate::service::testing::PASSWORD;

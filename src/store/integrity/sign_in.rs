@@ -12,17 +12,32 @@ use crate::store::Result;
 use crate::store::codec::decode;
 use crate::store::schema::{
     AUDIT, CODE_FACTORS, CODES, DELIVERIES, PASSKEY_CHALLENGES, PASSKEYS, PENDING_SIGN_INS,
-    QR_LOGINS, SESSIONS, SIGN_IN_FAILURES, STAFF_IIN, TOTP,
+    PENDING_UPLOADS, QR_LOGINS, SESSIONS, SIGN_IN_FAILURES, STAFF_IIN, TOTP,
 };
 use crate::store::sessions::Session;
 
 impl Checker<'_> {
+    /// Files held for refused forms decode.
+    fn held_uploads(&mut self) -> Result<()> {
+        if let Some(table) = self.open(PENDING_UPLOADS)? {
+            for entry in table.iter()? {
+                let (_, value) = entry?;
+                if let Err(e) =
+                    decode::<crate::store::pending_uploads::PendingUploads>(value.value())
+                {
+                    self.problem("held uploads of a refused form".to_owned(), e.to_string());
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Sign-in failures decode; audit entries decode and name accounts that exist.
     pub(super) fn security(&mut self, users: &BTreeSet<u64>) -> Result<()> {
         if let Some(table) = self.open(SIGN_IN_FAILURES)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                if let Err(e) = decode::<Failures>(value.value()) {
+                if let Err(e) = crate::store::codec::decode_as::<Failures>(value.value()) {
                     self.problem(
                         format!("sign-in failures of {}", key.value()),
                         e.to_string(),
@@ -76,6 +91,7 @@ impl Checker<'_> {
                 }
             }
         }
+        self.held_uploads()?;
         if let Some(table) = self.open(PENDING_SIGN_INS)? {
             for entry in table.iter()? {
                 let (_, value) = entry?;
@@ -103,7 +119,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(AUDIT)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                match decode::<AuditEntry>(value.value()) {
+                match crate::store::codec::decode_as::<AuditEntry>(value.value()) {
                     Ok(audit) => {
                         if let Some(user) = audit.user.filter(|u| !users.contains(&u.0)) {
                             self.problem(

@@ -7,7 +7,6 @@ use crate::domain::user::Role;
 use crate::service::admin::{self, NamesForm, ProfileForm};
 use crate::service::auth::{self, StaffForm};
 use crate::service::{self, backups, registry};
-use crate::store::{StaffIinReads, UserReads};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::forms::Form;
@@ -139,21 +138,7 @@ fn staff_page(
     errors: &FieldErrors,
     created: bool,
 ) -> Result<maud::Markup, WebError> {
-    let staff = call
-        .app
-        .ctx
-        .store
-        .read(|tx| tx.staff())
-        .map_err(service::Error::from)?;
-    let iins: std::collections::BTreeMap<u64, String> = call
-        .app
-        .ctx
-        .store
-        .read(|tx| tx.staff_iins())
-        .map_err(service::Error::from)?
-        .into_iter()
-        .map(|(iin, user)| (user.0, iin))
-        .collect();
+    let (staff, iins) = admin::staff_with_iins(&call.app.ctx)?;
     let _ = registry::executors;
     Ok(views::admin::staff(
         &call.chrome(),

@@ -6,7 +6,8 @@ use super::{ok, unprocessable};
 use crate::domain::appeal::{Appeal, AppealId, AttachmentId};
 use crate::domain::field::FieldErrors;
 use crate::domain::user::User;
-use crate::service::appeals::{self, AppealForm};
+use crate::service::appeals::{self, AppealForm, Reading};
+use crate::service::security::Origin;
 use crate::service::{self, admin, lifecycle, notices};
 use crate::web::Call;
 use crate::web::error::WebError;
@@ -15,7 +16,7 @@ use crate::web::paths;
 use crate::web::response::Response;
 use crate::web::session::{AnyUser, ApplicantUser};
 use crate::web::views;
-use crate::web::views::actions::ActionPanel;
+use crate::web::views::actions::{ActionPanel, CONFIRMED_STEPS};
 use crate::web::views::appeal::AppealPage;
 use crate::web::views::applicant::Names;
 
@@ -44,13 +45,21 @@ fn render(
     refused: Option<(&str, &Form, &FieldErrors)>,
 ) -> Result<maud::Markup, WebError> {
     let ctx = &call.app.ctx;
-    let view = appeals::view(ctx, viewer, id)?;
+    let (address, device) = call.client();
+    let origin = Origin {
+        address: &address,
+        device: &device,
+    };
+    let view = appeals::view(ctx, viewer, id, Reading::Page, origin)?;
     let a = &view.appeal;
     let lang = call.visitor.lang;
     let available = lifecycle::available(ctx, viewer, a);
+    // The signer of a contested answer is not offered (art. 97 ч.2).
+    let signer = a.links.contested.as_ref().and_then(|c| c.signer);
     let executors = if available.contains(&"route") {
         lifecycle::assignable(ctx)?
             .iter()
+            .filter(|u| Some(u.id) != signer)
             .map(|u| (u.id.0.to_string(), u.full_name.as_str().to_owned()))
             .collect()
     } else {
@@ -63,7 +72,7 @@ fn render(
         None
     };
     let signatures =
-        super::ecp::signature_lines(call, &crate::service::ecp::signatures(ctx, a.id)?);
+        super::ecp::signature_lines(call, &crate::service::ecp::signatures_seen(ctx, &view)?);
     let empty = Form::default();
     let no_errors = FieldErrors::default();
     let (values, errors, refused_action) = match refused {
@@ -90,28 +99,73 @@ fn render(
         &AppealPage {
             appeal: a,
             events: &view.events,
+            personal: &view.personal,
             names: names(call, a)?,
             today: ctx.today(),
             staff: !viewer.is_applicant(),
             panel,
             signatures,
+            procedure: procedure_facts(call, viewer, &view),
+            done: views::actions::done_key(call.query().get("done")),
         },
     ))
 }
 
+/// The card's procedural notes: contested answer, late filing, 3-working-day windows.
+fn procedure_facts(
+    call: &Call,
+    viewer: &User,
+    view: &appeals::AppealView,
+) -> views::procedure::ProcedureFacts {
+    let ctx = &call.app.ctx;
+    let a = &view.appeal;
+    let contested = a.links.contested.as_ref().and_then(|c| {
+        super::applicant::contested_answer(call, viewer, c.appeal)
+            .ok()
+            .map(|mut answer| {
+                answer.window = None;
+                answer
+            })
+    });
+    let today = ctx.today();
+    let late_letters = a
+        .forwardings
+        .iter()
+        .map(|f| &f.letter)
+        .chain(&a.sent_up)
+        .filter(|l| lifecycle::sent_late(ctx, a, l))
+        .map(|l| l.number.clone())
+        .collect();
+    views::procedure::ProcedureFacts {
+        contested,
+        filed_late: Appeal::filed_late(&view.events).map(|(day, why)| (day, why.to_owned())),
+        pass_up_by: lifecycle::pass_up_due(ctx, a)
+            .filter(|_| !viewer.is_applicant())
+            .map(|day| (day, today > day)),
+        late_letters,
+    }
+}
+
 /// GET /appeals/{id}
+/// GET /appeals/{id} (`?done=<step>` after a step: the page says it was done)
 pub fn show(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebError> {
     Ok(ok(render(call, &who.0, id, None)?))
 }
 
 /// GET /appeals/{id}/receipt
 pub fn receipt(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebError> {
-    let view = appeals::view(&call.app.ctx, &who.0, id)?;
+    let (address, device) = call.client();
+    let origin = Origin {
+        address: &address,
+        device: &device,
+    };
+    let view = appeals::view(&call.app.ctx, &who.0, id, Reading::Receipt, origin)?;
     let institution = admin::institution(&call.app.ctx)?;
     let fresh = call.query().get("new") == "1";
     Ok(ok(views::applicant::receipt(
         &call.chrome(),
         &view.appeal,
+        &view.personal,
         &institution,
         &names(call, &view.appeal)?,
         fresh,
@@ -120,7 +174,12 @@ pub fn receipt(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, Web
 
 /// GET /files/{id}
 pub fn download(call: &Call, who: &AnyUser, id: AttachmentId) -> Result<Response, WebError> {
-    let (meta, bytes) = appeals::attachment(&call.app.ctx, &who.0, id)?;
+    let (address, device) = call.client();
+    let origin = Origin {
+        address: &address,
+        device: &device,
+    };
+    let (meta, bytes) = appeals::attachment(&call.app.ctx, &who.0, id, origin)?;
     let ascii: String = meta
         .name
         .chars()
@@ -147,8 +206,27 @@ pub fn download(call: &Call, who: &AnyUser, id: AttachmentId) -> Result<Response
 pub fn act(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebError> {
     let (form, uploads) = call.multipart()?;
     let action = form.string("action");
+    // A step that cannot be undone needs its "I confirm" box (or the ЭЦП signature itself).
+    if CONFIRMED_STEPS.contains(&action.as_str())
+        && !form.checked("confirm")
+        && form.get("cms").trim().is_empty()
+    {
+        let mut errors = FieldErrors::default();
+        errors.add("confirm", "pages.confirm_required");
+        return Ok(unprocessable(render(
+            call,
+            &who.0,
+            id,
+            Some((&action, &form, &errors)),
+        )?));
+    }
     match lifecycle::act(&call.app.ctx, &who.0, id, &action, &form, &uploads) {
-        Ok(appeal) => Ok(Response::see_other(&paths::appeal(appeal.id))),
+        // The page landed on says what was done (`?done=<step>`).
+        Ok(appeal) => Ok(Response::see_other(&format!(
+            "{}?done={}",
+            paths::appeal(appeal.id),
+            crate::web::forms::encode(&action)
+        ))),
         Err(service::Error::Invalid(errors)) => Ok(unprocessable(render(
             call,
             &who.0,
@@ -165,7 +243,12 @@ pub fn complaint_form(
     who: &ApplicantUser,
     id: AppealId,
 ) -> Result<Response, WebError> {
-    let view = appeals::view(&call.app.ctx, &who.0, id)?;
+    let (address, device) = call.client();
+    let origin = Origin {
+        address: &address,
+        device: &device,
+    };
+    let view = appeals::view(&call.app.ctx, &who.0, id, Reading::Page, origin)?;
     if !lifecycle::may_complain(&call.app.ctx, &who.0, &view.appeal) {
         return Err(WebError::Refused(
             crate::domain::lifecycle::Refusal::TooLate,
@@ -178,10 +261,9 @@ pub fn complaint_form(
         ("category".into(), view.appeal.category.0.to_string()),
         (
             "subject".into(),
-            format!(
-                "{} {}",
-                call.chrome().t("complaint.subject"),
-                view.appeal.number
+            call.chrome().tr.fmt(
+                "complaint.subject",
+                &[("number", &view.appeal.number.to_string())],
             ),
         ),
         ("tax_id".into(), own.tax_id),
@@ -205,7 +287,15 @@ pub fn file_complaint(
     id: AppealId,
 ) -> Result<Response, WebError> {
     let (form, uploads) = call.multipart()?;
-    match appeals::file_complaint(&call.app.ctx, &who.0, id, &appeal_form(&form), &uploads) {
+    let filed = appeals::file_complaint(
+        &call.app.ctx,
+        &who.0,
+        id,
+        &appeal_form(&form),
+        form.get("late_reason"),
+        &uploads,
+    );
+    match filed {
         Ok(complaint) => Ok(Response::see_other(&format!(
             "{}?new=1",
             paths::receipt(complaint.id)

@@ -4,7 +4,9 @@ use super::{ok, unprocessable};
 use crate::domain::field::FieldErrors;
 use crate::domain::institution::{Category, Unit};
 use crate::domain::lang::Lang;
-use crate::service::appeals::{self, AppealForm};
+use crate::domain::user::User;
+use crate::service::appeals::{self, AppealForm, Upload};
+use crate::service::pending_uploads::{self, Held};
 use crate::service::{self, admin, auth};
 use crate::web::Call;
 use crate::web::error::WebError;
@@ -13,7 +15,7 @@ use crate::web::paths;
 use crate::web::response::Response;
 use crate::web::session::ApplicantUser;
 use crate::web::views;
-use crate::web::views::applicant::AppealFormPage;
+use crate::web::views::applicant::{AppealFormPage, HeldUpload};
 
 /// Select options: (value, shown text).
 pub(super) type Options = Vec<(String, String)>;
@@ -52,12 +54,70 @@ pub(super) fn appeal_form_page(
     errors: &FieldErrors,
     mode: FormMode,
 ) -> Result<maud::Markup, WebError> {
+    appeal_form_page_holding(call, values, errors, mode, &Held::default())
+}
+
+/// The files a posted appeal form files: those held for it from an earlier refusal (less the
+/// ones it unticks) followed by the new uploads; and the holding's token.
+pub(super) fn with_held_uploads(
+    call: &Call,
+    who: &User,
+    form: &Form,
+    uploads: Vec<Upload>,
+) -> Result<(String, Vec<Upload>), WebError> {
+    let token = form.string("uploads_token");
+    let removed: Vec<usize> = form
+        .all("remove_upload")
+        .iter()
+        .filter_map(|i| i.parse().ok())
+        .collect();
+    let mut all = pending_uploads::claim(&call.app.ctx, who, &call.visitor.csrf, &token, &removed)?;
+    all.extend(uploads);
+    Ok((token, all))
+}
+
+/// Holds a refused form's files for the re-shown form.
+pub(super) fn hold_uploads(
+    call: &Call,
+    who: &User,
+    token: &str,
+    uploads: &[Upload],
+) -> Result<Held, WebError> {
+    Ok(pending_uploads::hold(
+        &call.app.ctx,
+        who,
+        &call.visitor.csrf,
+        token,
+        uploads,
+    )?)
+}
+
+/// Drops the holding of a form that went through (it would expire anyway: a failure is
+/// only logged).
+pub(super) fn release_uploads(call: &Call, who: &User, token: &str) {
+    if let Err(err) = pending_uploads::release(&call.app.ctx, who, &call.visitor.csrf, token) {
+        log::error!("dropping held uploads: {err}");
+    }
+}
+
+/// The appeal form page, listing the files held from a refused attempt.
+pub(super) fn appeal_form_page_holding(
+    call: &Call,
+    values: &Form,
+    errors: &FieldErrors,
+    mode: FormMode,
+    held: &Held,
+) -> Result<maud::Markup, WebError> {
     let (action, title) = match mode {
         FormMode::Own => (paths::NEW_APPEAL.to_owned(), "form.title"),
         FormMode::OnBehalf => (paths::REGISTRY_NEW.to_owned(), "form.title_on_behalf"),
         FormMode::Complaint(id) => (paths::complaint(id), "complaint.title"),
     };
     let on_behalf = matches!(mode, FormMode::OnBehalf);
+    let contested = match (mode, call.visitor.user()) {
+        (FormMode::Complaint(id), Some(user)) => Some(contested_answer(call, user, id)?),
+        _ => None,
+    };
     let (units, categories) = admin::units_and_categories(&call.app.ctx)?;
     let (units, categories) = options(&units, &categories, call.visitor.lang);
     let rules = &call.app.ctx.rules;
@@ -75,8 +135,43 @@ pub(super) fn appeal_form_page(
             max_mib: rules.max_attachment_bytes / (1024 * 1024),
             sign_and_send: matches!(mode, FormMode::Own)
                 && crate::service::ecp::available(&call.app.ctx),
+            contested,
+            held_token: held.token.clone(),
+            held: held
+                .files
+                .iter()
+                .map(|f| HeldUpload {
+                    index: f.index,
+                    name: f.name.clone(),
+                    size: f.size,
+                })
+                .collect(),
         },
     ))
+}
+
+/// The answer a complaint contests, with its window, as `viewer` may see it.
+pub(super) fn contested_answer(
+    call: &Call,
+    viewer: &crate::domain::user::User,
+    id: crate::domain::appeal::AppealId,
+) -> Result<views::procedure::ContestedAnswer, WebError> {
+    let (address, device) = call.client();
+    let origin = crate::service::security::Origin {
+        address: &address,
+        device: &device,
+    };
+    let view = appeals::view(&call.app.ctx, viewer, id, appeals::Reading::Page, origin)?;
+    let answer = view.appeal.answer.as_ref();
+    Ok(views::procedure::ContestedAnswer {
+        appeal: view.appeal.id,
+        number: view.appeal.number,
+        signed: answer
+            .and_then(|a| a.signed.as_ref())
+            .map(|s| (s.at, s.by.name.clone())),
+        excerpt: answer.map_or_else(String::new, |a| views::procedure::excerpt(&a.text, 300)),
+        window: appeals::complaint_window(&call.app.ctx, &view),
+    })
 }
 
 /// The service's form from the posted one.
@@ -160,6 +255,7 @@ pub fn file_appeal(call: &Call, who: &ApplicantUser) -> Result<Response, WebErro
         return Ok(Response::see_other(paths::TERMS));
     }
     let (form, uploads) = call.multipart()?;
+    let (token, uploads) = with_held_uploads(call, &who.0, &form, uploads)?;
     // "Sign and send" posts the applicant's ЭЦП with the form; it must verify.
     let cms = form.get("cms");
     let filed = if cms.trim().is_empty() {
@@ -168,11 +264,15 @@ pub fn file_appeal(call: &Call, who: &ApplicantUser) -> Result<Response, WebErro
         appeals::file_signed(&call.app.ctx, &who.0, &appeal_form(&form), &uploads, cms)
     };
     match filed {
-        Ok(appeal) => Ok(Response::see_other(&format!(
-            "{}?new=1",
-            paths::receipt(appeal.id)
-        ))),
+        Ok(appeal) => {
+            release_uploads(call, &who.0, &token);
+            Ok(Response::see_other(&format!(
+                "{}?new=1",
+                paths::receipt(appeal.id)
+            )))
+        }
         Err(service::Error::Invalid(errors)) => {
+            let held = hold_uploads(call, &who.0, &token, &uploads)?;
             // Identity fields always show the account's own values.
             let mut pairs: Vec<(String, String)> = [
                 "kind",
@@ -190,11 +290,12 @@ pub fn file_appeal(call: &Call, who: &ApplicantUser) -> Result<Response, WebErro
             .map(|k| ((*k).to_owned(), form.string(k)))
             .collect();
             pairs.push(("tax_id".into(), prefilled(who).string("tax_id")));
-            Ok(unprocessable(appeal_form_page(
+            Ok(unprocessable(appeal_form_page_holding(
                 call,
                 &Form::from_pairs(pairs),
                 &errors,
                 FormMode::Own,
+                &held,
             )?))
         }
         Err(other) => Err(other.into()),

@@ -1,7 +1,5 @@
 //! Home, sign-in, sign-out, registration, password change, language switch.
 
-use std::time::Instant;
-
 use super::{ok, unprocessable};
 use crate::domain::field::FieldErrors;
 use crate::domain::lang::Lang;
@@ -33,6 +31,11 @@ pub fn login_form(call: &Call) -> Result<Response, WebError> {
         return Ok(Response::see_other(landing(user)));
     }
     let next = call.query().string("next");
+    let next = if paths::is_local(&next) {
+        next
+    } else {
+        String::new()
+    };
     let notice = (call.query().get("reset") == "1").then_some("codes.password_set");
     Ok(ok(views::auth::login(
         &call.chrome(),
@@ -64,14 +67,9 @@ fn ways_in(call: &Call) -> views::auth::WaysIn {
 pub fn login(call: &Call) -> Result<Response, WebError> {
     let form = call.form();
     let name = form.get("name");
-    let next = form.get("next");
-    if !call
-        .app
-        .sign_in_throttle
-        .allow(call.req.peer.ip(), Instant::now())
-    {
-        return Err(WebError::TooMany);
-    }
+    let next = Some(form.get("next"))
+        .filter(|n| paths::is_local(n))
+        .unwrap_or_default();
     let device = call.req.header("user-agent").unwrap_or_default();
     match auth::sign_in(
         &call.app.ctx,
@@ -86,10 +84,10 @@ pub fn login(call: &Call) -> Result<Response, WebError> {
                 &token,
                 call.app.session_secs,
             ));
-            let target = if paths::is_local(next) {
-                next
-            } else {
+            let target = if next.is_empty() {
                 landing(&user)
+            } else {
+                next
             };
             Ok(Response::see_other(target))
         }
@@ -128,6 +126,23 @@ pub fn login(call: &Call) -> Result<Response, WebError> {
                 .into_string(),
             )
             .with_header("retry-after", "300"))
+        }
+        Err(service::Error::Throttled { until }) => {
+            let local = call.app.ctx.local(until).strftime("%H:%M").to_string();
+            let wait = until.duration_since(call.app.ctx.now()).as_secs().max(1);
+            Ok(Response::html(
+                429,
+                views::auth::login(
+                    &call.chrome(),
+                    name,
+                    next,
+                    Some("sign_in_limit.refused"),
+                    Some(&local),
+                    &ways_in(call),
+                )
+                .into_string(),
+            )
+            .with_header("retry-after", wait.to_string()))
         }
         Err(other) => Err(other.into()),
     }
@@ -226,6 +241,12 @@ pub fn change_password(call: &Call, who: &AnyUser) -> Result<Response, WebError>
 pub fn set_language(call: &Call) -> Result<Response, WebError> {
     let form = call.form();
     let lang = Lang::from_code(form.get("lang")).ok_or(WebError::BadRequest)?;
+    let next = form.get("next");
+    // `next` goes back out in the Location header: anything but a short local path is refused
+    // before anything changes, never echoed.
+    if !next.is_empty() && !paths::is_local(next) {
+        return Err(WebError::BadRequest);
+    }
     if let Some(user) = call.visitor.user() {
         auth::set_language(&call.app.ctx, user, lang)?;
     }
@@ -234,10 +255,9 @@ pub fn set_language(call: &Call) -> Result<Response, WebError> {
         lang.code(),
         365 * 86_400,
     ));
-    let next = form.get("next");
-    Ok(Response::see_other(if paths::is_local(next) {
-        next
-    } else {
+    Ok(Response::see_other(if next.is_empty() {
         paths::HOME
+    } else {
+        next
     }))
 }

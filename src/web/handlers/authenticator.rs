@@ -4,9 +4,9 @@
 use super::{ok, unprocessable};
 use crate::domain::field::FieldErrors;
 use crate::service::authenticator::Factor;
+use crate::service::deliveries::DeliveryChannel;
 use crate::service::security::Origin;
 use crate::service::{self, authenticator};
-use crate::store::DeliveryChannel;
 use crate::web::error::WebError;
 use crate::web::response::Response;
 use crate::web::session::{self, AdminUser, AnyUser};

@@ -4,9 +4,9 @@
 use super::{ok, unprocessable};
 use crate::domain::field::FieldErrors;
 use crate::service::codes::{self, Purpose};
+use crate::service::deliveries::{DeliveryChannel, DeliveryStatus};
 use crate::service::security::Origin;
 use crate::service::{self, deliveries};
-use crate::store::{DeliveryChannel, DeliveryStatus};
 use crate::web::error::WebError;
 use crate::web::response::Response;
 use crate::web::session::{self, AdminUser};
@@ -52,13 +52,6 @@ pub fn ask(call: &Call, reset: bool) -> Result<Response, WebError> {
             )));
         }
     };
-    if !call
-        .app
-        .sign_in_throttle
-        .allow(call.req.peer.ip(), std::time::Instant::now())
-    {
-        return Err(WebError::TooMany);
-    }
     let (address, device) = call.client();
     let purpose = if reset {
         Purpose::Reset

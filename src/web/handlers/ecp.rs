@@ -1,14 +1,11 @@
 //! Electronic signature (ЭЦП): the sign-in page and its post, and the admin's NCA certificate
 //! page. The answer's signature rides on the appeal's "sign" step (`handlers::appeals`).
 
-use std::time::Instant;
-
 use base64::Engine as _;
 
 use super::ok;
-use crate::service::ecp::{self, EcpError, TrustReport};
+use crate::service::ecp::{self, EcpError, SignedDocument, StoredSignature, TrustReport};
 use crate::service::security::Origin;
-use crate::store::{SignedDocument, StoredSignature};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::paths;
@@ -54,13 +51,6 @@ pub fn login_form(call: &Call) -> Result<Response, WebError> {
 
 /// POST /login/ecp: the CMS `NCALayer` made over the nonce.
 pub fn login(call: &Call) -> Result<Response, WebError> {
-    if !call
-        .app
-        .sign_in_throttle
-        .allow(call.req.peer.ip(), Instant::now())
-    {
-        return Err(WebError::TooMany);
-    }
     let form = call.form();
     let address = call.req.peer.ip().to_string();
     let origin = Origin {

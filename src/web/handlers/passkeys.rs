@@ -3,8 +3,6 @@
 //! Each ceremony is bound to this browser by its CSRF token (the session's once signed in, the
 //! cookie's before) and to the host name in its `Host` header; see `service::passkeys`.
 
-use std::time::Instant;
-
 use super::{ok, unprocessable};
 use crate::crypto::webauthn::RelyingParty;
 use crate::domain::field::FieldErrors;
@@ -164,13 +162,6 @@ pub fn sign_in_form(call: &Call) -> Result<Response, WebError> {
 
 /// POST /login/passkey: checks the browser's answer and signs in.
 pub fn sign_in(call: &Call) -> Result<Response, WebError> {
-    if !call
-        .app
-        .sign_in_throttle
-        .allow(call.req.peer.ip(), Instant::now())
-    {
-        return Err(WebError::TooMany);
-    }
     let Some(rp) = relying_party(call) else {
         return sign_in_page(call, 400, None);
     };

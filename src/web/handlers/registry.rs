@@ -1,6 +1,9 @@
 //! The registry and the clerk's registration of paper, e-mail and walk-in appeals.
 
-use super::applicant::{FormMode, appeal_form, appeal_form_page};
+use super::applicant::{
+    FormMode, appeal_form, appeal_form_page, appeal_form_page_holding, hold_uploads,
+    release_uploads, with_held_uploads,
+};
 use super::{ok, unprocessable};
 use crate::domain::deadline::add_working_days;
 use crate::domain::field::FieldErrors;
@@ -58,6 +61,11 @@ pub fn list(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
             me: who.0.id.0,
             counts,
             soon_until: add_working_days(today, 3, &ctx.calendar()),
+            pass_up: page
+                .appeals
+                .iter()
+                .filter_map(|a| crate::service::lifecycle::pass_up_due(ctx, a).map(|d| (a.id, d)))
+                .collect(),
         },
     )))
 }
@@ -79,17 +87,25 @@ pub fn new_form(call: &Call, _who: &StaffUser) -> Result<Response, WebError> {
 /// POST /registry/new
 pub fn register(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
     let (form, uploads) = call.multipart()?;
+    let (token, uploads) = with_held_uploads(call, &who.0, &form, uploads)?;
     match appeals::register_on_behalf(&call.app.ctx, &who.0, &appeal_form(&form), &uploads) {
-        Ok(appeal) => Ok(Response::see_other(&format!(
-            "{}?new=1",
-            paths::receipt(appeal.id)
-        ))),
-        Err(service::Error::Invalid(errors)) => Ok(unprocessable(appeal_form_page(
-            call,
-            &form,
-            &errors,
-            FormMode::OnBehalf,
-        )?)),
+        Ok(appeal) => {
+            release_uploads(call, &who.0, &token);
+            Ok(Response::see_other(&format!(
+                "{}?new=1",
+                paths::receipt(appeal.id)
+            )))
+        }
+        Err(service::Error::Invalid(errors)) => {
+            let held = hold_uploads(call, &who.0, &token, &uploads)?;
+            Ok(unprocessable(appeal_form_page_holding(
+                call,
+                &form,
+                &errors,
+                FormMode::OnBehalf,
+                &held,
+            )?))
+        }
         Err(other) => Err(other.into()),
     }
 }

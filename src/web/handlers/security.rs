@@ -4,8 +4,7 @@
 use jiff::civil::Date;
 
 use super::ok;
-use crate::service::security::{self, Origin};
-use crate::store::AuditFilter;
+use crate::service::security::{self, AuditFilter, Origin};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::paths;

@@ -1,7 +1,6 @@
 //! The admin's table of statutory terms.
 
 use super::{ok, unprocessable};
-use crate::domain::user::Role;
 use crate::service::{self, admin};
 use crate::web::Call;
 use crate::web::error::WebError;
@@ -14,31 +13,12 @@ use crate::web::views;
 pub fn show(call: &Call, _who: &AdminUser) -> Result<Response, WebError> {
     let rows = admin::terms(&call.app.ctx)?;
     let saved = call.query().get("saved") == "1";
-    let extenders = admin::extenders(&call.app.ctx)?;
-    Ok(ok(views::terms::terms(
-        &call.chrome(),
-        &rows,
-        extenders,
-        saved,
-        None,
-    )))
+    Ok(ok(views::terms::terms(&call.chrome(), &rows, saved, None)))
 }
 
 /// POST /admin/terms: one type's term.
 pub fn save(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
     let form = call.form();
-    if form.get("action") == "extenders" {
-        let roles: Vec<Role> = form
-            .all("roles")
-            .into_iter()
-            .filter_map(Role::from_code)
-            .collect();
-        admin::set_extenders(&call.app.ctx, &who.0, &roles)?;
-        return Ok(Response::see_other(&format!(
-            "{}?saved=1",
-            paths::ADMIN_TERMS
-        )));
-    }
     match admin::set_term(
         &call.app.ctx,
         &who.0,
@@ -53,11 +33,9 @@ pub fn save(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
         Err(service::Error::Invalid(errors)) => {
             let rows = admin::terms(&call.app.ctx)?;
             let key = errors.0.first().map_or("error.required", |e| e.key);
-            let extenders = admin::extenders(&call.app.ctx)?;
             Ok(unprocessable(views::terms::terms(
                 &call.chrome(),
                 &rows,
-                extenders,
                 false,
                 Some(key),
             )))

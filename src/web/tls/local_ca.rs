@@ -111,7 +111,7 @@ fn local_ca_names(host_names: &[String]) -> Result<Vec<String>, TlsError> {
 }
 
 /// Sets `notBefore`/`notAfter`; rcgen counts in the `time` crate, which we only reach through it.
-fn set_validity(
+pub(super) fn set_validity(
     params: &mut rcgen::CertificateParams,
     from: Timestamp,
     until: Timestamp,

@@ -7,14 +7,14 @@ use sha2::{Digest as _, Sha256};
 #[test]
 fn first_use_generates_files_and_later_uses_reuse_them() {
     let dir = tempfile::tempdir().unwrap();
-    let (first, generated) = load_or_generate(dir.path(), None, &[]).unwrap();
+    let (first, generated) = load_or_generate(dir.path(), None, &[], now()).unwrap();
     assert!(generated, "the first call must generate");
     let cert_on_disk = fs::read_to_string(dir.path().join("tls/cert.pem")).unwrap();
     let key_on_disk = fs::read_to_string(dir.path().join("tls/key.pem")).unwrap();
     assert_eq!(cert_on_disk, first.cert_pem);
     assert_eq!(key_on_disk, first.key_pem);
 
-    let (second, generated) = load_or_generate(dir.path(), None, &[]).unwrap();
+    let (second, generated) = load_or_generate(dir.path(), None, &[], now()).unwrap();
     assert!(!generated, "the second call must reuse the files");
     assert_eq!(second.cert_pem, first.cert_pem);
     assert_eq!(second.key_pem, first.key_pem);
@@ -26,7 +26,7 @@ fn first_use_generates_files_and_later_uses_reuse_them() {
 fn generated_key_is_readable_by_owner_only() {
     use std::os::unix::fs::PermissionsExt as _;
     let dir = tempfile::tempdir().unwrap();
-    load_or_generate(dir.path(), None, &[]).unwrap();
+    load_or_generate(dir.path(), None, &[], now()).unwrap();
     let mode = fs::metadata(dir.path().join("tls/key.pem"))
         .unwrap()
         .permissions()
@@ -45,7 +45,7 @@ fn configured_files_are_used_instead_of_generating() {
     let data = tempfile::tempdir().unwrap();
 
     let (material, generated) =
-        load_or_generate(data.path(), Some((&cert_file, &key_file)), &[]).unwrap();
+        load_or_generate(data.path(), Some((&cert_file, &key_file)), &[], now()).unwrap();
 
     assert!(!generated);
     assert_eq!(material.cert_pem, configured.cert_pem);
@@ -60,7 +60,8 @@ fn missing_configured_file_is_an_error_naming_the_path() {
     let cert_file = files.path().join("absent-cert.pem");
     let key_file = files.path().join("absent-key.pem");
 
-    let err = load_or_generate(files.path(), Some((&cert_file, &key_file)), &[]).unwrap_err();
+    let err =
+        load_or_generate(files.path(), Some((&cert_file, &key_file)), &[], now()).unwrap_err();
 
     assert!(matches!(err, TlsError::Read { .. }), "got {err:?}");
     let message = err.to_string();
@@ -80,7 +81,8 @@ fn configured_file_without_a_certificate_is_an_error_naming_the_path() {
     fs::write(&cert_file, &material.key_pem).unwrap();
     fs::write(&key_file, &material.key_pem).unwrap();
 
-    let err = load_or_generate(files.path(), Some((&cert_file, &key_file)), &[]).unwrap_err();
+    let err =
+        load_or_generate(files.path(), Some((&cert_file, &key_file)), &[], now()).unwrap_err();
 
     let message = err.to_string();
     assert!(message.contains("swapped.pem"), "got: {message}");
@@ -113,6 +115,164 @@ fn server_config_offers_http11_only() {
 
 fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
+}
+
+/// The real time, for certificates a real TLS client checks.
+fn now() -> Timestamp {
+    crate::clock::Clock::system().now()
+}
+
+fn validity(pem: &str) -> (Timestamp, Timestamp) {
+    let der = parsed(pem);
+    let (_, leaf) = x509_parser::parse_x509_certificate(&der).unwrap();
+    let v = leaf.validity();
+    (
+        Timestamp::from_second(v.not_before.timestamp()).unwrap(),
+        Timestamp::from_second(v.not_after.timestamp()).unwrap(),
+    )
+}
+
+fn days(n: i64) -> jiff::SignedDuration {
+    jiff::SignedDuration::from_hours(24 * n)
+}
+
+/// Writes `material` as the data directory's `tls/cert.pem` and `tls/key.pem`.
+fn put_in_data_dir(dir: &Path, material: &TlsMaterial) {
+    fs::create_dir_all(dir.join("tls")).unwrap();
+    fs::write(dir.join("tls/cert.pem"), &material.cert_pem).unwrap();
+    fs::write(dir.join("tls/key.pem"), &material.key_pem).unwrap();
+}
+
+#[test]
+fn issue_14_the_generated_certificate_is_valid_for_about_two_years_from_the_clock() {
+    // See: issue 14 (it was valid from 1975 to 4096).
+    let now = at("2026-03-02T05:00:00Z");
+    let material = generate_self_signed_at(&[], now).unwrap();
+    let (from, until) = validity(&material.cert_pem);
+    assert_eq!(from, now.checked_sub(days(1)).unwrap());
+    assert_eq!(until, now.checked_add(days(730)).unwrap());
+    // The first start writes one like it.
+    let dir = tempfile::tempdir().unwrap();
+    let (written, generated) = load_or_generate(dir.path(), None, &[], now).unwrap();
+    assert!(generated);
+    assert_eq!(validity(&written.cert_pem), (from, until));
+}
+
+#[test]
+fn a_generated_certificate_near_its_end_is_renewed_at_start_and_a_fresh_one_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let then = at("2026-03-02T05:00:00Z");
+    let old = generate_self_signed_at(&[], then).unwrap();
+    put_in_data_dir(dir.path(), &old);
+    // 700 days on, 30 are left: kept.
+    let (kept, generated) =
+        load_or_generate(dir.path(), None, &[], then.checked_add(days(700)).unwrap()).unwrap();
+    assert!(!generated);
+    assert_eq!(kept.cert_pem, old.cert_pem);
+    // A day later, fewer than 30 are left: renewed, on disk too.
+    let now = then.checked_add(days(701)).unwrap();
+    let names = ["desk.example.kz".to_owned()];
+    let (renewed, generated) = load_or_generate(dir.path(), None, &names, now).unwrap();
+    assert!(generated);
+    assert_ne!(renewed.cert_pem, old.cert_pem);
+    assert_eq!(
+        validity(&renewed.cert_pem).1,
+        now.checked_add(days(730)).unwrap()
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("tls/cert.pem")).unwrap(),
+        renewed.cert_pem
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("tls/key.pem")).unwrap(),
+        renewed.key_pem
+    );
+    server_config(&renewed).unwrap();
+    assert!(renew_if_due(dir.path(), &names, now).unwrap().is_none());
+}
+
+#[test]
+fn a_renewal_cut_short_between_its_two_files_is_finished_at_the_next_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = at("2026-03-02T05:00:00Z");
+    let first = generate_self_signed_at(&[], now).unwrap();
+    let second = generate_self_signed_at(&[], now).unwrap();
+    put_in_data_dir(
+        dir.path(),
+        &TlsMaterial {
+            cert_pem: first.cert_pem,
+            key_pem: second.key_pem,
+        },
+    );
+    let (material, generated) = load_or_generate(dir.path(), None, &[], now).unwrap();
+    assert!(generated, "a key of another certificate is replaced");
+    server_config(&material).unwrap();
+}
+
+#[test]
+fn a_configured_certificate_near_its_end_is_never_replaced() {
+    let then = at("2024-03-02T05:00:00Z");
+    let now = then.checked_add(days(729)).unwrap();
+    // Even one that looks generated: configured files are the admin's.
+    let material = generate_self_signed_at(&[], then).unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let (cert_file, key_file) = (files.path().join("c.pem"), files.path().join("k.pem"));
+    fs::write(&cert_file, &material.cert_pem).unwrap();
+    fs::write(&key_file, &material.key_pem).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let (loaded, generated) =
+        load_or_generate(data.path(), Some((&cert_file, &key_file)), &[], now).unwrap();
+    assert!(!generated);
+    assert_eq!(loaded.cert_pem, material.cert_pem);
+    assert_eq!(fs::read_to_string(&cert_file).unwrap(), material.cert_pem);
+    assert!(!data.path().join("tls").exists());
+}
+
+#[test]
+fn a_certificate_from_the_local_root_or_the_admin_near_its_end_is_left_alone() {
+    let then = at("2026-03-02T05:00:00Z");
+    let now = then.checked_add(days(820)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    issue_from_local_ca(dir.path(), &[], then, false).unwrap();
+    let issued = fs::read_to_string(dir.path().join("tls/cert.pem")).unwrap();
+    assert!(renew_if_due(dir.path(), &[], now).unwrap().is_none());
+    let (loaded, generated) = load_or_generate(dir.path(), None, &[], now).unwrap();
+    assert!(!generated);
+    assert_eq!(loaded.cert_pem, issued);
+
+    // A self-signed certificate of the admin's own (another subject) put in the folder.
+    let own = tempfile::tempdir().unwrap();
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["desk.example.kz".to_owned()]).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "desk.example.kz");
+    local_ca::set_validity(&mut params, then, then.checked_add(days(30)).unwrap()).unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    let material = TlsMaterial {
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+    };
+    put_in_data_dir(own.path(), &material);
+    assert!(renew_if_due(own.path(), &[], now).unwrap().is_none());
+    assert_eq!(
+        fs::read_to_string(own.path().join("tls/cert.pem")).unwrap(),
+        material.cert_pem
+    );
+}
+
+#[test]
+fn a_live_certificate_refuses_a_key_that_is_not_its_own_and_keeps_the_old_one() {
+    let now = at("2026-03-02T05:00:00Z");
+    let a = generate_self_signed_at(&[], now).unwrap();
+    let b = generate_self_signed_at(&[], now).unwrap();
+    let live = LiveCertificate::new(&a).unwrap();
+    let mixed = TlsMaterial {
+        cert_pem: a.cert_pem.clone(),
+        key_pem: b.key_pem.clone(),
+    };
+    assert!(matches!(live.replace(&mixed), Err(TlsError::Config(_))));
+    live.replace(&b).unwrap();
 }
 
 fn parsed(pem: &str) -> Vec<u8> {
@@ -171,7 +331,7 @@ fn server_certificate_from_the_local_root_verifies_for_localhost_and_a_configure
     assert_eq!(certs[1].as_ref(), parsed(&ca).as_slice());
 
     // The server loads these files as they are.
-    let (material, generated) = load_or_generate(dir.path(), None, &[]).unwrap();
+    let (material, generated) = load_or_generate(dir.path(), None, &[], now).unwrap();
     assert!(
         !generated,
         "a certificate from the local root is left alone"

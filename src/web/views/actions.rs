@@ -170,32 +170,140 @@ fn fields(
     }
 }
 
-/// The forms of every available step.
+/// Steps that cannot be undone: their form asks the person to confirm (a ticked box the
+/// server requires, so it works without JavaScript). Signing with ЭЦП confirms by itself.
+pub const CONFIRMED_STEPS: [&str; 4] = ["withdraw", "return", "terminate", "sign"];
+
+/// The steps that move an appeal on at each stage, most pressing first: the first one
+/// available is the card's main step. Steps that end an appeal are never the main one.
+const MAIN_STEPS: [&str; 13] = [
+    "sign",
+    "route",
+    "correct",
+    "add-documents",
+    "submit-draft",
+    "decide-complaint",
+    "record-hearing",
+    "rate",
+    "send-up",
+    "return-draft",
+    "request-correction",
+    "request-documents",
+    "start-hearing",
+];
+
+/// The card's main step among the `available` ones, if any.
+pub fn main_step<'s>(available: &[&'s str]) -> Option<&'s str> {
+    MAIN_STEPS
+        .iter()
+        .find_map(|m| available.iter().copied().find(|a| a == m))
+}
+
+/// The "I confirm" box of a step that cannot be undone.
+fn confirm_box(c: &Chrome, action: &str, e: &FieldErrors) -> Markup {
+    let id = c.field_id("confirm");
+    let error = e.for_field("confirm").map(|key| c.tr.t(key));
+    let text = match action {
+        "withdraw" => "pages.confirm_withdraw",
+        "return" => "pages.confirm_return",
+        "terminate" => "pages.confirm_terminate",
+        _ => "pages.confirm_sign",
+    };
+    html! {
+        div.field.confirm.invalid[error.is_some()] {
+            div.check {
+                input type="checkbox" id=(id) name="confirm" value="yes" required
+                    aria-invalid=[error.is_some().then_some("true")]
+                    aria-describedby=[error.is_some().then(|| format!("{id}-error"))];
+                label for=(id) { (c.t(text)) }
+            }
+            @if let Some(error) = error { p.error id=(format!("{id}-error")) role="alert" { (error) } }
+        }
+    }
+}
+
+/// One step's card with its form.
 #[allow(clippy::many_single_char_names)] // c, a, p, v, e as in every view
-pub fn actions(c: &Chrome, a: &Appeal, p: &ActionPanel) -> Markup {
+fn step(c: &Chrome, a: &Appeal, p: &ActionPanel, action: &'static str, main: bool) -> Markup {
     let empty_form = Form::default();
     let no_errors = FieldErrors::default();
+    let refused = p.refused.as_deref() == Some(action);
+    let (v, e) = if refused {
+        (p.values, p.errors)
+    } else {
+        (&empty_form, &no_errors)
+    };
+    // Several forms share field names: each gets its own control ids.
+    let sc = c.scoped(action);
+    let confirmed = CONFIRMED_STEPS.contains(&action);
     html! {
-        @if p.may_complain {
-            p.actions.no-print { a.btn.secondary href=(paths::complaint(a.id)) { (c.t("action.complain")) } }
-        }
-        @for action in &p.available {
-            @let refused = p.refused.as_deref() == Some(*action);
-            @let (v, e) = if refused { (p.values, p.errors) } else { (&empty_form, &no_errors) };
-            // Several forms share field names: each gets its own control ids.
-            @let sc = c.scoped(action);
-            section.card.no-print id=(format!("action-{action}")) {
-                h2 { (c.t(title_key(action))) }
-                @if refused { (error_summary(&sc, e)) }
-                form.stack method="post" action=(paths::act(a.id)) enctype="multipart/form-data" novalidate {
-                    (csrf(c))
-                    input type="hidden" name="action" value=(action);
-                    (fields(&sc, a, action, p, v, e))
-                    p.actions { button.primary type="submit" { (c.t(title_key(action))) } }
+        section.card.no-print.main-step[main] id=(format!("action-{action}")) {
+            @if main { h2 { (c.t("pages.next_step")) ": " (c.t(title_key(action))) } }
+            @else { h2 { (c.t(title_key(action))) } }
+            @if refused { (error_summary(&sc, e)) }
+            form.stack method="post" action=(paths::act(a.id)) enctype="multipart/form-data" novalidate {
+                (csrf(c))
+                input type="hidden" name="action" value=(action);
+                (fields(&sc, a, action, p, v, e))
+                @if confirmed { (confirm_box(&sc, action, e)) }
+                p.actions {
+                    button.primary[!confirmed].danger[confirmed] type="submit" { (c.t(title_key(action))) }
                 }
             }
         }
     }
+}
+
+/// The card's steps: the main one for the stage in full, the others folded under
+/// "Other actions" (a `<details>`, open when one of them was just refused).
+pub fn actions(c: &Chrome, a: &Appeal, p: &ActionPanel) -> Markup {
+    let main = main_step(&p.available);
+    let others: Vec<&'static str> = p
+        .available
+        .iter()
+        .copied()
+        .filter(|s| Some(*s) != main)
+        .collect();
+    let other_refused = p.refused.as_deref().is_some_and(|r| others.contains(&r));
+    html! {
+        @if p.may_complain {
+            p.actions.no-print { a.btn.secondary href=(paths::complaint(a.id)) { (c.t("action.complain")) } }
+        }
+        @if let Some(main) = main { (step(c, a, p, main, true)) }
+        @if !others.is_empty() {
+            details.other-actions.no-print open[other_refused || main.is_none() && others.len() == 1 && !CONFIRMED_STEPS.contains(&others[0])] {
+                summary { (c.t("pages.other_actions")) " (" (others.len()) ")" }
+                @for action in &others { (step(c, a, p, action, false)) }
+            }
+        }
+    }
+}
+
+/// The message shown after `action` was done, for the `?done=` of the page landed on;
+/// `None` for anything else.
+pub fn done_key(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "route" => "pages.done_route",
+        "request-correction" => "pages.done_request_correction",
+        "correct" => "pages.done_correct",
+        "request-documents" => "pages.done_request_documents",
+        "add-documents" => "pages.done_add_documents",
+        "start-hearing" => "pages.done_start_hearing",
+        "record-hearing" => "pages.done_record_hearing",
+        "submit-draft" => "pages.done_submit_draft",
+        "return-draft" => "pages.done_return_draft",
+        "sign" => "pages.done_sign",
+        "extend" => "pages.done_extend",
+        "forward" => "pages.done_forward",
+        "return" => "pages.done_return",
+        "withdraw" => "pages.done_withdraw",
+        "terminate" => "pages.done_terminate",
+        "send-up" => "pages.done_send_up",
+        "decide-complaint" => "pages.done_decide_complaint",
+        "rate" => "pages.done_rate",
+        "note" => "pages.done_note",
+        _ => return None,
+    })
 }
 
 /// The translation key naming an action.

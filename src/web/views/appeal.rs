@@ -10,6 +10,7 @@ use super::components::{date, size, status};
 use super::layout::{Chrome, page};
 use crate::domain::appeal::{Appeal, AttachmentRef, Change, Event};
 use crate::domain::deadline::{CountingRule, DayUnit};
+use crate::domain::privacy::Personal;
 use crate::web::paths;
 
 /// Everything the appeal page shows.
@@ -19,6 +20,8 @@ pub struct AppealPage<'a> {
     pub appeal: &'a Appeal,
     /// Its history (already filtered for the viewer).
     pub events: &'a [Event],
+    /// The applicant's personal data, or that this viewer's work does not need it.
+    pub personal: &'a Personal,
     /// Unit and category names.
     pub names: Names,
     /// Today (for the overdue mark).
@@ -29,11 +32,18 @@ pub struct AppealPage<'a> {
     pub panel: ActionPanel<'a>,
     /// Electronic signatures kept with the appeal's steps.
     pub signatures: Vec<super::ecp::SignatureLine>,
+    /// Contested answer, late filing, 3-working-day windows (АППК arts. 65, 91-92).
+    pub procedure: super::procedure::ProcedureFacts,
+    /// The message of the step just taken (`?done=…` after the redirect).
+    pub done: Option<&'static str>,
 }
 
-fn files(c: &Chrome, list: &[AttachmentRef]) -> Markup {
+/// A file list; where the viewer's work does not need the files, only a line saying so.
+fn files(c: &Chrome, list: &[AttachmentRef], personal: &Personal) -> Markup {
     html! {
-        @if list.is_empty() {
+        @if personal.visible().is_none() {
+            p.muted { (c.t("privacy.files_withheld")) }
+        } @else if list.is_empty() {
             p.muted { (c.t("appeal.no_files")) }
         } @else {
             ul.files {
@@ -78,6 +88,7 @@ fn detail(c: &Chrome, change: &Change) -> Markup {
             Change::Rated(r) => { ": " (c.t(r.score.label_key())) }
             Change::NoteAdded { text } => { ": " (text) }
             Change::DeadlineRecomputed { due, .. } => { ": " (date(*due)) }
+            Change::FiledLate { reason, .. } => @if !reason.is_empty() { ": " (reason) },
             _ => {}
         }
     }
@@ -123,10 +134,10 @@ fn basis(c: &Chrome, a: &Appeal) -> Markup {
     }
 }
 
-fn links(c: &Chrome, a: &Appeal) -> Markup {
+fn links(c: &Chrome, a: &Appeal, personal: &Personal) -> Markup {
     let l = &a.links;
     html! {
-        @if a.applicant.tax_id.is_anonymous() {
+        @if personal.is_anonymous() {
             p.notice { strong { (c.t("appeal.anonymous")) } " " (c.t("appeal.anonymous_text")) }
         }
         @if let Some((id, number)) = &l.repeated_of {
@@ -159,13 +170,18 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
         html! {
             // On paper the page header is not printed; the institution heads the document.
             p.print-only { (c.institution) }
+            @if let Some(done) = p.done { p.notice.success.no-print #done role="status" { (c.t(done)) } }
             h1 { (c.t("appeal.title")) " " (a.number) }
             p {
                 (status(c, a.status))
                 @if a.is_overdue(p.today) { " " span.tag.overdue { (c.t("appeal.overdue")) } }
                 @if a.due_provisional && p.staff { " " span.tag.provisional { (c.t("appeal.provisional")) } }
             }
-            (links(c, a))
+            (links(c, a, p.personal))
+            (super::procedure::card_notes(c, &p.procedure))
+            @if p.personal.visible().is_none() {
+                p.notice role="note" { (c.t("privacy.withheld")) }
+            }
             dl.facts {
                 dt { (c.t("appeal.kind")) } dd { (c.t(a.kind.label_key())) }
                 dt { (c.t("appeal.registered_on")) } dd { (date(a.registered_on)) }
@@ -173,12 +189,19 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
                 dt { (c.t("appeal.unit")) } dd { (p.names.unit) }
                 dt { (c.t("appeal.category")) } dd { (p.names.category) }
                 dt { (c.t("appeal.channel")) } dd { (c.t(a.channel.label_key())) }
-                dt { (c.t("appeal.applicant")) } dd { (a.applicant.name) " · " (a.applicant.tax_id) }
+                dt { (c.t("appeal.applicant")) }
+                dd {
+                    (a.applicant.name)
+                    @if let Some(data) = p.personal.visible() { " · " (data.tax_id) }
+                }
                 @if !a.co_applicants.is_empty() {
                     dt { (c.t("appeal.co_applicants")) } dd { (a.co_applicants.join(", ")) }
                 }
-                dt { (c.t("register.phone")) } dd { (a.applicant.phone) }
-                @if !a.applicant.email.is_empty() { dt { (c.t("register.email")) } dd { (a.applicant.email) } }
+                @if let Some(data) = p.personal.visible() {
+                    dt { (c.t("register.phone")) } dd { (data.phone) }
+                    @if !data.email.is_empty() { dt { (c.t("register.email")) } dd { (data.email) } }
+                    @if !data.address.is_empty() { dt { (c.t("register.address")) } dd { (data.address) } }
+                }
                 @if let Some(executor) = &a.executor {
                     dt { (c.t("appeal.executor")) }
                     dd { (executor.name) @for co in &a.co_executors { ", " (co.name) } }
@@ -190,7 +213,7 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
                 h2 { (a.subject) }
                 @for para in a.description.split("\n\n") { p { (para) } }
                 h3 { (c.t("appeal.files")) }
-                (files(c, &a.attachments))
+                (files(c, &a.attachments, p.personal))
             }
             @if let Some(r) = &a.correction {
                 section.notice.error { h2 { (c.t("appeal.correction")) } p { (r.text) } p { (c.t("field.until")) " " strong { (date(r.until)) } } }
@@ -211,7 +234,7 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
                     h2 { (c.t("appeal.draft")) }
                     p { strong { (c.t("appeal.outcome")) ": " (c.t(draft.outcome.label_key())) } }
                     @for para in draft.text.split("\n\n") { p { (para) } }
-                    (files(c, &draft.attachments))
+                    (files(c, &draft.attachments, p.personal))
                     p.muted { (draft.by.name) ", " (c.time(draft.at)) }
                 }
             }
@@ -220,7 +243,7 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
                     h2 { (c.t("appeal.answer")) }
                     p { strong { (c.t("appeal.outcome")) ": " (c.t(answer.outcome.label_key())) } }
                     @for para in answer.text.split("\n\n") { p { (para) } }
-                    (files(c, &answer.attachments))
+                    (files(c, &answer.attachments, p.personal))
                     @if let Some(s) = &answer.signed { p.muted { (c.t("appeal.signed_by")) " " (s.by.name) ", " (c.time(s.at)) } }
                 }
             }

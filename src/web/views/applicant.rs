@@ -3,12 +3,15 @@
 use jiff::civil::Date;
 use maud::{Markup, html};
 
-use super::components::{Input, csrf, date, error_summary, files, input, select, status, textarea};
+use super::components::{
+    Input, csrf, date, error_summary, files, input, select, size, status, textarea,
+};
 use super::layout::{Chrome, page};
 use crate::domain::appeal::Appeal;
 use crate::domain::field::FieldErrors;
 use crate::domain::institution::Institution;
 use crate::domain::kind::{AppealKind, Channel};
+use crate::domain::privacy::Personal;
 use crate::domain::tax_id::ApplicantKind;
 use crate::web::forms::Form;
 use crate::web::paths;
@@ -107,6 +110,48 @@ pub struct AppealFormPage<'a> {
     pub max_mib: usize,
     /// Offer "Sign and send" with ЭЦП (the applicant's own appeal, ЭЦП set up).
     pub sign_and_send: bool,
+    /// A complaint's form: the answer it contests (the type is then fixed).
+    pub contested: Option<super::procedure::ContestedAnswer>,
+    /// The token of the files held from a refused attempt (empty when none are).
+    pub held_token: String,
+    /// Those files.
+    pub held: Vec<HeldUpload>,
+}
+
+/// A file sent with a refused form and held for the next attempt.
+#[derive(Debug, Clone)]
+pub struct HeldUpload {
+    /// Its position in the holding (what the "remove" checkbox sends).
+    pub index: usize,
+    /// File name.
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// The files already attached from a refused attempt: each stays unless its box is ticked.
+fn held_files(c: &Chrome, token: &str, held: &[HeldUpload]) -> Markup {
+    html! {
+        @if !held.is_empty() {
+            fieldset.held-files {
+                legend { (c.t("pages.held_files")) }
+                input type="hidden" name="uploads_token" value=(token);
+                p.hint { (c.t("pages.held_files_hint")) }
+                ul.files {
+                    @for f in held {
+                        @let id = format!("f-remove_upload-{}", f.index);
+                        li {
+                            span.held-name { (f.name) } " " span.muted { (size(f.size)) }
+                            div.check {
+                                input type="checkbox" id=(id) name="remove_upload" value=(f.index);
+                                label for=(id) { (c.t("pages.remove_file")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The appeal form.
@@ -116,27 +161,26 @@ pub fn appeal_form(c: &Chrome, p: &AppealFormPage) -> Markup {
         .iter()
         .map(|k| (k.code().to_owned(), c.t(k.label_key()).to_owned()))
         .collect();
-    let action = if p.on_behalf {
-        paths::REGISTRY_NEW
-    } else {
-        paths::NEW_APPEAL
-    };
-    let title = c.t(if p.on_behalf {
-        "form.title_on_behalf"
-    } else {
-        "form.title"
-    });
+    let title = c.t(p.title);
     page(
         c,
         title,
         html! {
             h1 { (title) }
             (error_summary(c, p.errors))
-            form.stack method="post" action=(action) enctype="multipart/form-data" novalidate {
+            form.stack method="post" action=(p.action) enctype="multipart/form-data" novalidate {
                 (csrf(c))
+                @if let Some(contested) = &p.contested {
+                    (super::procedure::complaint_intro(c, contested, p.errors, v.get("late_reason")))
+                }
                 fieldset {
                     legend { (c.t("form.appeal")) }
-                    (select(c, p.errors, "kind", "appeal.kind", &kinds, v.get("kind"), true))
+                    @if p.contested.is_some() {
+                        p { (c.t("appeal.kind")) ": " strong { (c.t(AppealKind::Complaint.label_key())) } }
+                        input type="hidden" name="kind" value=(AppealKind::Complaint.code());
+                    } @else {
+                        (select(c, p.errors, "kind", "appeal.kind", &kinds, v.get("kind"), true))
+                    }
                     (select(c, p.errors, "unit", "appeal.unit", &p.units, v.get("unit"), true))
                     (select(c, p.errors, "category", "appeal.category", &p.categories, v.get("category"), true))
                     (input(c, p.errors, Input::text("subject", "appeal.subject", v.get("subject"))))
@@ -146,6 +190,7 @@ pub fn appeal_form(c: &Chrome, p: &AppealFormPage) -> Markup {
                         textarea id="f-co_applicants" name="co_applicants" rows="2" aria-describedby="f-co_applicants-hint" { (v.get("co_applicants")) }
                         p.hint id="f-co_applicants-hint" { (c.t("form.co_applicants_hint")) }
                     }
+                    (held_files(c, &p.held_token, &p.held))
                     (files(c, p.errors, Some(&c.tr.fmt("form.files_hint", &[("n", &p.max_files.to_string()), ("mb", &p.max_mib.to_string())]))))
                 }
                 fieldset {
@@ -195,6 +240,7 @@ pub struct Names {
 pub fn receipt(
     c: &Chrome,
     a: &Appeal,
+    personal: &Personal,
     institution: &Institution,
     names: &Names,
     fresh: bool,
@@ -216,16 +262,25 @@ pub fn receipt(
                     dt { (c.t("appeal.unit")) } dd { (names.unit) }
                     dt { (c.t("appeal.category")) } dd { (names.category) }
                     dt { (c.t("appeal.subject")) } dd { (a.subject) }
-                    dt { (c.t("appeal.applicant")) } dd { (a.applicant.name) " (" (a.applicant.tax_id) ")" }
+                    dt { (c.t("appeal.applicant")) }
+                    dd {
+                        (a.applicant.name)
+                        @if let Some(data) = personal.visible() { " (" (data.tax_id) ")" }
+                    }
                     dt { (c.t("appeal.channel")) } dd { (c.t(a.channel.label_key())) }
                     dt { (c.t("receipt.registered_by")) } dd { (a.registered_by.name) }
-                    dt { (c.t("appeal.files")) } dd { (a.attachments.len()) }
+                    @if personal.visible().is_some() {
+                        dt { (c.t("appeal.files")) } dd { (a.attachments.len()) }
+                    }
                 }
                 p.muted { (c.t("receipt.law")) }
             }
             p.actions.no-print {
+                // app.js shows this button; without JavaScript the hint below says how to print.
+                button.secondary type="button" data-print="" hidden { (c.t("pages.print")) }
                 a.btn.primary href=(paths::appeal(a.id)) { (c.t("receipt.open")) }
             }
+            p.muted.print-hint.no-print { (c.t("pages.print_hint")) }
         },
     )
 }

@@ -183,7 +183,92 @@ pub fn files(c: &Chrome, errors: &FieldErrors, hint: Option<&str>) -> Markup {
     }
 }
 
-/// The list of problems at the top of a refused form.
+/// The label key of field `name` on the current page, for the error summary: the same label
+/// the field shows. A few names mean different fields on different pages (`name`, `password`,
+/// `code`, `address`), told apart by the path; the card's `text` and `until` by the step (scope).
+fn label_key(c: &Chrome, name: &str) -> Option<&'static str> {
+    let on = |prefix: &str| c.path.starts_with(prefix);
+    Some(match name {
+        "text" => match c.scope {
+            "extend" | "return-draft" | "return" | "note" | "terminate" | "withdraw" => {
+                "field.reason"
+            }
+            "request-correction" | "request-documents" => "field.request",
+            "start-hearing" => "field.preliminary",
+            "record-hearing" => "field.protocol",
+            "submit-draft" | "decide-complaint" => "card.answer_text",
+            "forward" | "send-up" => "field.letter",
+            _ => return None,
+        },
+        "until" if c.scope == "start-hearing" => "field.objections_until",
+        "until" => "field.until",
+        "kind" => "appeal.kind",
+        "unit" => "appeal.unit",
+        "category" => "appeal.category",
+        "subject" => "appeal.subject",
+        "description" => "appeal.description",
+        "co_applicants" => "appeal.co_applicants",
+        "files" => "form.files",
+        "channel" => "appeal.channel",
+        "applicant_kind" => "register.kind",
+        "tax_id" => "register.tax_id",
+        "name" if on("/login") || on("/password") => "login.name",
+        "name" if on("/account/passkeys") => "passkeys.add_name",
+        "full_name" | "name" => "register.full_name",
+        "phone" => "register.phone",
+        "email" => "register.email",
+        "address" if on("/admin") => "admin.address",
+        "address" => "register.address",
+        "password" if on("/admin") => "admin.initial_password",
+        "password" if on("/account/password") => "password.new",
+        "password" if on("/account") => "password.current",
+        "password" if on("/login") => "login.password",
+        "password" => "register.password",
+        "password_again" => "register.password_again",
+        "current" => "password.current",
+        "code" if on("/account/authenticator") || on("/login/authenticator") => {
+            "authenticator.code"
+        }
+        "code" => "codes.code",
+        "note" => "field.note",
+        "outcome" => "appeal.outcome",
+        "executor" => "appeal.executor",
+        "ground" => "field.ground",
+        "to" => "field.to",
+        "letter_number" => "field.letter_number",
+        "part" => "field.part",
+        "comment" => "field.comment",
+        "hearing_waiver" => "field.hearing_waiver",
+        "score" => "field.score",
+        "login" => "admin.login",
+        "bin" => "admin.bin",
+        "director_name" => "admin.director",
+        "higher_body" => "admin.higher_body",
+        "name_kk" => "admin.name_kk",
+        "name_ru" => "admin.name_ru",
+        "name_en" => "admin.name_en",
+        "date" => "calendar.date",
+        "reason" => "calendar.reason",
+        _ => return None,
+    })
+}
+
+/// One line of the error summary: "Label: message", the message's first letter lowered
+/// unless it opens an abbreviation (ЖСН, IIN).
+fn summary_line(label: &str, message: &str) -> String {
+    let label = label.trim_end_matches(['*', ' ', ':']);
+    let mut chars = message.chars();
+    let message = match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => first
+            .to_lowercase()
+            .chain(message.chars().skip(1))
+            .collect(),
+        _ => message.to_owned(),
+    };
+    format!("{label}: {message}")
+}
+
+/// The list of problems at the top of a refused form; each line names its field.
 pub fn error_summary(c: &Chrome, errors: &FieldErrors) -> Markup {
     html! {
         @if !errors.is_empty() {
@@ -191,7 +276,12 @@ pub fn error_summary(c: &Chrome, errors: &FieldErrors) -> Markup {
                 p { strong { (c.t("form.has_errors")) } }
                 ul {
                     @for e in &errors.0 {
-                        li { a href=(format!("#{}", c.field_id(e.field))) { (c.t(e.key)) } }
+                        li { a href=(format!("#{}", c.field_id(e.field))) {
+                            @match label_key(c, e.field) {
+                                Some(label) => (summary_line(c.t(label), c.t(e.key))),
+                                None => (c.t(e.key)),
+                            }
+                        } }
                     }
                 }
             }
@@ -211,5 +301,21 @@ pub fn size(bytes: u64) -> String {
         format!("{}.{} MB", tenths / 10, tenths % 10)
     } else {
         format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary_line;
+
+    #[test]
+    fn a_summary_line_names_its_field() {
+        assert_eq!(
+            summary_line("Subject *", "Fill in this field"),
+            "Subject: fill in this field"
+        );
+        assert_eq!(summary_line("Тақырып", "Толтырыңыз"), "Тақырып: толтырыңыз");
+        // An abbreviation keeps its capitals.
+        assert_eq!(summary_line("ЖСН/БСН", "ЖСН қате"), "ЖСН/БСН: ЖСН қате");
     }
 }

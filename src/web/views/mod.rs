@@ -16,6 +16,7 @@ pub mod home;
 pub mod layout;
 pub mod notices;
 pub mod passkeys;
+pub mod procedure;
 pub mod qr_login;
 pub mod registry;
 pub mod reports;

@@ -32,6 +32,8 @@ pub struct RegistryPage<'a> {
     pub me: u64,
     /// Work-queue counts.
     pub counts: QueueCounts,
+    /// Complaints not yet passed up: the day each must go to the higher body (art. 91 ч.4).
+    pub pass_up: Vec<(AppealId, Date)>,
 }
 
 /// The work queues as links with their counts (e-Otinish's registries, domain.md §4.5).
@@ -150,7 +152,9 @@ pub fn registry(c: &Chrome, p: &RegistryPage) -> Markup {
                 p.muted { (c.t("registry.empty")) }
             } @else {
                 div.table-wrap {
-                    table.list {
+                    // Fits 1366 px with status and deadline in view; on phones each row is a
+                    // card whose cells `data-label` names.
+                    table.list.registry.cards {
                         caption.visually-hidden { (c.t("registry.title")) }
                         thead { tr {
                             th scope="col" { (c.t("appeal.number")) }
@@ -160,26 +164,27 @@ pub fn registry(c: &Chrome, p: &RegistryPage) -> Markup {
                             th scope="col" { (c.t("appeal.subject")) }
                             th scope="col" { (c.t("appeal.unit")) }
                             th scope="col" { (c.t("appeal.executor")) }
-                            th scope="col" { (c.t("appeal.status")) }
-                            th scope="col" { (c.t("appeal.due")) }
+                            th.status-cell scope="col" { (c.t("appeal.status")) }
+                            th.due-cell scope="col" { (c.t("appeal.due")) }
                         } }
                         tbody {
                             @for a in p.appeals {
                                 @let overdue = a.is_overdue(p.today);
                                 @let soon = !overdue && !a.status.is_terminal() && a.due <= p.soon_until;
                                 tr.overdue[overdue] {
-                                    td { a href=(paths::appeal(a.id)) { (a.number) } }
-                                    td { (date(a.registered_on)) }
-                                    td { (c.t(a.kind.label_key())) }
-                                    td { (a.applicant.name) }
-                                    td { (a.subject) }
-                                    td { (p.units.iter().find(|(id, _)| *id == a.unit.0.to_string()).map_or("", |(_, n)| n.as_str())) }
-                                    td { @if let Some(e) = &a.executor { (e.name) } @else { "—" } }
-                                    td { (status(c, a.status)) }
-                                    td {
+                                    td.number data-label=(c.t("appeal.number")) { a href=(paths::appeal(a.id)) { (a.number) } }
+                                    td data-label=(c.t("appeal.registered_on")) { (date(a.registered_on)) }
+                                    td data-label=(c.t("appeal.kind")) { (c.t(a.kind.label_key())) }
+                                    td data-label=(c.t("appeal.applicant")) { (a.applicant.name) }
+                                    td.subject data-label=(c.t("appeal.subject")) { (a.subject) }
+                                    td data-label=(c.t("appeal.unit")) { (p.units.iter().find(|(id, _)| *id == a.unit.0.to_string()).map_or("", |(_, n)| n.as_str())) }
+                                    td data-label=(c.t("appeal.executor")) { @if let Some(e) = &a.executor { (e.name) } @else { "—" } }
+                                    td.status-cell data-label=(c.t("appeal.status")) { (status(c, a.status)) }
+                                    td.due-cell data-label=(c.t("appeal.due")) {
                                         (date(a.due))
                                         @if overdue { " " span.tag.overdue { (c.t("appeal.overdue")) } }
                                         @if soon { " " span.tag.soon { (c.t("registry.soon_tag")) } }
+                                        @if let Some((_, day)) = p.pass_up.iter().find(|(id, _)| *id == a.id) { (super::procedure::pass_up_cell(c, *day, p.today)) }
                                     }
                                 }
                             }

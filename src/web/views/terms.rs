@@ -6,14 +6,12 @@ use super::components::csrf;
 use super::layout::{Chrome, page};
 use crate::domain::deadline::{DayUnit, Term};
 use crate::domain::kind::AppealKind;
-use crate::domain::user::{Role, Roles};
 use crate::web::paths;
 
-/// The terms page, with the roles granted the right to extend deadlines.
+/// The terms page, with who may extend deadlines.
 pub fn terms(
     c: &Chrome,
     rows: &[(AppealKind, Term)],
-    extenders: Roles,
     saved: bool,
     error: Option<&'static str>,
 ) -> Markup {
@@ -44,19 +42,8 @@ pub fn terms(
                 }
             }
             section.card {
-                h2 { (c.t("terms_table.extenders")) }
-                p { (c.t("terms_table.extenders_intro")) }
-                form.stack method="post" action=(paths::ADMIN_TERMS) {
-                    (csrf(c))
-                    input type="hidden" name="action" value="extenders";
-                    @for role in [Role::Clerk, Role::Executor, Role::Admin] {
-                        div.check {
-                            input type="checkbox" id=(format!("ext-{}", role.code())) name="roles" value=(role.code()) checked[extenders.has(role)];
-                            label for=(format!("ext-{}", role.code())) { (c.t(role.label_key())) }
-                        }
-                    }
-                    p.actions { button type="submit" { (c.t("admin.save")) } }
-                }
+                h2 { (c.t("law.extenders_title")) }
+                p { (c.t("law.extenders_note")) }
             }
         },
     )

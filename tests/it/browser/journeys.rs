@@ -97,6 +97,7 @@ fn the_whole_appeal(lang: Lang, test: &str) {
     s.sign_in("director", PASSWORD, &tl("login.submit"));
     s.click_link_starting(&tl("queue.signature"));
     s.click_link(&number);
+    s.click("label[for='f-sign-confirm']");
     s.press_in("#action-sign", &tl("action.sign"));
     let signed = s.text();
     assert!(signed.contains(&tl("Status.closed")), "{signed}");
@@ -144,4 +145,58 @@ fn the_whole_appeal_in_russian() {
 #[test]
 fn the_whole_appeal_in_english() {
     the_whole_appeal(Lang::En, "the_whole_appeal_in_english");
+}
+
+/// Issue 11: the complaint form of an answered appeal posts the complaint (not a new appeal),
+/// shows the contested answer, and the two appeals link each other.
+#[test]
+fn a_complaint_filed_through_its_form_is_linked_to_the_answer() {
+    let app = TestApp::spawn();
+    let Some(s) = browser(
+        &app,
+        "a_complaint_filed_through_its_form_is_linked_to_the_answer",
+    ) else {
+        return;
+    };
+    let lang = Lang::Kk;
+    let tl = |key: &str| t(lang, key);
+    register(&s, lang, AIGUL);
+    let number = file_appeal(&s, lang, "Үйірмеге жазылу", false);
+    super::answer_over_http(&app, "/appeals/1");
+
+    s.goto("/appeals/1");
+    s.click_link(&tl("action.complain"));
+    assert_eq!(s.path(), "/appeals/1/complaint");
+    let form = s.text();
+    for seen in [
+        tl("complaint.title").as_str(),
+        &tl("law.contested_title"),
+        &number,
+        DIRECTOR,
+        super::ANSWER,
+    ] {
+        assert!(
+            form.contains(seen),
+            "the complaint form lacks «{seen}»: {form}"
+        );
+    }
+    s.fill("#f-description", "Жауапта сабақтың уақыты ғана айтылған.");
+    s.press_in("main", &tl("form.submit"));
+    assert!(s.path().contains("/receipt"), "{}: {}", s.path(), s.text());
+    let receipt = s.text();
+    assert!(receipt.contains(&tl("AppealKind.complaint")), "{receipt}");
+    let complaint = receipt
+        .split_whitespace()
+        .find(|w| w.starts_with("ЖТ-") && *w != number)
+        .unwrap()
+        .to_owned();
+
+    s.click_link(&tl("receipt.open"));
+    let card = s.text();
+    assert!(card.contains(&tl("law.contested_title")), "{card}");
+    assert!(card.contains(&number), "{card}");
+    s.click_link(&number);
+    let original = s.text();
+    assert!(original.contains(&tl("appeal.complaints")), "{original}");
+    assert!(original.contains(&complaint), "{original}");
 }

@@ -5,6 +5,8 @@
 //! - `accessibility`: axe-core (WCAG 2.1 A/AA), focus on errors, keyboard only, zoom, `lang`;
 //! - `phone`: 320 px without sideways scrolling, touch targets, page weight, install, offline;
 //! - `print`: the receipt, the answer and the appeal card printed to A4 PDF and read back.
+//! - `pages`: issue 11's pages: files kept across a refused form, the card's main step and
+//!   confirmations, the registry at 1366 px and on a phone, the receipt's print button;
 //! - `passkeys`: a passkey added on the profile page with Chromium's virtual authenticator, then
 //!   used to sign in.
 //!
@@ -16,6 +18,7 @@ mod accessibility;
 mod axe;
 mod driver;
 mod journeys;
+mod pages;
 mod passkeys;
 mod phone;
 mod print;
@@ -160,7 +163,7 @@ pub fn answer_over_http(app: &TestApp, appeal_path: &str) {
     );
     assert_eq!(drafted.status, 303, "{}", drafted.text());
     director.get(appeal_path);
-    let signed = director.post_multipart(&act, &[("action", "sign")], &[]);
+    let signed = director.post_multipart(&act, &[("action", "sign"), ("confirm", "yes")], &[]);
     assert_eq!(signed.status, 303, "{}", signed.text());
 }
 
