@@ -85,8 +85,10 @@ fn part(table: &str) -> Option<Part> {
         "credentials" => Part::Secret("credentials.jsonl"),
         "sessions" => Part::Secret("sessions.jsonl"),
         "passkeys" => Part::Secret("passkeys.jsonl"),
-        "sign_in_failures" | "codes" | "deliveries" | "pending_sign_ins" | "passkey_challenges"
-        | "qr_logins" | "session_seen" | "pending_uploads" => Part::Transient,
+        "sign_in_failures" | "codes" | "deliveries" | "deliveries_due" | "pending_sign_ins"
+        | "passkey_challenges" | "qr_logins" | "session_seen" | "pending_uploads" => {
+            Part::Transient
+        }
         "totp" => Part::Secret("totp.jsonl"),
         "code_factors" => Part::File("code_factors.jsonl"),
         "staff_iin" => Part::File("staff_iin.jsonl"),

@@ -21,6 +21,8 @@ const MIGRATIONS: &[fn(&mut WriteTx) -> Result<()>] = &[
     no_records_to_change,
     // 5 → 6: the report's running tallies, counted from every stored appeal.
     super::report::count_report_tallies,
+    // 6 → 7: the pending deliveries indexed apart from the delivered ones.
+    super::deliveries::index_pending_deliveries,
 ];
 
 /// A version step that only announces new tables.

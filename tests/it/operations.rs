@@ -9,7 +9,8 @@
 //! `tests/backward_compatibility.rs` habit). `store-v1.redb` was written by commit 177da6f,
 //! the last at schema version 1; `store-v5.redb` by 807cf34, with its export beside it
 //! (`store-v5.export/`, the bytes later code must reproduce); `store-v6.redb` by the merge that
-//! brought the report's running tallies. Every version a commit wrote has
+//! brought the report's running tallies, `store-v7.redb` by the commit that indexed pending
+//! deliveries. Every version a commit wrote has
 //! its fixture, the current one included (a test checks; version 2 was never written). When a
 //! commit raises `SCHEMA_VERSION` to N:
 //!
@@ -727,6 +728,13 @@ fn a_store_written_by_schema_v6_opens_migrates_and_reads() {
         .get(otinish::domain::report::Counter::Received);
     assert!(counted > 0, "finished fixture appeals are in the tallies");
     assert_eq!(counted + i64::try_from(loose.len()).unwrap(), 6);
+}
+
+/// Written by the commit that indexed the pending deliveries apart (schema 7:
+/// `deliveries_due`). The v6 fixture above migrates to it.
+#[test]
+fn a_store_written_by_schema_v7_opens_migrates_and_reads() {
+    opens_migrates_and_reads("store-v7.redb", 7);
 }
 
 /// Schema versions no commit ever wrote: the step from 1 to 3 landed at once (version 2 was
