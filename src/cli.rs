@@ -260,6 +260,10 @@ pub struct DemoArgs {
     /// Keep the demo store in this directory instead of a temporary one.
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Seed the store, print the demo accounts and exit without serving (with `--data-dir`,
+    /// to serve it later with `otinish serve`).
+    #[arg(long)]
+    pub seed_only: bool,
 }
 
 /// Staff account commands.

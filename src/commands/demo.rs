@@ -31,11 +31,24 @@ pub(super) fn run(args: &DemoArgs) -> anyhow::Result<()> {
             config.data_dir.display()
         );
         let seeding = Ctx::new(store.clone(), Clock::fixed(now), rules.clone());
-        let logins = seed::seed(&seeding, args.appeals, now).context("seeding the demo store")?;
+        let logins = seed_appeals(&seeding, args.appeals, now)?;
         println!("demo accounts (password `{DEMO_PASSWORD}` for all):");
         for login in logins {
             println!("  {:<14} {}", login.login, login.who);
         }
     }
+    if args.seed_only {
+        return Ok(());
+    }
     super::serve::serve(Ctx::new(store, Clock::system(), rules), &config)
+}
+
+/// The demo's appeals through the bulk path (`seed::seed_bulk`): the first few through the use
+/// cases, the rest as copies in big transactions, so 100,000 take seconds, not hours.
+fn seed_appeals(
+    ctx: &Ctx,
+    appeals: u32,
+    now: jiff::Timestamp,
+) -> anyhow::Result<Vec<seed::DemoLogin>> {
+    seed::seed_bulk(ctx, u64::from(appeals), now).context("seeding the demo store")
 }

@@ -141,6 +141,14 @@ fn start_housekeeping(
                         Err(err) => log::error!("sweeping held uploads: {err}"),
                     }
                 }
+                // Ended sessions are removed every ten minutes, so the table holds live ones.
+                if ticks.is_multiple_of(600) {
+                    match auth::sweep_expired_sessions(&ctx) {
+                        Ok(0) => {}
+                        Ok(n) => log::info!("removed {n} ended sessions"),
+                        Err(err) => log::error!("sweeping ended sessions: {err}"),
+                    }
+                }
                 // The daily backup, checked every minute.
                 if ticks.is_multiple_of(60)
                     && let Err(err) = backups::take_if_due(&ctx, &backup_policy)

@@ -18,6 +18,7 @@
 
 mod draft;
 mod facts;
+pub mod ledger;
 mod listing;
 mod period;
 mod tables;
@@ -28,6 +29,7 @@ mod working_days;
 
 pub use draft::AVERAGE_DAYS;
 pub use facts::{End, ExtensionFacts, Facts, TextLanguage, finished_on};
+pub use ledger::{Counter, Counts, PeriodCounts, aggregate_counted, contribution};
 pub use listing::ListingRow;
 pub use period::{Period, PeriodError};
 

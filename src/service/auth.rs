@@ -420,6 +420,13 @@ pub fn session(ctx: &Ctx, token: &str) -> Result<Option<SignedIn>> {
     Ok(Some(signed_in))
 }
 
+/// Removes the sessions that have ended (housekeeping, every ten minutes), so the sessions
+/// table holds the live ones only; returns how many went.
+pub fn sweep_expired_sessions(ctx: &Ctx) -> Result<usize> {
+    let now = ctx.now();
+    Ok(ctx.store.write(|tx| tx.remove_expired_sessions(now))?)
+}
+
 /// Ends a session.
 pub fn sign_out(ctx: &Ctx, token: &str) -> Result<()> {
     let hash = token_hash(token);
@@ -561,6 +568,45 @@ mod tests {
         assert_eq!(signed_in.user.id, user.id);
         sign_out(&ctx, &token).unwrap();
         assert!(session(&ctx, &token).unwrap().is_none());
+    }
+
+    /// Housekeeping removes the rows of ended sessions (with their last-seen time) and keeps
+    /// the live ones, so the sessions table grows only with the people signed in.
+    /// See: issue 12.
+    #[test]
+    fn sweeping_removes_the_row_of_an_expired_session_and_keeps_a_live_one() {
+        use crate::store::SessionReads;
+        let ctx = ctx_at("2026-03-02T05:00:00Z");
+        register_applicant(&ctx, &form(), Lang::Kk).unwrap();
+        let sign = |ctx: &Ctx| {
+            sign_in(
+                ctx,
+                "900101300126",
+                "correct horse battery",
+                "127.0.0.1",
+                "t",
+            )
+            .unwrap()
+            .0
+        };
+        let old = sign(&ctx);
+        session(&ctx, &old).unwrap().unwrap();
+        let lifetime = jiff::SignedDuration::try_from(ctx.rules.session_lifetime).unwrap();
+        let start = ctx.now();
+        ctx.clock.set(start.checked_add(lifetime / 2).unwrap());
+        let live = sign(&ctx);
+        ctx.clock.set(start.checked_add(lifetime).unwrap());
+        assert_eq!(sweep_expired_sessions(&ctx).unwrap(), 1);
+        let row = |token: &str| {
+            let hash = token_hash(token);
+            ctx.store
+                .read(|tx| Ok::<_, Error>((tx.session(&hash)?, tx.session_seen(&hash)?)))
+                .unwrap()
+        };
+        assert_eq!(row(&old), (None, None), "the ended session's rows are gone");
+        assert!(row(&live).0.is_some());
+        assert!(session(&ctx, &live).unwrap().is_some());
+        assert_eq!(sweep_expired_sessions(&ctx).unwrap(), 0);
     }
 
     #[test]

@@ -195,6 +195,9 @@ impl Ctx {
             crate::i18n::Catalog::default()
         });
         let ecp = std::sync::Arc::new(ecp::EcpState::load(&rules.nca_dir));
+        if let Err(err) = store.set_time_zone(&rules.time_zone) {
+            log::error!("counting the report tallies in the configured time zone: {err}");
+        }
         let sign_in_limit =
             std::sync::Arc::new(security::limit::AddressLimit::rebuild(&store, clock.now()));
         Self {

@@ -365,20 +365,22 @@ fn load(ctx: &Ctx, id: UserId) -> Result<User> {
         .ok_or(super::Error::NotFound)
 }
 
-/// A store of `count` appeals for benchmarks, in minutes rather than hours: the demo is seeded
-/// with 24 appeals through the use cases, then copies of those (in every state, their days
-/// spread over 2024 and 2025) are written through the store's own write path, 10,000 to a
-/// transaction. Every index and counter is kept, so `check` passes on the result; the history
-/// of each copy is its registration event only.
+/// A store of `count` appeals for benchmarks and `demo --appeals N`, in seconds rather than
+/// hours: the demo is seeded with 24 appeals (fewer when `count` is) through the use cases, then
+/// copies of those (in every state, their days spread over 2024 and 2025) are written through
+/// the store's own write path, 10,000 to a transaction, up to `count` in all. Every index,
+/// counter and report tally is kept, so `check` passes on the result; the history of each copy
+/// is its registration event only.
 pub fn seed_bulk(ctx: &Ctx, count: u64, now: Timestamp) -> Result<Vec<DemoLogin>> {
     use crate::domain::appeal::{AppealId, Change};
     use crate::domain::registration_number::RegistrationNumber;
     use crate::store::AppealReads;
     const TEMPLATES: u32 = 24;
     const PER_TRANSACTION: u64 = 10_000;
-    let logins = seed(ctx, TEMPLATES, now)?;
+    let seeded = u32::try_from(count).unwrap_or(u32::MAX).min(TEMPLATES);
+    let logins = seed(ctx, seeded, now)?;
     let mut templates = Vec::new();
-    for id in 1..=u64::from(TEMPLATES) {
+    for id in 1..=u64::from(seeded) {
         let found = ctx.store.read(|tx| {
             Ok::<_, crate::store::Error>((tx.appeal(AppealId(id))?, tx.events(AppealId(id))?))
         })?;
@@ -390,7 +392,7 @@ pub fn seed_bulk(ctx: &Ctx, count: u64, now: Timestamp) -> Result<Vec<DemoLogin>
         return Ok(logins);
     }
     let first_day = jiff::civil::date(2024, 1, 1);
-    let mut written = 0;
+    let mut written = u64::from(seeded);
     while written < count {
         let batch = PER_TRANSACTION.min(count - written);
         ctx.store.write(|tx| {
@@ -401,6 +403,11 @@ pub fn seed_bulk(ctx: &Ctx, count: u64, now: Timestamp) -> Result<Vec<DemoLogin>
                 let day =
                     first_day.saturating_add(Span::new().days(i64::try_from(i % 730).unwrap_or(0)));
                 let shift = day - appeal.registered_on;
+                let hours = i64::from(shift.get_days()) * 24;
+                appeal.received_at = appeal
+                    .received_at
+                    .checked_add(jiff::SignedDuration::from_hours(hours))
+                    .unwrap_or(appeal.received_at);
                 appeal.id = AppealId(tx.next_in_sequence("appeal")?);
                 let kind = appeal.number.kind;
                 let year = day.year();
@@ -411,6 +418,8 @@ pub fn seed_bulk(ctx: &Ctx, count: u64, now: Timestamp) -> Result<Vec<DemoLogin>
                     seq: u32::try_from(seq).unwrap_or(u32::MAX),
                 };
                 appeal.registered_on = day;
+                // Its history is the registration alone: the next step is event 1.
+                appeal.events = 1;
                 appeal.due = appeal.due.saturating_add(shift);
                 if let Some(signed) = appeal.answer.as_mut().and_then(|a| a.signed.as_mut()) {
                     signed.on = signed.on.saturating_add(shift);

@@ -52,6 +52,9 @@ pub trait Access {
         &self,
         def: TableDefinition<K, V>,
     ) -> Result<Option<View<'_, K, V>>>;
+
+    /// The institution's time zone, as the store was told it.
+    fn zone(&self) -> jiff::tz::TimeZone;
 }
 
 impl Access for ReadTx {
@@ -65,6 +68,10 @@ impl Access for ReadTx {
             Err(e) => Err(e.into()),
         }
     }
+
+    fn zone(&self) -> jiff::tz::TimeZone {
+        self.zone.clone()
+    }
 }
 
 impl Access for WriteTx {
@@ -73,5 +80,9 @@ impl Access for WriteTx {
         def: TableDefinition<K, V>,
     ) -> Result<Option<View<'_, K, V>>> {
         Ok(Some(View::Write(self.txn.open_table(def)?)))
+    }
+
+    fn zone(&self) -> jiff::tz::TimeZone {
+        self.zone.clone()
     }
 }

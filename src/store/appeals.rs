@@ -157,7 +157,8 @@ impl WriteTx {
         self.table(APPEALS)?
             .insert(appeal.id.0, encode_as(appeal)?.as_slice())?;
         self.append_event(appeal.id, event)?;
-        write_indexes(self, appeal)
+        write_indexes(self, appeal)?;
+        self.note_report_facts(appeal, event)
     }
 
     /// Stores an appeal's new state, the event that led to it, and the changed indexes.
@@ -166,7 +167,8 @@ impl WriteTx {
             .insert(after.id.0, encode_as(after)?.as_slice())?;
         self.append_event(after.id, event)?;
         remove_indexes(self, before)?;
-        write_indexes(self, after)
+        write_indexes(self, after)?;
+        self.note_report_facts(after, event)
     }
 
     fn append_event(&mut self, id: AppealId, event: &Event) -> Result<()> {

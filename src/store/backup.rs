@@ -304,7 +304,10 @@ impl StoreFile {
             Opened::Repaired(db) => db.begin_read(),
         }
         .map_err(Error::from)?;
-        f(&ReadTx { txn })
+        f(&ReadTx {
+            txn,
+            zone: super::default_zone(),
+        })
     }
 }
 

@@ -92,8 +92,10 @@ fn part(table: &str) -> Option<Part> {
         "credentials" => Part::Secret("credentials.jsonl"),
         "sessions" => Part::Secret("sessions.jsonl"),
         "passkeys" => Part::Secret("passkeys.jsonl"),
-        "sign_in_failures" | "codes" | "deliveries" | "pending_sign_ins" | "passkey_challenges"
-        | "qr_logins" | "session_seen" | "pending_uploads" => Part::Transient,
+        "sign_in_failures" | "codes" | "deliveries" | "deliveries_due" | "pending_sign_ins"
+        | "passkey_challenges" | "qr_logins" | "session_seen" | "pending_uploads" => {
+            Part::Transient
+        }
         "totp" => Part::Secret("totp.jsonl"),
         "code_factors" => Part::File("code_factors.jsonl"),
         "staff_iin" => Part::File("staff_iin.jsonl"),
@@ -106,7 +108,8 @@ fn part(table: &str) -> Option<Part> {
         "signatures" => Part::File("signatures.jsonl"),
         "outbox" => Part::File("outbox.jsonl"),
         "notices" => Part::File("notices.jsonl"),
-        "user_by_login" | "appeal_by_number" | "appeal_rows" => Part::Rebuilt,
+        "user_by_login" | "appeal_by_number" | "appeal_rows" | "report_facts" | "report_loose"
+        | "report_days" | "report_months" => Part::Rebuilt,
         index if index.starts_with("idx_") => Part::Rebuilt,
         _ => return None,
     })

@@ -135,6 +135,9 @@ impl ReadTx {
         check.signatures(&appeals)?;
         check.notices(&known.users, &appeals)?;
         check.counters()?;
+        for (subject, detail) in super::TallyReads::check_tallies(self)? {
+            check.problem(subject, detail);
+        }
         check.security(&known.users)?;
         Ok(IntegrityReport {
             schema_version,
@@ -395,6 +398,7 @@ impl Checker<'_> {
             .create_with_backend(redb::backends::InMemoryBackend::new())?;
         let mut expected = WriteTx {
             txn: scratch_db.begin_write()?,
+            zone: super::default_zone(),
         };
         let by_number = self.open(APPEAL_BY_NUMBER)?;
         if let Some(table) = self.open(APPEALS)? {

@@ -19,6 +19,10 @@ const MIGRATIONS: &[fn(&mut WriteTx) -> Result<()>] = &[
     // 4 → 5: passkeys, one-time codes, authenticator secrets and signatures. Their tables are
     // created when first written; the version step makes older releases refuse the file.
     no_records_to_change,
+    // 5 → 6: the report's running tallies, counted from every stored appeal.
+    super::report::count_report_tallies,
+    // 6 → 7: the pending deliveries indexed apart from the delivered ones.
+    super::deliveries::index_pending_deliveries,
 ];
 
 /// A version step that only announces new tables.

@@ -56,7 +56,7 @@ pub use qr_logins::{QrLogin, QrLoginReads, QrState};
 pub use registry::{
     OpenReads, QueueReads, RegistryFilter, RegistryPage, RegistryReads, RowSummary,
 };
-pub use report::PeriodReads;
+pub use report::{PeriodReads, TallyReads, zone_name};
 pub use routing::RoutingReads;
 pub use security::{AuditFilter, SecurityReads};
 pub use sessions::{Session, SessionReads};
@@ -177,6 +177,8 @@ pub struct Store {
     db: Arc<Database>,
     commits: Arc<group_commit::GroupCommit>,
     reads_after_failure: Arc<ReadsAfterFailure>,
+    /// The institution's time zone: the local day an appeal ended on, for the report tallies.
+    zone: Arc<std::sync::RwLock<jiff::tz::TimeZone>>,
 }
 
 /// After a write failed for lack of space (or a read-only file), redb refuses every further
@@ -227,6 +229,7 @@ impl Store {
                 path,
                 ..ReadsAfterFailure::default()
             }),
+            zone: Arc::new(std::sync::RwLock::new(default_zone())),
         };
         migrate::run(&store)?;
         Ok(store)
@@ -259,7 +262,34 @@ impl Store {
     fn begin_write(&self) -> Result<WriteTx> {
         let mut txn = self.db.begin_write()?;
         txn.set_durability(Durability::Immediate)?;
-        Ok(WriteTx { txn })
+        Ok(WriteTx {
+            txn,
+            zone: self.zone(),
+        })
+    }
+
+    fn zone(&self) -> jiff::tz::TimeZone {
+        self.zone
+            .read()
+            .map_or_else(|_| default_zone(), |z| z.clone())
+    }
+
+    /// Sets the institution's time zone (from the configuration). When the report tallies
+    /// were counted in another zone, they are counted again, in one write transaction.
+    pub fn set_time_zone(&self, zone: &jiff::tz::TimeZone) -> Result<()> {
+        if let Ok(mut current) = self.zone.write() {
+            current.clone_from(zone);
+        }
+        let name = report::zone_name(zone);
+        if self.read(|tx| tx.tally_zone())?.as_deref() == Some(name.as_str()) {
+            return Ok(());
+        }
+        self.write(|tx| {
+            tx.rebuild_report_tallies()?;
+            tx.table(schema::META)?
+                .insert(report::ZONE_KEY, name.as_bytes())?;
+            Ok::<_, Error>(())
+        })
     }
 
     /// Remembers a failure that leaves redb's handle refusing transactions, so that reads move
@@ -322,18 +352,29 @@ impl Store {
     /// Runs `f` on a consistent read snapshot.
     pub fn read<T, E: From<Error>>(&self, f: impl FnOnce(&ReadTx) -> Result<T, E>) -> Result<T, E> {
         let txn = self.begin_read()?;
-        f(&ReadTx { txn })
+        f(&ReadTx {
+            txn,
+            zone: self.zone(),
+        })
     }
 }
 
 /// A write transaction. Its methods are the only way to change the store.
 pub struct WriteTx {
     txn: redb::WriteTransaction,
+    zone: jiff::tz::TimeZone,
 }
 
 /// A read snapshot.
 pub struct ReadTx {
     txn: redb::ReadTransaction,
+    zone: jiff::tz::TimeZone,
+}
+
+/// The zone the tallies are counted in until the configuration says otherwise: the default
+/// `appeals.time_zone` (Kazakhstan, UTC+5).
+fn default_zone() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::fixed(jiff::tz::offset(5))
 }
 
 /// A transaction that can be read: both [`ReadTx`] and [`WriteTx`]. Sealed: the table

@@ -7,7 +7,7 @@
 use redb::TableDefinition;
 
 /// The schema this binary writes. Opening a newer file is refused; older ones are migrated.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// `schema_version` → u32 (little endian), and other facts about the file.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -63,6 +63,9 @@ pub const QR_LOGINS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("qr_lo
 pub const PENDING_UPLOADS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("pending_uploads");
 /// Sequence → `Delivery`: messages for the e-mail and SMS gateways, with their status.
 pub const DELIVERIES: TableDefinition<u64, &[u8]> = TableDefinition::new("deliveries");
+/// (next attempt as Unix seconds, delivery id) → (): the pending deliveries only, so the
+/// sender's scan never walks the delivered, failed and expired ones (schema 7).
+pub const DELIVERIES_DUE: TableDefinition<(i64, u64), ()> = TableDefinition::new("deliveries_due");
 
 /// Appeal id → Appeal snapshot (the fold of its events).
 pub const APPEALS: TableDefinition<u64, &[u8]> = TableDefinition::new("appeals");
@@ -91,6 +94,15 @@ pub const IDX_REGISTERED: TableDefinition<(u32, u64), ()> = TableDefinition::new
 /// `status:<index>` / `executor:<user id>` → number of appeals whose deadline runs, kept with
 /// the other indexes so the work-queue counts cost a few lookups, not a scan.
 pub const IDX_OPEN_COUNTS: TableDefinition<&str, u64> = TableDefinition::new("idx_open_counts");
+
+/// Appeal id → `ReportFactsV1`: what the appeal adds to the report (`domain::report::Facts`).
+pub const REPORT_FACTS: TableDefinition<u64, &[u8]> = TableDefinition::new("report_facts");
+/// Appeal id: appeals the running tallies leave out, folded in full by every report (open ones).
+pub const REPORT_LOOSE: TableDefinition<u64, ()> = TableDefinition::new("report_loose");
+/// Day as yyyymmdd → `CountsV1`: the running tallies of that day.
+pub const REPORT_DAYS: TableDefinition<u32, &[u8]> = TableDefinition::new("report_days");
+/// Month as yyyymm → `CountsV1`: the sum of that month's days.
+pub const REPORT_MONTHS: TableDefinition<u32, &[u8]> = TableDefinition::new("report_months");
 
 /// Outbox sequence → `OutboxEntry` (notices waiting for delivery).
 pub const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
@@ -140,6 +152,7 @@ pub fn visit_tables<T: TableVisitor>(visitor: &mut T) -> Result<(), T::Error> {
     visitor.table(PASSKEY_CHALLENGES)?;
     visitor.table(CODES)?;
     visitor.table(DELIVERIES)?;
+    visitor.table(DELIVERIES_DUE)?;
     visitor.table(TOTP)?;
     visitor.table(CODE_FACTORS)?;
     visitor.table(PENDING_SIGN_INS)?;
@@ -158,6 +171,10 @@ pub fn visit_tables<T: TableVisitor>(visitor: &mut T) -> Result<(), T::Error> {
     visitor.table(IDX_OPEN_DUE)?;
     visitor.table(IDX_REGISTERED)?;
     visitor.table(IDX_OPEN_COUNTS)?;
+    visitor.table(REPORT_FACTS)?;
+    visitor.table(REPORT_LOOSE)?;
+    visitor.table(REPORT_DAYS)?;
+    visitor.table(REPORT_MONTHS)?;
     visitor.table(OUTBOX)?;
     visitor.table(NOTICES)?;
     visitor.table(ATTACHMENTS)?;

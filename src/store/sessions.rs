@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::access::Access;
 use super::codec::{Record, decode, encode};
 use super::schema::{SESSION_SEEN, SESSIONS};
 use super::{Result, Tx, WriteTx, decode_guard};
@@ -84,6 +85,31 @@ impl WriteTx {
         self.table(SESSIONS)?.remove(token_hash.as_slice())?;
         self.table(SESSION_SEEN)?.remove(token_hash.as_slice())?;
         Ok(())
+    }
+
+    /// Removes every session that has ended by `now`, with its last-seen time; returns how
+    /// many went. Sessions are few once swept (the live ones), so this reads them all.
+    pub fn remove_expired_sessions(&mut self, now: Timestamp) -> Result<usize> {
+        let mut ended = Vec::new();
+        if let Some(table) = self.view(SESSIONS)? {
+            for entry in table.range::<&[u8]>(..)? {
+                let (key, value) = entry?;
+                let session: Session = decode(value.value())?;
+                if session.expires_at <= now {
+                    ended.push(key.value().to_vec());
+                }
+            }
+        }
+        let mut sessions = self.table(SESSIONS)?;
+        for key in &ended {
+            sessions.remove(key.as_slice())?;
+        }
+        drop(sessions);
+        let mut seen = self.table(SESSION_SEEN)?;
+        for key in &ended {
+            seen.remove(key.as_slice())?;
+        }
+        Ok(ended.len())
     }
 
     /// Records that the session was used at `at`.

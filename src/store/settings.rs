@@ -80,8 +80,13 @@ impl WriteTx {
 
     /// Replaces the working-day calendar.
     pub fn put_calendar(&mut self, calendar: &Calendar) -> Result<()> {
+        let changed = self.calendar()? != *calendar;
         self.table(SETTINGS)?
             .insert(CALENDAR_KEY, encode_as(calendar)?.as_slice())?;
+        if changed {
+            // Working days taken and "within 3 working days" depend on the calendar.
+            self.recount_after_calendar()?;
+        }
         Ok(())
     }
 

@@ -323,6 +323,40 @@ fn tls_ca_refuses_a_name_that_is_not_a_host_name() {
     assert!(!dir.path().join("tls").exists(), "nothing written");
 }
 
+/// `demo --appeals N` seeds through the bulk path and `--seed-only` exits after seeding: 300
+/// appeals in all, and beyond the demo's 24 filed through the use cases they are copies whose
+/// history is the registration alone and says so (a finished one among them), so the store
+/// passes `check` and a later step continues the history at event 1.
+/// See: issue 12.
+#[test]
+fn demo_seeds_exactly_the_appeals_asked_for_through_the_bulk_path_and_exits() {
+    use otinish::domain::appeal::AppealId;
+    use otinish::store::{AppealReads, FILE_NAME, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["demo", "--appeals", "300", "--seed-only", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("clerk"));
+    let store = Store::open(&dir.path().join(FILE_NAME)).unwrap();
+    assert_eq!(store.read(|tx| tx.appeal_count()).unwrap(), 300);
+    let copies: Vec<_> = (25..=300)
+        .map(|id| store.read(|tx| tx.appeal(AppealId(id))).unwrap().unwrap())
+        .collect();
+    for copy in &copies {
+        let history = store.read(|tx| tx.events(copy.id)).unwrap();
+        assert_eq!((copy.events, history.len()), (1, 1), "{}", copy.number);
+    }
+    assert!(copies.iter().any(|a| a.status.is_terminal()));
+    assert_eq!(store.check().unwrap().problems, vec![]);
+}
+
 /// `serve --data-dir DIR` takes its daily backup into DIR/backups, also with a configuration
 /// file that names no backup folder; nothing lands in the working directory.
 /// See: issue 11 (`--data-dir` left the backups in ./otinish-data/backups).

@@ -174,6 +174,13 @@ impl<'a> Tally<'a> {
         }
     }
 
+    /// A count that starts from sides already counted (from running tallies).
+    pub fn with_sides(sides: [Side; 2], scope: &Scope<'a>) -> Self {
+        let mut tally = Self::new(scope);
+        tally.sides = sides;
+        tally
+    }
+
     pub fn add(&mut self, facts: &Facts) {
         for slot in 0..2 {
             self.add_to(slot, facts);

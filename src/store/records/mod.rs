@@ -12,7 +12,7 @@
 //!
 //! One module per family: [`values_v1`] (ids, coded enums and small values shared by every
 //! family), [`appeal_v1`] (the appeal snapshot and its parts), [`event`] (history entries and
-//! their changes), [`notice_v1`] (the outbox and in-app notices), [`settings_v1`] (the profile, units, categories, calendar, routing rules and
+//! their changes), [`notice_v1`] (the outbox and in-app notices), [`report_v1`] (the report's running tallies), [`settings_v1`] (the profile, units, categories, calendar, routing rules and
 //! terms).
 //!
 //! # Adding a variant to a stored enum
@@ -42,6 +42,7 @@ pub mod appeal_v1;
 pub mod audit_v1;
 pub mod event;
 pub mod notice_v1;
+pub mod report_v1;
 pub mod settings_v1;
 pub mod user_v1;
 pub mod values_v1;
