@@ -177,6 +177,8 @@ pub struct Store {
     db: Arc<Database>,
     commits: Arc<group_commit::GroupCommit>,
     reads_after_failure: Arc<ReadsAfterFailure>,
+    /// Read snapshots begun since the store was opened (see [`Store::reads_begun`]).
+    reads_begun: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// After a write failed for lack of space (or a read-only file), redb refuses every further
@@ -227,6 +229,7 @@ impl Store {
                 path,
                 ..ReadsAfterFailure::default()
             }),
+            reads_begun: Arc::default(),
         };
         migrate::run(&store)?;
         Ok(store)
@@ -312,8 +315,16 @@ impl Store {
         self.commits.counts()
     }
 
+    /// Read snapshots begun since the store was opened: what a page costs (each page is
+    /// meant to read in one snapshot; tests count them around a request).
+    pub fn reads_begun(&self) -> u64 {
+        self.reads_begun.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Runs `f` on a consistent read snapshot.
     pub fn read<T, E: From<Error>>(&self, f: impl FnOnce(&ReadTx) -> Result<T, E>) -> Result<T, E> {
+        self.reads_begun
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let txn = self.begin_read()?;
         f(&ReadTx { txn })
     }
