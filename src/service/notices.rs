@@ -10,7 +10,7 @@ use super::{Ctx, Result, deliveries};
 use crate::domain::deadline::add_working_days;
 use crate::domain::notice::{Notice, NoticeKind};
 use crate::domain::user::User;
-use crate::store::{DeliveryChannel, NoticeReads, RegistryFilter, RegistryReads, UserReads};
+use crate::store::{DeliveryChannel, NoticeReads, RegistryFilter, RegistryReads, Tx, UserReads};
 
 /// Which outside channels notices also go to.
 #[derive(Debug, Clone, Copy, Default)]
@@ -128,5 +128,11 @@ pub fn list_and_mark_read(ctx: &Ctx, user: &User) -> Result<Vec<Notice>> {
 
 /// Unread notices of a user (for the navigation badge).
 pub fn unread(ctx: &Ctx, user: &User) -> Result<usize> {
-    Ok(ctx.store.read(|tx| tx.unread_notices(user.id))?)
+    Ok(ctx.store.read(|tx| unread_in(tx, user))?)
+}
+
+/// [`unread`] in the caller's snapshot: the one place the badge is counted (every page's
+/// chrome reads it, `service::pages`). The store keeps the count, so nothing is decoded.
+pub(super) fn unread_in(tx: &impl Tx, user: &User) -> crate::store::Result<usize> {
+    tx.unread_notices(user.id)
 }

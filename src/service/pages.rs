@@ -17,8 +17,7 @@ use crate::domain::institution::{Category, Institution, Unit};
 use crate::domain::lifecycle::Moment;
 use crate::domain::user::User;
 use crate::store::{
-    NoticeReads, QueueCounts, QueueReads, RegistryReads, SettingsReads, SignatureReads,
-    StoredSignature, Tx,
+    QueueCounts, QueueReads, RegistryReads, SettingsReads, SignatureReads, StoredSignature, Tx,
 };
 
 /// What every page shows besides its own content.
@@ -35,7 +34,7 @@ fn chrome_in(tx: &impl Tx, user: Option<&User>) -> crate::store::Result<Chrome> 
     Ok(Chrome {
         institution: tx.institution()?,
         unread: match user {
-            Some(user) => tx.unread_notices(user.id)?,
+            Some(user) => super::notices::unread_in(tx, user)?,
             None => 0,
         },
     })
@@ -235,4 +234,50 @@ fn read_appeal(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<AppealPage> {
             view,
         })
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::service::appeals::tests::{appeal_form, world};
+
+    fn origin() -> Origin<'static> {
+        Origin {
+            address: "127.0.0.1",
+            device: "test",
+        }
+    }
+
+    /// The read snapshots `f` took.
+    fn snapshots<T>(ctx: &Ctx, f: impl FnOnce() -> T) -> (T, u64) {
+        let before = ctx.store.reads_begun();
+        let value = f();
+        (value, ctx.store.reads_begun() - before)
+    }
+
+    /// See: issue 13 (the appeal page opened about 13 read transactions) and issue 12.
+    #[test]
+    fn the_registry_and_appeal_pages_are_each_read_in_one_snapshot() {
+        let w = world();
+        let filed = appeals::file(&w.ctx, &w.applicant, &appeal_form(), &[]).unwrap();
+        w.route(filed.id);
+        crate::service::notices::deliver(&w.ctx, 100).unwrap();
+
+        let (page, reads) = snapshots(&w.ctx, || {
+            registry(&w.ctx, &w.clerk, &RegistryQuery::default()).unwrap()
+        });
+        assert_eq!(reads, 1, "registry");
+        assert_eq!(page.rows.appeals.len(), 1);
+
+        for viewer in [&w.clerk, &w.executor, &w.applicant] {
+            let (page, reads) = snapshots(&w.ctx, || {
+                appeal(&w.ctx, viewer, filed.id, Reading::Page, origin()).unwrap()
+            });
+            assert_eq!(reads, 1, "appeal page of {}", viewer.sign_in_name());
+            assert_eq!(page.view.appeal.id, filed.id);
+        }
+        let (chrome, reads) = snapshots(&w.ctx, || chrome(&w.ctx, Some(&w.executor)).unwrap());
+        assert_eq!((chrome.unread, reads), (1, 1), "the executor's new task");
+    }
 }
