@@ -5,16 +5,18 @@
 //! in-process (page handler time, durable submissions with 1 and 16 writers, the yearly report
 //! from the running tallies for whole months and for edge days, and as a full fold) and
 //! through the built binary over HTTPS keep-alive (cold start, registry and appeal page latency
-//! and throughput, RSS idle and loaded). Environment: `OTINISH_BENCH_SIZES` (default
-//! `10000,100000,1000000`), `OTINISH_BENCH_CLIENTS` (8), `OTINISH_BENCH_REQUESTS` (per client,
-//! 250), `OTINISH_BENCH_FILINGS` (400).
+//! and throughput, RSS idle and loaded), and in the same run the registry beside the bare page
+//! (`/health`) at `OTINISH_BENCH_CONNECTIONS` (32) connections, with their ratio. Environment:
+//! `OTINISH_BENCH_SIZES` (default `10000,100000,1000000`), `OTINISH_BENCH_CLIENTS` (8),
+//! `OTINISH_BENCH_REQUESTS` (per client, 250), `OTINISH_BENCH_FILINGS` (400).
 #![allow(
     clippy::print_stdout,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::cast_precision_loss,
     clippy::cast_possible_truncation,
-    clippy::cast_sign_loss
+    clippy::cast_sign_loss,
+    clippy::too_many_lines // main prints the one table, row by row
 )]
 
 use std::io::{BufRead, BufReader, Write};
@@ -84,6 +86,10 @@ struct Figures {
     https_registry: (Duration, Duration),
     https_registry_rps: f64,
     https_appeal_p99: Duration,
+    /// The registry at `connections` connections: requests/s and p99.
+    wide_registry: (f64, Duration),
+    /// The bare page (`/health`, no session) at the same connections, in the same run.
+    wide_bare: (f64, Duration),
 }
 
 fn applicants(ctx: &Ctx, count: u32) -> Vec<User> {
@@ -290,7 +296,19 @@ fn report_time(ctx: &Ctx, from: &str, to: &str) -> Duration {
         .unwrap_or_default()
 }
 
-fn measure(appeals: u64, clients: u64, requests: u64, filings: u64) -> Figures {
+/// How many connections, how many clients and requests each.
+struct Load {
+    clients: u64,
+    requests: u64,
+    connections: u64,
+}
+
+fn measure(appeals: u64, load: &Load, filings: u64) -> Figures {
+    let Load {
+        clients,
+        requests,
+        connections,
+    } = *load;
     let dir = tempfile::tempdir().unwrap();
     let config = Config::default().with_data_dir(dir.path().to_owned());
     let path = dir.path().join(FILE_NAME);
@@ -350,6 +368,14 @@ fn measure(appeals: u64, clients: u64, requests: u64, filings: u64) -> Figures {
         format!("/appeals/{}", 1 + (i * 7919) % appeals.max(1))
     });
     figures.https_appeal_p99 = percentile(&times, 0.99);
+    let (times, rps) = https_load(&server.base, &cert, "none", connections, requests, &|_| {
+        "/health".to_owned()
+    });
+    figures.wide_bare = (rps, percentile(&times, 0.99));
+    let (times, rps) = https_load(&server.base, &cert, &token, connections, requests, &|_| {
+        "/registry".to_owned()
+    });
+    figures.wide_registry = (rps, percentile(&times, 0.99));
     figures.rss_loaded_kib = rss_kib(server.child.id());
     figures
 }
@@ -386,13 +412,19 @@ fn main() {
     let clients = env_number("OTINISH_BENCH_CLIENTS", 8);
     let requests = env_number("OTINISH_BENCH_REQUESTS", 250);
     let filings = env_number("OTINISH_BENCH_FILINGS", 400);
+    let connections = env_number("OTINISH_BENCH_CONNECTIONS", 32);
+    let load = Load {
+        clients,
+        requests,
+        connections,
+    };
     let probe = tempfile::tempdir().unwrap();
     let fsyncs = raw_fsyncs_per_second(probe.path(), 2000);
     let columns: Vec<Figures> = sizes
         .iter()
         .map(|&n| {
             eprintln!("bench: measuring a store of {n} appeals …");
-            measure(n, clients, requests, filings)
+            measure(n, &load, filings)
         })
         .collect();
 
@@ -448,6 +480,17 @@ fn main() {
     });
     row("appeal page over HTTPS p99, ms", &|c| {
         format!("{:.2}", ms(c.https_appeal_p99))
+    });
+    row(
+        &format!("registry over HTTPS, {connections} connections, requests/s / p99 ms"),
+        &|c| format!("{:.0} / {:.2}", c.wide_registry.0, ms(c.wide_registry.1)),
+    );
+    row(
+        &format!("bare page (/health), {connections} connections, requests/s / p99 ms"),
+        &|c| format!("{:.0} / {:.2}", c.wide_bare.0, ms(c.wide_bare.1)),
+    );
+    row("registry ÷ bare page, requests/s (same run)", &|c| {
+        format!("{:.2}", c.wide_registry.0 / c.wide_bare.0.max(1.0))
     });
     row("yearly report (2025, whole months), ms", &|c| {
         format!("{:.1}", ms(c.report_months))

@@ -27,7 +27,7 @@ use crate::domain::tax_id::{ApplicantKind, TaxId};
 use crate::domain::user::{Account, Role, User, UserId};
 use crate::store::{
     AppealReads, AttachmentMeta, AttachmentReads, LoginKey, NewAttachment, NoticeKind,
-    SettingsReads, TermReads, UserReads, WriteTx,
+    SettingsReads, TermReads, Tx, UserReads, WriteTx,
 };
 
 /// An uploaded file as it came from the form.
@@ -651,15 +651,7 @@ pub fn view(
     origin: Origin<'_>,
 ) -> Result<AppealView> {
     let view = read_view(ctx, viewer, id, reading, origin)?;
-    let answered = view
-        .appeal
-        .answer
-        .as_ref()
-        .is_some_and(|a| a.signed.is_some());
-    if answered
-        && view.appeal.owner == Some(viewer.id)
-        && viewer.is_applicant()
-        && Appeal::answer_received_on(&view.events).is_none()
+    if first_look_at_answer(viewer, &view)
         && super::lifecycle::record_answer_received(ctx, viewer, id)?
     {
         return read_view(ctx, viewer, id, reading, origin);
@@ -710,27 +702,47 @@ fn read_view(
     reading: Reading,
     origin: Origin<'_>,
 ) -> Result<AppealView> {
-    let mut view = ctx.store.read(|tx| {
-        let appeal = tx
-            .appeal(id)?
-            .filter(|a| can_see(viewer, a))
-            .ok_or(Error::NotFound)?;
-        let mut events = tx.events(id)?;
-        if viewer.is_applicant() {
-            events.retain(|e| e.change.visible_to_applicant());
-        }
-        Ok::<_, Error>(AppealView {
-            appeal,
-            events,
-            personal: Personal::Withheld { anonymous: false },
-        })
-    })?;
-    view.personal = privacy::read(viewer, &mut view.appeal);
-    if view.personal.visible().is_none() {
-        privacy::withhold_events(&mut view.events);
-    } else if !viewer.is_applicant()
-        && let Err(err) = audit_personal_view(ctx, viewer, &view.appeal, reading.code(), origin)
-    {
+    let mut view = ctx.store.read(|tx| view_in(tx, viewer, id))?;
+    audit_or_withhold(ctx, viewer, &mut view, reading, origin);
+    Ok(view)
+}
+
+/// The appeal and its history as `viewer` may see them, read in the caller's snapshot: the
+/// personal data withheld where their work does not need it, but not yet audited where it
+/// does ([`audit_or_withhold`] must follow before it is shown).
+pub(super) fn view_in(tx: &impl Tx, viewer: &User, id: AppealId) -> Result<AppealView> {
+    let mut appeal = tx
+        .appeal(id)?
+        .filter(|a| can_see(viewer, a))
+        .ok_or(Error::NotFound)?;
+    let mut events = tx.events(id)?;
+    if viewer.is_applicant() {
+        events.retain(|e| e.change.visible_to_applicant());
+    }
+    let personal = privacy::read(viewer, &mut appeal);
+    if personal.visible().is_none() {
+        privacy::withhold_events(&mut events);
+    }
+    Ok(AppealView {
+        appeal,
+        events,
+        personal,
+    })
+}
+
+/// Records that staff got the personal data of `view` (after its read); when that record
+/// cannot be written (a full disk), withholds the data instead.
+pub(super) fn audit_or_withhold(
+    ctx: &Ctx,
+    viewer: &User,
+    view: &mut AppealView,
+    reading: Reading,
+    origin: Origin<'_>,
+) {
+    if view.personal.visible().is_none() || viewer.is_applicant() {
+        return;
+    }
+    if let Err(err) = audit_personal_view(ctx, viewer, &view.appeal, reading.code(), origin) {
         log::error!(
             "appeal {}: the view of its personal data could not be audited, so it is withheld: {err}",
             view.appeal.id.0
@@ -738,7 +750,20 @@ fn read_view(
         view.personal = privacy::withheld(&mut view.appeal);
         privacy::withhold_events(&mut view.events);
     }
-    Ok(view)
+}
+
+/// Whether this look by `viewer` is the owner's first at the signed answer, which
+/// [`view`] records as the day the answer reached them.
+pub(super) fn first_look_at_answer(viewer: &User, view: &AppealView) -> bool {
+    let answered = view
+        .appeal
+        .answer
+        .as_ref()
+        .is_some_and(|a| a.signed.is_some());
+    answered
+        && view.appeal.owner == Some(viewer.id)
+        && viewer.is_applicant()
+        && Appeal::answer_received_on(&view.events).is_none()
 }
 
 /// A file's metadata and bytes, for someone who may see its appeal's files (the owner, the

@@ -65,6 +65,9 @@ pub struct SignedIn {
     /// Whether the user chose their language themselves (else the account's language is only
     /// what was shown when it was made, and the visitor's or the default language wins).
     pub lang_chosen: bool,
+    /// Whether the user must add a second factor before anything else
+    /// ([`super::authenticator::must_enrol`], read with the session).
+    pub must_enrol: bool,
 }
 
 /// Argon2id hash of a password.
@@ -396,16 +399,19 @@ pub fn session(ctx: &Ctx, token: &str) -> Result<Option<SignedIn>> {
         }
         let seen = tx.session_seen(&hash)?;
         let lang_chosen = tx.language_chosen(session.user)?;
-        Ok(tx.user(session.user)?.filter(|u| u.active).map(|user| {
-            (
-                SignedIn {
-                    user,
-                    csrf_token: session.csrf_token,
-                    lang_chosen,
-                },
-                seen,
-            )
-        }))
+        let Some(user) = tx.user(session.user)?.filter(|u| u.active) else {
+            return Ok(None);
+        };
+        let must_enrol = super::authenticator::must_enrol_in(tx, &user)?;
+        Ok(Some((
+            SignedIn {
+                user,
+                csrf_token: session.csrf_token,
+                lang_chosen,
+                must_enrol,
+            },
+            seen,
+        )))
     })?;
     let Some((signed_in, seen)) = found else {
         return Ok(None);

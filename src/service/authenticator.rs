@@ -16,7 +16,7 @@ use crate::crypto::totp::{self, TotpSecret};
 use crate::domain::security::AuditKind;
 use crate::domain::user::User;
 use crate::store::{
-    CodeFactor, DeliveryChannel, PendingSignIn, SignInPolicy, TotpReads, TotpRecord, UserReads,
+    CodeFactor, DeliveryChannel, PendingSignIn, SignInPolicy, TotpReads, TotpRecord, Tx, UserReads,
 };
 
 /// How long a pending sign-in waits for its code.
@@ -63,11 +63,17 @@ pub fn factor(ctx: &Ctx, user: &User) -> Result<Option<Factor>> {
 /// Whether `user` must add a second factor before anything else (the admin requires one of
 /// staff and this staff member has none).
 pub fn must_enrol(ctx: &Ctx, user: &User) -> Result<bool> {
-    if user.is_applicant() {
+    Ok(ctx.store.read(|tx| must_enrol_in(tx, user))?)
+}
+
+/// [`must_enrol`] read in a snapshot the caller holds (the session's, so that a request
+/// reads who asks in one).
+pub(crate) fn must_enrol_in(tx: &impl Tx, user: &User) -> crate::store::Result<bool> {
+    if user.is_applicant() || !tx.sign_in_policy()?.staff_need_authenticator {
         return Ok(false);
     }
-    let policy = ctx.store.read(|tx| tx.sign_in_policy())?;
-    Ok(policy.staff_need_authenticator && factor(ctx, user)?.is_none())
+    let app = tx.totp(user.id)?.is_some_and(|t| t.confirmed_at.is_some());
+    Ok(!app && tx.code_factor(user.id)?.is_none())
 }
 
 /// Chooses a code by SMS or e-mail as the second factor (the account needs an address for the

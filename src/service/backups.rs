@@ -44,6 +44,16 @@ fn io_error(path: &Path, err: std::io::Error) -> Error {
     }
 }
 
+/// A consistent copy of the store as one redb file in memory, for the admin's download
+/// (taken while the desk keeps working).
+pub fn copy_for_download(ctx: &Ctx, admin: &crate::domain::user::User) -> Result<Vec<u8>> {
+    super::require_admin(admin)?;
+    ctx.store.backup_bytes().map_err(|e| Error::Facility {
+        what: "backup copy".into(),
+        source: Box::new(e),
+    })
+}
+
 /// The automatic backups in the folder, newest first (an absent folder has none).
 pub fn list(policy: &Backups) -> Result<Vec<BackupFile>> {
     let entries = match std::fs::read_dir(&policy.folder) {

@@ -643,10 +643,15 @@ pub fn signatures_seen(
     view: &super::appeals::AppealView,
 ) -> Result<Vec<StoredSignature>> {
     let mut list = signatures(ctx, view.appeal.id)?;
+    keep_seen(view, &mut list);
+    Ok(list)
+}
+
+/// Keeps of an appeal's signatures those `view`'s reader may see ([`signatures_seen`]).
+pub(super) fn keep_seen(view: &super::appeals::AppealView, list: &mut Vec<StoredSignature>) {
     if view.personal.visible().is_none() {
         list.retain(|s| s.document != SignedDocument::Appeal);
     }
-    Ok(list)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::domain::appeal::{
 };
 use crate::domain::field::{FieldErrors, required_text};
 use crate::domain::kind::{Ground, Outcome, Score, Status};
-use crate::domain::lifecycle::{Command, decide};
+use crate::domain::lifecycle::{Command, Moment, decide};
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::user::{Role, User, UserId};
 use crate::store::{AppealReads, NewAttachment, NoticeKind, UserReads, WriteTx};
@@ -522,14 +522,18 @@ fn about_input(refusal: crate::domain::lifecycle::Refusal) -> bool {
     )
 }
 
-#[allow(clippy::too_many_lines)] // one probe per step
 /// The steps `viewer` may take on `appeal` now: each is tried against the state machine with
 /// a plausible form, so the page offers exactly what would be accepted.
 pub fn available(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> Vec<&'static str> {
-    use crate::domain::appeal::AttachmentRef;
     let calendar = ctx.calendar();
-    let today = ctx.today();
-    let moment = super::moment(ctx, &calendar);
+    available_at(viewer, appeal, super::moment(ctx, &calendar))
+}
+
+/// [`available`] at a moment the caller read (a page reads its clock and calendar once).
+#[allow(clippy::too_many_lines)] // one probe per step
+pub fn available_at(viewer: &User, appeal: &Appeal, moment: Moment<'_>) -> Vec<&'static str> {
+    use crate::domain::appeal::AttachmentRef;
+    let (calendar, today) = (moment.calendar, moment.today);
     let later =
         calendar.next_working_day(calendar.next_working_day(calendar.next_working_day(today)));
     let track = appeal.kind.track();
@@ -638,7 +642,11 @@ pub fn available(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> Vec<&'static str>
 /// after the window too (a missed term is no ground to refuse, art. 92 ч.3).
 pub fn may_complain(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> bool {
     let calendar = ctx.calendar();
-    let moment = super::moment(ctx, &calendar);
+    may_complain_at(viewer, appeal, super::moment(ctx, &calendar))
+}
+
+/// [`may_complain`] at a moment the caller read.
+pub fn may_complain_at(viewer: &User, appeal: &Appeal, moment: Moment<'_>) -> bool {
     let probe = Command::LinkComplaint {
         complaint: AppealId(0),
         number: appeal.number,

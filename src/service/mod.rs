@@ -16,6 +16,7 @@ pub mod ecp;
 pub mod gateway;
 pub mod lifecycle;
 pub mod notices;
+pub mod pages;
 pub mod passkeys;
 pub mod pending_uploads;
 pub mod qr_login;

@@ -133,7 +133,18 @@ pub fn list_and_mark_read(ctx: &Ctx, user: &User) -> Result<NoticeBoard> {
 
 /// Unread notices of a user that still call for something (for the navigation badge).
 pub fn unread(ctx: &Ctx, user: &User) -> Result<usize> {
-    Ok(ctx.store.read(|tx| board(tx, user))?.unread())
+    Ok(ctx.store.read(|tx| unread_in(tx, user))?)
+}
+
+/// [`unread`] in the caller's snapshot: the one place the badge is counted (every page's
+/// chrome reads it, `service::pages`). The store keeps the unread count, so a user with
+/// nothing unread costs one counter read; otherwise the unread are sorted against their
+/// tasks' appeals, since a done task's notice does not count.
+pub(super) fn unread_in(tx: &impl Tx, user: &User) -> crate::store::Result<usize> {
+    if tx.unread_notices(user.id)? == 0 {
+        return Ok(0);
+    }
+    Ok(board(tx, user)?.unread())
 }
 
 /// The user's latest 100 notices, sorted against the current state of their tasks' appeals.

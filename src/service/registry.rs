@@ -10,7 +10,7 @@ use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::tax_id::TaxId;
 use crate::domain::user::{Role, User, UserId};
 use crate::store::{
-    QueueCounts, QueueReads, RegistryFilter, RegistryPage, RegistryReads, UserReads,
+    QueueCounts, QueueReads, RegistryFilter, RegistryPage, RegistryReads, Tx, UserReads,
 };
 
 /// The registry's query string, as typed.
@@ -37,9 +37,18 @@ pub struct RegistryQuery {
 /// Turns the typed query into a store filter; unknown values are ignored, not errors.
 pub fn filter(ctx: &Ctx, query: &RegistryQuery) -> RegistryFilter {
     let today = ctx.today();
+    filter_on(query, today, add_working_days(today, 3, &ctx.calendar()))
+}
+
+/// [`filter`] on a day the caller read, with the last day that counts as "due soon".
+pub(super) fn filter_on(
+    query: &RegistryQuery,
+    today: jiff::civil::Date,
+    soon_until: jiff::civil::Date,
+) -> RegistryFilter {
     let due_between = match query.due.as_str() {
         "overdue" => today.yesterday().ok().map(|d| (jiff::civil::Date::MIN, d)),
-        "soon" => Some((today, add_working_days(today, 3, &ctx.calendar()))),
+        "soon" => Some((today, soon_until)),
         _ => None,
     };
     let q = query.q.trim();
@@ -105,9 +114,13 @@ pub fn queue_counts(ctx: &Ctx, staff: &User) -> Result<QueueCounts> {
 
 /// Staff who can be assigned appeals (executors and directors), by name.
 pub fn executors(ctx: &Ctx) -> Result<Vec<User>> {
-    let mut staff: Vec<User> = ctx
-        .store
-        .read(|tx| tx.staff())?
+    Ok(ctx.store.read(executors_in)?)
+}
+
+/// [`executors`] read in the caller's snapshot.
+pub(super) fn executors_in(tx: &impl Tx) -> crate::store::Result<Vec<User>> {
+    let mut staff: Vec<User> = tx
+        .staff()?
         .into_iter()
         .filter(|u| u.active && u.roles().any(&[Role::Executor, Role::Director]))
         .collect();

@@ -179,6 +179,8 @@ pub struct Store {
     reads_after_failure: Arc<ReadsAfterFailure>,
     /// The institution's time zone: the local day an appeal ended on, for the report tallies.
     zone: Arc<std::sync::RwLock<jiff::tz::TimeZone>>,
+    /// Read snapshots begun since the store was opened (see [`Store::reads_begun`]).
+    reads_begun: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// After a write failed for lack of space (or a read-only file), redb refuses every further
@@ -230,6 +232,7 @@ impl Store {
                 ..ReadsAfterFailure::default()
             }),
             zone: Arc::new(std::sync::RwLock::new(default_zone())),
+            reads_begun: Arc::default(),
         };
         migrate::run(&store)?;
         Ok(store)
@@ -349,8 +352,16 @@ impl Store {
         self.commits.waiting()
     }
 
+    /// Read snapshots begun since the store was opened: what a page costs (each page is
+    /// meant to read in one snapshot; tests count them around a request).
+    pub fn reads_begun(&self) -> u64 {
+        self.reads_begun.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Runs `f` on a consistent read snapshot.
     pub fn read<T, E: From<Error>>(&self, f: impl FnOnce(&ReadTx) -> Result<T, E>) -> Result<T, E> {
+        self.reads_begun
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let txn = self.begin_read()?;
         f(&ReadTx {
             txn,

@@ -8,7 +8,7 @@
 use jiff::Timestamp;
 
 use super::codec::{decode_as, encode_as};
-use super::schema::{NOTICES, OUTBOX};
+use super::schema::{COUNTERS, NOTICES, OUTBOX};
 use super::{Result, Tx, WriteTx};
 use crate::domain::appeal::AppealId;
 pub use crate::domain::notice::{Notice, NoticeKind};
@@ -60,6 +60,24 @@ pub trait NoticeReads: Tx {
             .map(|e| decode_as(e?.1.value()))
             .collect()
     }
+
+    /// Number of unread notices of a user: the counter kept beside them, so the navigation
+    /// badge of every page decodes nothing. A store written before the counter existed has
+    /// none for a user until their next notice or their next look at the list; until then
+    /// the unread among their latest 100 are counted, as they were.
+    fn unread_notices(&self, user: UserId) -> Result<usize> {
+        if let Some(counters) = self.view(COUNTERS)?
+            && let Some(kept) = counters.get(unread_key(user).as_str())?
+        {
+            return Ok(usize::try_from(kept.value()).unwrap_or(usize::MAX));
+        }
+        Ok(self.notices(user, 100)?.iter().filter(|n| !n.read).count())
+    }
+}
+
+/// The key of a user's unread-notices counter in [`COUNTERS`].
+fn unread_key(user: UserId) -> String {
+    format!("unread_notices:{}", user.0)
 }
 
 impl<T: Tx> NoticeReads for T {}
@@ -99,9 +117,12 @@ impl WriteTx {
             at: entry.at,
             read: false,
         };
+        let unread = self.unread_notices(entry.user)? as u64;
         self.table(NOTICES)?
             .insert((entry.user.0, entry.id), encode_as(&notice)?.as_slice())?;
         self.table(OUTBOX)?.remove(entry.id)?;
+        self.table(COUNTERS)?
+            .insert(unread_key(entry.user).as_str(), unread + 1)?;
         Ok(())
     }
 
@@ -117,6 +138,9 @@ impl WriteTx {
             notice.read = true;
             table.insert((user.0, notice.id), encode_as(&notice)?.as_slice())?;
         }
+        drop(table);
+        // The list shows the latest 100, now read: none unread is left to show.
+        self.table(COUNTERS)?.insert(unread_key(user).as_str(), 0)?;
         Ok(())
     }
 
@@ -130,5 +154,67 @@ impl WriteTx {
         }
         table.insert(key.as_str(), 1)?;
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn deliver_one(store: &Store, user: UserId) {
+        let number = RegistrationNumber::parse("ЖТ-2026-00000001").unwrap();
+        store
+            .write(|tx| {
+                tx.enqueue_notice(
+                    user,
+                    AppealId(1),
+                    number,
+                    NoticeKind::Registered,
+                    Timestamp::UNIX_EPOCH,
+                )?;
+                let entry = tx.outbox(1)?.remove(0);
+                tx.deliver_in_app(&entry)
+            })
+            .unwrap();
+    }
+
+    /// See: issue 12 (every page decoded the user's latest 100 notices to count the unread).
+    #[test]
+    fn the_unread_count_follows_deliveries_and_reading_per_user() {
+        let store = Store::in_memory().unwrap();
+        let (me, other) = (UserId(7), UserId(8));
+        let unread = |user| store.read(|tx| tx.unread_notices(user)).unwrap();
+        assert_eq!(unread(me), 0);
+        deliver_one(&store, me);
+        deliver_one(&store, me);
+        deliver_one(&store, other);
+        assert_eq!((unread(me), unread(other)), (2, 1));
+        store.write(|tx| tx.mark_notices_read(me)).unwrap();
+        assert_eq!((unread(me), unread(other)), (0, 1));
+        deliver_one(&store, me);
+        assert_eq!(unread(me), 1);
+    }
+
+    /// A store written before the counter existed still shows its unread notices.
+    #[test]
+    fn without_a_counter_the_unread_notices_are_counted() {
+        let store = Store::in_memory().unwrap();
+        let me = UserId(7);
+        deliver_one(&store, me);
+        deliver_one(&store, me);
+        store
+            .write(|tx| {
+                Ok::<_, super::super::Error>(
+                    tx.table(COUNTERS)?
+                        .remove(unread_key(me).as_str())?
+                        .is_some(),
+                )
+            })
+            .unwrap();
+        assert_eq!(store.read(|tx| tx.unread_notices(me)).unwrap(), 2);
+        deliver_one(&store, me);
+        assert_eq!(store.read(|tx| tx.unread_notices(me)).unwrap(), 3);
     }
 }

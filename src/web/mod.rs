@@ -36,7 +36,7 @@ use crate::domain::lang::Lang;
 use crate::i18n::Catalog;
 use crate::service::Ctx;
 use crate::service::appeals::Upload;
-use crate::store::SettingsReads;
+use crate::service::pages;
 
 /// Everything the handlers share: the use-case context, texts, assets and limits.
 #[derive(Debug)]
@@ -85,33 +85,40 @@ pub struct Call<'a> {
 }
 
 impl Call<'_> {
-    /// The page chrome for this visitor.
+    /// The page chrome for this visitor, read on its own (pages with a read model of their
+    /// own take it from there, with [`Call::chrome_of`]). A store that cannot be read leaves
+    /// the institution's name out rather than the page.
     pub fn chrome(&self) -> Chrome<'_> {
-        let institution = self
-            .app
-            .ctx
-            .store
-            .read(|tx| tx.institution())
-            .map(|i| i.names.get(self.visitor.lang).to_owned())
-            .unwrap_or_default();
+        let model = pages::chrome(&self.app.ctx, self.visitor.user()).unwrap_or_else(|err| {
+            log::warn!("request {}: reading the page chrome: {err}", self.req.id);
+            pages::Chrome {
+                institution: crate::domain::institution::Institution::default(),
+                unread: 0,
+            }
+        });
+        self.chrome_of(&model)
+    }
+
+    /// The page chrome for this visitor from a page's read model.
+    pub fn chrome_of(&self, model: &pages::Chrome) -> Chrome<'_> {
         Chrome {
             tr: self.app.catalog.tr(self.visitor.lang),
             csrf: self.visitor.csrf.clone(),
             path: self.req.path.clone(),
             assets: &self.app.assets,
             scope: "",
-            institution,
+            institution: model.institution.names.get(self.visitor.lang).to_owned(),
             user: self.visitor.user().map(|u| NavUser {
                 name: u.full_name.as_str().to_owned(),
                 applicant: u.is_applicant(),
                 roles: u.roles(),
             }),
             tz: self.app.ctx.rules.time_zone.clone(),
-            unread: self
-                .visitor
-                .user()
-                .and_then(|u| crate::service::notices::unread(&self.app.ctx, u).ok())
-                .unwrap_or(0),
+            unread: if self.visitor.user().is_some() {
+                model.unread
+            } else {
+                0
+            },
         }
     }
 

@@ -31,7 +31,7 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
         return Ok(Response::see_other(super::paths::PASSWORD));
     }
     // Staff the admin requires to use an authenticator add one first.
-    if let Some(user) = v.user()
+    if v.signed_in.as_ref().is_some_and(|s| s.must_enrol)
         && !matches!(
             path,
             "/account/authenticator"
@@ -40,7 +40,6 @@ pub fn route(call: &Call) -> Result<Response, WebError> {
                 | "/logout"
                 | "/lang"
         )
-        && crate::service::authenticator::must_enrol(&call.app.ctx, user)?
     {
         return Ok(Response::see_other(super::paths::AUTHENTICATOR));
     }

@@ -131,6 +131,28 @@ fn handlers_go_through_the_service() {
     assert!(found.is_empty(), "{found:#?}");
 }
 
+/// Nothing in the web layer (handlers, the page chrome, sessions) opens the store: every page
+/// gets what it shows from one service read model (`service::pages`) or one use case. Only
+/// `web/error.rs` names a store type, to turn "cannot be written" into its page.
+/// See: issue 13 (`Call::chrome` read the store itself).
+#[test]
+fn the_web_layer_never_opens_the_store() {
+    let mut found = Vec::new();
+    for file in rust_files(&src().join("web")) {
+        let code = code_of(&file);
+        let opens = code
+            .match_indices(".store")
+            .any(|(at, _)| !code[at + 6..].starts_with(|c: char| c.is_alphanumeric() || c == '_'));
+        if opens {
+            found.push(format!("{} uses ctx.store", file.display()));
+        }
+        if code.contains("crate::store") && !file.ends_with("web/error.rs") {
+            found.push(format!("{} uses crate::store", file.display()));
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 #[test]
 fn views_are_pure_functions_of_view_models() {
     let found = offenders("web/views", &["crate::store", "crate::service", "redb"]);

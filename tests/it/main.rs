@@ -24,6 +24,7 @@ mod limits;
 mod load;
 mod malformed;
 mod operations;
+mod page_reads;
 mod pages;
 mod passkeys;
 mod privacy;

@@ -6,7 +6,7 @@ use crate::domain::field::FieldErrors;
 use crate::domain::user::Role;
 use crate::service::admin::{self, NamesForm, ProfileForm};
 use crate::service::auth::{self, StaffForm};
-use crate::service::{self, backups, registry};
+use crate::service::{self, backups};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::forms::Form;
@@ -139,7 +139,6 @@ fn staff_page(
     created: bool,
 ) -> Result<maud::Markup, WebError> {
     let (staff, iins) = admin::staff_with_iins(&call.app.ctx)?;
-    let _ = registry::executors;
     Ok(views::admin::staff(
         &call.chrome(),
         &views::admin::StaffPage {

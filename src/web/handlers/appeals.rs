@@ -5,10 +5,11 @@ use super::applicant::{appeal_form, appeal_form_page};
 use super::{ok, unprocessable};
 use crate::domain::appeal::{Appeal, AppealId, AttachmentId};
 use crate::domain::field::FieldErrors;
+use crate::domain::institution::{Category, Unit};
 use crate::domain::user::User;
 use crate::service::appeals::{self, AppealForm, Reading};
 use crate::service::security::Origin;
-use crate::service::{self, admin, lifecycle, notices};
+use crate::service::{self, admin, lifecycle, notices, pages};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::forms::Form;
@@ -22,8 +23,13 @@ use crate::web::views::applicant::Names;
 
 fn names(call: &Call, appeal: &Appeal) -> Result<Names, WebError> {
     let (units, categories) = admin::units_and_categories(&call.app.ctx)?;
+    Ok(names_among(call, &units, &categories, appeal))
+}
+
+/// The names of the appeal's unit and category in the page's language.
+fn names_among(call: &Call, units: &[Unit], categories: &[Category], appeal: &Appeal) -> Names {
     let lang = call.visitor.lang;
-    Ok(Names {
+    Names {
         unit: units
             .iter()
             .find(|u| u.id == appeal.unit)
@@ -34,7 +40,7 @@ fn names(call: &Call, appeal: &Appeal) -> Result<Names, WebError> {
             .find(|c| c.id == appeal.category)
             .map(|c| c.names.get(lang).to_owned())
             .unwrap_or_default(),
-    })
+    }
 }
 
 /// The appeal page; `refused` re-shows one action's form with its values and errors.
@@ -44,35 +50,16 @@ fn render(
     id: AppealId,
     refused: Option<(&str, &Form, &FieldErrors)>,
 ) -> Result<maud::Markup, WebError> {
-    let ctx = &call.app.ctx;
     let (address, device) = call.client();
     let origin = Origin {
         address: &address,
         device: &device,
     };
-    let view = appeals::view(ctx, viewer, id, Reading::Page, origin)?;
-    let a = &view.appeal;
+    let page = pages::appeal(&call.app.ctx, viewer, id, Reading::Page, origin)?;
+    let c = call.chrome_of(&page.chrome);
+    let a = &page.view.appeal;
     let lang = call.visitor.lang;
-    let available = lifecycle::available(ctx, viewer, a);
-    // The signer of a contested answer is not offered (art. 97 ч.2).
-    let signer = a.links.contested.as_ref().and_then(|c| c.signer);
-    let executors = if available.contains(&"route") {
-        lifecycle::assignable(ctx)?
-            .iter()
-            .filter(|u| Some(u.id) != signer)
-            .map(|u| (u.id.0.to_string(), u.full_name.as_str().to_owned()))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let (units, _) = admin::units_and_categories(ctx)?;
-    let ecp_sign = if available.contains(&"sign") {
-        crate::service::ecp::answer_to_sign(ctx, a)?
-    } else {
-        None
-    };
-    let signatures =
-        super::ecp::signature_lines(call, &crate::service::ecp::signatures_seen(ctx, &view)?);
+    let signatures = super::ecp::signature_lines(call, &c, &page.signatures);
     let empty = Form::default();
     let no_errors = FieldErrors::default();
     let (values, errors, refused_action) = match refused {
@@ -80,69 +67,55 @@ fn render(
         None => (&empty, &no_errors, None),
     };
     let panel = ActionPanel {
-        available,
-        may_complain: lifecycle::may_complain(ctx, viewer, a),
-        executors,
-        units: units
+        available: page.available.clone(),
+        may_complain: page.may_complain,
+        executors: page
+            .executors
+            .iter()
+            .map(|u| (u.id.0.to_string(), u.full_name.as_str().to_owned()))
+            .collect(),
+        units: page
+            .units
             .iter()
             .filter(|u| u.active)
             .map(|u| (u.id.0.to_string(), u.names.get(lang).to_owned()))
             .collect(),
-        higher_body: admin::institution(ctx)?.higher_body,
+        higher_body: page.chrome.institution.higher_body.clone(),
         values,
         errors,
         refused: refused_action,
-        ecp_sign,
+        ecp_sign: page.ecp_sign.clone(),
     };
     Ok(views::appeal::appeal_page(
-        &call.chrome(),
+        &c,
         &AppealPage {
             appeal: a,
-            events: &view.events,
-            personal: &view.personal,
-            names: names(call, a)?,
-            today: ctx.today(),
+            events: &page.view.events,
+            personal: &page.view.personal,
+            names: names_among(call, &page.units, &page.categories, a),
+            today: page.today,
             staff: !viewer.is_applicant(),
             panel,
             signatures,
-            procedure: procedure_facts(call, viewer, &view),
+            procedure: procedure_facts(viewer, &page),
             done: views::actions::done_key(call.query().get("done")),
         },
     ))
 }
 
 /// The card's procedural notes: contested answer, late filing, 3-working-day windows.
-fn procedure_facts(
-    call: &Call,
-    viewer: &User,
-    view: &appeals::AppealView,
-) -> views::procedure::ProcedureFacts {
-    let ctx = &call.app.ctx;
-    let a = &view.appeal;
-    let contested = a.links.contested.as_ref().and_then(|c| {
-        super::applicant::contested_answer(call, viewer, c.appeal)
-            .ok()
-            .map(|mut answer| {
-                answer.window = None;
-                answer
-            })
-    });
-    let today = ctx.today();
-    let late_letters = a
-        .forwardings
-        .iter()
-        .map(|f| &f.letter)
-        .chain(&a.sent_up)
-        .filter(|l| lifecycle::sent_late(ctx, a, l))
-        .map(|l| l.number.clone())
-        .collect();
+fn procedure_facts(viewer: &User, page: &pages::AppealPage) -> views::procedure::ProcedureFacts {
     views::procedure::ProcedureFacts {
-        contested,
-        filed_late: Appeal::filed_late(&view.events).map(|(day, why)| (day, why.to_owned())),
-        pass_up_by: lifecycle::pass_up_due(ctx, a)
+        contested: page
+            .contested
+            .as_ref()
+            .map(|c| super::applicant::contested_summary(&c.appeal, None)),
+        filed_late: Appeal::filed_late(&page.view.events).map(|(day, why)| (day, why.to_owned())),
+        pass_up_by: page
+            .pass_up_by
             .filter(|_| !viewer.is_applicant())
-            .map(|day| (day, today > day)),
-        late_letters,
+            .map(|day| (day, page.today > day)),
+        late_letters: page.late_letters.clone(),
     }
 }
 

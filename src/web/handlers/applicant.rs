@@ -162,16 +162,28 @@ pub(super) fn contested_answer(
         device: &device,
     };
     let view = appeals::view(&call.app.ctx, viewer, id, appeals::Reading::Page, origin)?;
-    let answer = view.appeal.answer.as_ref();
-    Ok(views::procedure::ContestedAnswer {
-        appeal: view.appeal.id,
-        number: view.appeal.number,
+    Ok(contested_summary(
+        &view.appeal,
+        appeals::complaint_window(&call.app.ctx, &view),
+    ))
+}
+
+/// What a complaint's page says of the answer it contests; `window` is the complaint's
+/// term, when the page shows it.
+pub(super) fn contested_summary(
+    appeal: &crate::domain::appeal::Appeal,
+    window: Option<(jiff::civil::Date, bool)>,
+) -> views::procedure::ContestedAnswer {
+    let answer = appeal.answer.as_ref();
+    views::procedure::ContestedAnswer {
+        appeal: appeal.id,
+        number: appeal.number,
         signed: answer
             .and_then(|a| a.signed.as_ref())
             .map(|s| (s.at, s.by.name.clone())),
         excerpt: answer.map_or_else(String::new, |a| views::procedure::excerpt(&a.text, 300)),
-        window: appeals::complaint_window(&call.app.ctx, &view),
-    })
+        window,
+    }
 }
 
 /// The service's form from the posted one.

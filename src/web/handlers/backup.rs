@@ -10,10 +10,7 @@ use crate::web::session::AdminUser;
 /// GET /admin/backup: a consistent copy of the store as a download.
 pub fn download(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
     let ctx = &call.app.ctx;
-    let bytes = ctx
-        .store
-        .backup_bytes()
-        .map_err(|e| WebError::Internal(format!("backup copy: {e}")))?;
+    let bytes = crate::service::backups::copy_for_download(ctx, &who.0)?;
     let stamp = ctx.local(ctx.now()).strftime("%Y%m%d-%H%M");
     log::info!(
         "request {}: backup copy of {} bytes for {}",

@@ -143,8 +143,11 @@ pub fn reload(call: &Call, admin: &AdminUser) -> Result<Response, WebError> {
 }
 
 /// The appeal page's lines for its stored signatures.
-pub(super) fn signature_lines(call: &Call, stored: &[StoredSignature]) -> Vec<SignatureLine> {
-    let c = call.chrome();
+pub(super) fn signature_lines(
+    call: &Call,
+    c: &crate::web::views::layout::Chrome,
+    stored: &[StoredSignature],
+) -> Vec<SignatureLine> {
     let day = |t: jiff::Timestamp| {
         call.app
             .ctx

@@ -5,10 +5,9 @@ use super::applicant::{
     release_uploads, with_held_uploads,
 };
 use super::{ok, unprocessable};
-use crate::domain::deadline::add_working_days;
 use crate::domain::field::FieldErrors;
-use crate::service::registry::{self, RegistryQuery};
-use crate::service::{self, admin, appeals};
+use crate::service::registry::RegistryQuery;
+use crate::service::{self, appeals, pages};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::forms::Form;
@@ -35,37 +34,29 @@ pub(super) fn registry_query(q: &Form) -> RegistryQuery {
 /// GET /registry
 pub fn list(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
     let q = call.query();
-    let query = registry_query(&q);
-    let ctx = &call.app.ctx;
-    let page = registry::list(ctx, &who.0, &query)?;
-    let counts = registry::queue_counts(ctx, &who.0)?;
-    let (units, _) = admin::units_and_categories(ctx)?;
+    let page = pages::registry(&call.app.ctx, &who.0, &registry_query(&q))?;
     let lang = call.visitor.lang;
-    let executors = registry::executors(ctx)?
-        .iter()
-        .map(|u| (u.id.0.to_string(), u.full_name.as_str().to_owned()))
-        .collect();
-    let today = ctx.today();
     Ok(ok(views::registry::registry(
-        &call.chrome(),
+        &call.chrome_of(&page.chrome),
         &RegistryPage {
             query: &q,
-            appeals: &page.appeals,
-            next: page.next,
-            units: units
+            appeals: &page.rows.appeals,
+            next: page.rows.next,
+            units: page
+                .units
                 .iter()
                 .map(|u| (u.id.0.to_string(), u.names.get(lang).to_owned()))
                 .collect(),
-            executors,
-            today,
-            me: who.0.id.0,
-            counts,
-            soon_until: add_working_days(today, 3, &ctx.calendar()),
-            pass_up: page
-                .appeals
+            executors: page
+                .executors
                 .iter()
-                .filter_map(|a| crate::service::lifecycle::pass_up_due(ctx, a).map(|d| (a.id, d)))
+                .map(|u| (u.id.0.to_string(), u.full_name.as_str().to_owned()))
                 .collect(),
+            today: page.today,
+            me: who.0.id.0,
+            counts: page.counts,
+            soon_until: page.soon_until,
+            pass_up: page.pass_up,
         },
     )))
 }

@@ -1,0 +1,283 @@
+//! Read models of the pages: everything one page shows, read in one store snapshot with the
+//! clock read once, the page chrome (institution, unread notices) from the same snapshot.
+//!
+//! A handler calls one function here and renders what it returns; it never reads the store
+//! itself. Writes a page causes (the audit record of a view of personal data, the day an
+//! answer reached its applicant) happen after the snapshot, in their own transactions.
+
+use jiff::civil::Date;
+
+use super::appeals::{self, AppealView, Reading};
+use super::registry::{self, RegistryQuery};
+use super::security::Origin;
+use super::{Ctx, Error, Result, ecp, lifecycle};
+use crate::domain::appeal::AppealId;
+use crate::domain::deadline::add_working_days;
+use crate::domain::institution::{Category, Institution, Unit};
+use crate::domain::lifecycle::Moment;
+use crate::domain::user::User;
+use crate::store::{
+    QueueCounts, QueueReads, RegistryReads, SettingsReads, SignatureReads, StoredSignature, Tx,
+};
+
+/// What every page shows besides its own content.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// The institution (its name heads the page).
+    pub institution: Institution,
+    /// Unread notices of the signed-in user (0 for a visitor).
+    pub unread: usize,
+}
+
+/// The chrome, read in the caller's snapshot.
+fn chrome_in(tx: &impl Tx, user: Option<&User>) -> crate::store::Result<Chrome> {
+    Ok(Chrome {
+        institution: tx.institution()?,
+        unread: match user {
+            Some(user) => super::notices::unread_in(tx, user)?,
+            None => 0,
+        },
+    })
+}
+
+/// The chrome alone, for pages without a read model of their own (forms, errors) and for the
+/// home page, which shows nothing else from the store.
+pub fn chrome(ctx: &Ctx, user: Option<&User>) -> Result<Chrome> {
+    Ok(ctx.store.read(|tx| chrome_in(tx, user))?)
+}
+
+/// The registry as one member of staff sees it.
+#[derive(Debug, Clone)]
+pub struct RegistryPage {
+    /// The chrome.
+    pub chrome: Chrome,
+    /// The rows of this page (personal data withheld where the viewer may not see it) and
+    /// the cursor of the next.
+    pub rows: crate::store::RegistryPage,
+    /// The work-queue counts.
+    pub counts: QueueCounts,
+    /// Every unit (the filter's list).
+    pub units: Vec<Unit>,
+    /// Staff appeals can be assigned to, by name (the filter's list).
+    pub executors: Vec<User>,
+    /// Today in the institution's zone.
+    pub today: Date,
+    /// The last day that counts as "due soon" (3 working days on).
+    pub soon_until: Date,
+    /// For each complaint on the page not yet passed up, the day it must be by.
+    pub pass_up: Vec<(AppealId, Date)>,
+}
+
+/// One page of the registry, for staff.
+pub fn registry(ctx: &Ctx, staff: &User, query: &RegistryQuery) -> Result<RegistryPage> {
+    if staff.is_applicant() || staff.roles().is_empty() {
+        return Err(Error::Forbidden);
+    }
+    let today = ctx.local(ctx.now()).date();
+    let zone = &ctx.rules.time_zone;
+    let (mut page, filter) = ctx.store.read(|tx| {
+        let calendar = tx.calendar()?;
+        let soon_until = add_working_days(today, 3, &calendar);
+        let filter = registry::filter_on(query, today, soon_until);
+        let rows = tx.registry(&filter)?;
+        let pass_up = rows
+            .appeals
+            .iter()
+            .filter_map(|a| {
+                crate::domain::lifecycle::pass_up_due(a, zone, &calendar).map(|d| (a.id, d))
+            })
+            .collect();
+        let page = RegistryPage {
+            chrome: chrome_in(tx, Some(staff))?,
+            counts: tx.queue_counts(staff.id, today, soon_until)?,
+            units: tx.units()?,
+            executors: registry::executors_in(tx)?,
+            today,
+            soon_until,
+            pass_up,
+            rows,
+        };
+        Ok::<_, Error>((page, filter))
+    })?;
+    registry::withhold_for(staff, &filter, &mut page.rows.appeals);
+    Ok(page)
+}
+
+/// The appeal card (or the applicant's appeal page).
+#[derive(Debug)]
+pub struct AppealPage {
+    /// The chrome.
+    pub chrome: Chrome,
+    /// The appeal and its history as the viewer may see them.
+    pub view: AppealView,
+    /// The steps the viewer may take now.
+    pub available: Vec<&'static str>,
+    /// Whether the applicant may complain about the answer.
+    pub may_complain: bool,
+    /// Staff the appeal can be routed to (only when routing is offered; never the signer of
+    /// a contested answer).
+    pub executors: Vec<User>,
+    /// Every unit.
+    pub units: Vec<Unit>,
+    /// Every category.
+    pub categories: Vec<Category>,
+    /// The answer text to sign with ЭЦП, base64, when signing is offered and set up.
+    pub ecp_sign: Option<String>,
+    /// The signatures kept with the appeal that the viewer may see.
+    pub signatures: Vec<StoredSignature>,
+    /// For a complaint: the contested appeal, as the viewer may see it.
+    pub contested: Option<AppealView>,
+    /// For a complaint not yet passed up: the day it must be passed to the higher body by
+    /// (staff only).
+    pub pass_up_by: Option<Date>,
+    /// Numbers of the letters (forwarding, passing up) sent after their 3 working days.
+    pub late_letters: Vec<String>,
+    /// Today in the institution's zone.
+    pub today: Date,
+}
+
+/// One appeal's page for `viewer`; "not found" for anyone who may not see it. Like
+/// [`appeals::view`], the owner's first look at the signed answer is recorded (and the page
+/// then read again, once in the appeal's life), and staff's view of personal data audited.
+pub fn appeal(
+    ctx: &Ctx,
+    viewer: &User,
+    id: AppealId,
+    reading: Reading,
+    origin: Origin<'_>,
+) -> Result<AppealPage> {
+    let mut page = read_appeal(ctx, viewer, id)?;
+    if appeals::first_look_at_answer(viewer, &page.view)
+        && lifecycle::record_answer_received(ctx, viewer, id)?
+    {
+        page = read_appeal(ctx, viewer, id)?;
+    }
+    let shown = page.view.personal.visible().is_some();
+    appeals::audit_or_withhold(ctx, viewer, &mut page.view, reading, origin);
+    if shown && page.view.personal.visible().is_none() {
+        // Withheld after all: the draft's files left the text to sign, which would no longer
+        // match the stored draft (and nothing can be signed on a disk that refused the audit).
+        page.ecp_sign = None;
+    }
+    ecp::keep_seen(&page.view, &mut page.signatures);
+    if let Some(contested) = &mut page.contested {
+        let contested_id = contested.appeal.id;
+        if appeals::first_look_at_answer(viewer, contested) {
+            lifecycle::record_answer_received(ctx, viewer, contested_id)?;
+        }
+        appeals::audit_or_withhold(ctx, viewer, contested, reading, origin);
+    }
+    Ok(page)
+}
+
+/// The appeal page's snapshot.
+fn read_appeal(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<AppealPage> {
+    let now = ctx.now();
+    let zone = &ctx.rules.time_zone;
+    let today = ctx.local(now).date();
+    ctx.store.read(|tx| {
+        let view = appeals::view_in(tx, viewer, id)?;
+        let a = &view.appeal;
+        let calendar = tx.calendar()?;
+        let moment = Moment {
+            now,
+            today,
+            calendar: &calendar,
+            zone,
+        };
+        let available = lifecycle::available_at(viewer, a, moment);
+        // The signer of a contested answer is not offered (art. 97 ч.2).
+        let signer = a.links.contested.as_ref().and_then(|c| c.signer);
+        let executors = if available.contains(&"route") {
+            registry::executors_in(tx)?
+                .into_iter()
+                .filter(|u| Some(u.id) != signer)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let ecp_sign = if available.contains(&"sign") && ecp::available(ctx) {
+            ecp::answer_text(tx, a)?.map(|text| {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
+            })
+        } else {
+            None
+        };
+        let contested = a
+            .links
+            .contested
+            .as_ref()
+            .and_then(|c| appeals::view_in(tx, viewer, c.appeal).ok());
+        let late_letters = a
+            .forwardings
+            .iter()
+            .map(|f| &f.letter)
+            .chain(&a.sent_up)
+            .filter(|l| crate::domain::lifecycle::sent_late(a, l, zone, &calendar))
+            .map(|l| l.number.clone())
+            .collect();
+        Ok(AppealPage {
+            chrome: chrome_in(tx, Some(viewer))?,
+            available,
+            may_complain: lifecycle::may_complain_at(viewer, a, moment),
+            executors,
+            units: tx.units()?,
+            categories: tx.categories()?,
+            ecp_sign,
+            signatures: tx.signatures_of(a.id)?,
+            contested,
+            pass_up_by: crate::domain::lifecycle::pass_up_due(a, zone, &calendar)
+                .filter(|_| !viewer.is_applicant()),
+            late_letters,
+            today,
+            view,
+        })
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::service::appeals::tests::{appeal_form, world};
+
+    fn origin() -> Origin<'static> {
+        Origin {
+            address: "127.0.0.1",
+            device: "test",
+        }
+    }
+
+    /// The read snapshots `f` took.
+    fn snapshots<T>(ctx: &Ctx, f: impl FnOnce() -> T) -> (T, u64) {
+        let before = ctx.store.reads_begun();
+        let value = f();
+        (value, ctx.store.reads_begun() - before)
+    }
+
+    /// See: issue 13 (the appeal page opened about 13 read transactions) and issue 12.
+    #[test]
+    fn the_registry_and_appeal_pages_are_each_read_in_one_snapshot() {
+        let w = world();
+        let filed = appeals::file(&w.ctx, &w.applicant, &appeal_form(), &[]).unwrap();
+        w.route(filed.id);
+        crate::service::notices::deliver(&w.ctx, 100).unwrap();
+
+        let (page, reads) = snapshots(&w.ctx, || {
+            registry(&w.ctx, &w.clerk, &RegistryQuery::default()).unwrap()
+        });
+        assert_eq!(reads, 1, "registry");
+        assert_eq!(page.rows.appeals.len(), 1);
+
+        for viewer in [&w.clerk, &w.executor, &w.applicant] {
+            let (page, reads) = snapshots(&w.ctx, || {
+                appeal(&w.ctx, viewer, filed.id, Reading::Page, origin()).unwrap()
+            });
+            assert_eq!(reads, 1, "appeal page of {}", viewer.sign_in_name());
+            assert_eq!(page.view.appeal.id, filed.id);
+        }
+        let (chrome, reads) = snapshots(&w.ctx, || chrome(&w.ctx, Some(&w.executor)).unwrap());
+        assert_eq!((chrome.unread, reads), (1, 1), "the executor's new task");
+    }
+}

@@ -1,0 +1,42 @@
+//! What a page costs the store: each page reads in one snapshot (issue 13's read model per
+//! page, issue 12's registry speed). A signed-in request takes one more, before routing: the
+//! session that says who asks.
+
+use crate::support::{Browser, PASSWORD, TestApp, file_appeal, registered_applicant};
+
+/// The read snapshots the store began while `b` fetched `path` (which must answer 200).
+fn reads_for(app: &TestApp, b: &mut Browser, path: &str) -> u64 {
+    let before = app.ctx.store.reads_begun();
+    let page = b.get(path);
+    assert_eq!(page.status, 200, "{path}: {}", page.text());
+    app.ctx.store.reads_begun() - before
+}
+
+/// See: issue 13 (the appeal page opened about 13 read transactions) and issue 12 (the
+/// registry's chrome and counts came from several).
+#[test]
+fn the_home_registry_and_appeal_pages_each_read_one_snapshot() {
+    let app = TestApp::spawn();
+    let mut anonymous = app.browser();
+    assert_eq!(reads_for(&app, &mut anonymous, "/"), 1, "home, anonymous");
+
+    let mut applicant = registered_applicant(&app, "900101300126", "Айгүл Серікова");
+    let (_, appeal) = file_appeal(&mut applicant, "Домбыра үйірмесі", &[]);
+    let mut clerk = app.browser();
+    assert_eq!(clerk.sign_in("clerk", PASSWORD).status, 303);
+
+    // One for the session, one for the page.
+    for (what, path) in [
+        ("home, staff", "/"),
+        ("registry", "/registry"),
+        ("appeal, staff", appeal.as_str()),
+    ] {
+        assert_eq!(reads_for(&app, &mut clerk, path), 2, "{what}");
+    }
+    for (what, path) in [
+        ("home, applicant", "/"),
+        ("appeal, applicant", appeal.as_str()),
+    ] {
+        assert_eq!(reads_for(&app, &mut applicant, path), 2, "{what}");
+    }
+}
