@@ -23,8 +23,8 @@ use super::{App, Call, security, session};
 ///
 /// The largest such forms are far smaller: registration (IIN, name, phone, e-mail, address,
 /// two passwords: well under 2 KiB even in Cyrillic, which URL-encoding triples), sign-in with
-/// an `NCALayer` signature (a CMS with the signer's certificate, about 4 KiB base64, up to
-/// 6 KiB URL-encoded) and a passkey's attestation (about 1–3 KiB). Long texts (the appeal's
+/// an `NCALayer` signature (a CMS carrying the signer's certificate, and at most two more of
+/// its chain: under 8 KiB base64 and URL-encoded) and a passkey's attestation (1–3 KiB). Long texts (the appeal's
 /// description, answers, protocols) are fields of the upload forms, which take the large limit.
 pub const FORM_BODY_LIMIT: usize = 16 * 1024;
 

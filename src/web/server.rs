@@ -48,6 +48,9 @@ const HYPER_MIN_BUF_SIZE: usize = 8192;
 const RUNTIME_STOP_FLOOR: Duration = Duration::from_millis(100);
 /// The in-flight body budget counts whole KiB (tokio's semaphore counts permits in `u32`).
 const BUDGET_UNIT: usize = 1024;
+/// Bodies up to this size skip the in-flight budget, so that a sign-in is never kept waiting
+/// behind uploads: the connection cap already bounds them (256 × 64 KiB = 16 MiB).
+const UNBUDGETED_BODY: usize = 64 * 1024;
 /// Timeouts before its headers that halve an address's share of connections.
 const STRIKES_PER_HALVING: u32 = 8;
 /// An address's share never falls below its limit divided by this (an office behind one NAT
@@ -472,17 +475,22 @@ async fn read_request(
     let reserve = declared
         .and_then(|len| usize::try_from(len).ok())
         .unwrap_or(limit);
-    let units = u32::try_from(reserve.div_ceil(BUDGET_UNIT))
-        .unwrap_or(u32::MAX)
-        .clamp(1, shared.body_budget_units);
-    let budget = tokio::time::timeout(
-        limits.body_budget_wait,
-        Arc::clone(&shared.body_budget).acquire_many_owned(units),
-    )
-    .await;
-    let Ok(Ok(budget)) = budget else {
-        log::warn!("request {id}: no room for {reserve} body bytes in flight; 503");
-        return Err(refuse(shared, head, BodyRefusal::Busy).await);
+    let budget = if reserve <= UNBUDGETED_BODY {
+        None
+    } else {
+        let units = u32::try_from(reserve.div_ceil(BUDGET_UNIT))
+            .unwrap_or(u32::MAX)
+            .clamp(1, shared.body_budget_units);
+        let budget = tokio::time::timeout(
+            limits.body_budget_wait,
+            Arc::clone(&shared.body_budget).acquire_many_owned(units),
+        )
+        .await;
+        let Ok(Ok(budget)) = budget else {
+            log::warn!("request {id}: no room for {reserve} body bytes in flight; 503");
+            return Err(refuse(shared, head, BodyRefusal::Busy).await);
+        };
+        Some(budget)
     };
 
     let read = tokio::time::timeout(
@@ -492,7 +500,7 @@ async fn read_request(
     match read.await {
         Ok(Ok(bytes)) => {
             head.body = bytes;
-            Ok((head, Some(budget)))
+            Ok((head, budget))
         }
         Ok(Err(BodyError::TooLarge)) => {
             drop(budget);
@@ -1486,14 +1494,15 @@ mod tests {
 
     #[test]
     fn a_body_without_room_in_the_in_flight_budget_waits_then_gets_503() {
+        const LARGE: usize = UNBUDGETED_BODY + 1;
         let (entered_tx, entered_rx) = mpsc::channel();
         let (release_tx, release_rx) = mpsc::channel::<()>();
         let entered_tx = Mutex::new(entered_tx);
         let release_rx = Mutex::new(release_rx);
         let limits = Limits {
-            max_body_in_flight_bytes: 2048,
+            max_body_in_flight_bytes: 4 * LARGE,
             body_budget_wait: Duration::from_millis(200),
-            max_body_bytes: 4096,
+            max_body_bytes: 4 * LARGE,
             ..test_limits()
         };
         let server = TestServer::start(limits, move |request| {
@@ -1503,15 +1512,15 @@ mod tests {
             }
             Response::text(200, "ok")
         });
-        let post = |path: &str| {
+        let post = |path: &str, size: usize| {
             format!(
-                "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 1024\r\n\r\n{}",
-                "a".repeat(1024)
+                "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {size}\r\n\r\n{}",
+                "a".repeat(size)
             )
         };
         let holder = {
             let mut stream = server.raw();
-            let request = post("/hold");
+            let request = post("/hold", LARGE);
             std::thread::spawn(move || {
                 stream.write_all(request.as_bytes()).unwrap();
                 stream.flush().unwrap();
@@ -1519,12 +1528,16 @@ mod tests {
             })
         };
         entered_rx.recv_timeout(PATIENCE).unwrap();
-        // The held body still holds its 1 KiB: another 1 KiB fits, a third does not.
-        let second = server.exchange(post("/other").as_bytes());
+        // The held body still holds its room: one more of its size fits, three times its size
+        // does not, and a small form never waits.
+        let second = server.exchange(post("/other", LARGE).as_bytes());
         assert!(second.starts_with("HTTP/1.1 200"), "got: {second}");
-        let mut big = post("/other").replace("1024", "2048");
-        big.push_str(&"a".repeat(1024));
-        let third = server.exchange(big.as_bytes());
+        let small = server.exchange(post("/form", 1024).as_bytes());
+        assert!(small.starts_with("HTTP/1.1 200"), "got: {small}");
+        let big = post("/other", 3 * LARGE);
+        // Only the head: the refusal must come without the body.
+        let big_head = &big[..big.find("\r\n\r\n").unwrap() + 4];
+        let third = server.exchange(big_head.as_bytes());
         assert!(third.starts_with("HTTP/1.1 503"), "got: {third}");
 
         release_tx.send(()).unwrap();
