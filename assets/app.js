@@ -4,11 +4,20 @@
    2. the installable-app service worker is registered;
    3. signing in or out forgets the last-seen list of appeals kept for offline use;
    4. the receipt's "Print / save as PDF" button (hidden without this file, where a hint
-      names the browser's own Print command instead). */
+      names the browser's own Print command instead);
+   5. a refused upload form, shown at its action's address, drops the CSRF token from the
+      address bar and history (upload forms carry it in the URL so that the server checks it
+      before it reads the files). */
 (function () {
   "use strict";
 
   document.documentElement.classList.add("js");
+  if (/[?&]csrf=/.test(location.search) && window.history && history.replaceState) {
+    var params = new URLSearchParams(location.search);
+    params.delete("csrf");
+    var rest = params.toString();
+    history.replaceState(history.state, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+  }
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () {

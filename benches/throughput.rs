@@ -120,7 +120,9 @@ fn applicants(ctx: &Ctx, count: u32) -> Vec<User> {
 fn file_one(ctx: &Ctx, who: &User, n: u64) {
     let upload = Upload {
         file_name: "scan.pdf".into(),
-        bytes: b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec(),
+        bytes: b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+            .to_vec()
+            .into(),
     };
     let form = AppealForm {
         kind: "application".into(),
@@ -158,7 +160,7 @@ fn handler_times(app: &App, path: &str, token: &str, count: usize) -> (Duration,
     let mut times: Vec<Duration> = (0..count)
         .map(|_| {
             let started = Instant::now();
-            let response = web::handle(app, &request);
+            let response = web::handle(app, request.clone());
             assert_eq!(response.status, 200, "{path}");
             started.elapsed()
         })

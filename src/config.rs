@@ -146,6 +146,8 @@ struct RawAppeals {
 #[serde(deny_unknown_fields, default)]
 struct RawLimits {
     max_connections: usize,
+    max_connections_per_address: usize,
+    max_body_in_flight_mib: usize,
     header_read_timeout_secs: u64,
     body_read_timeout_secs: u64,
     max_attachment_mib: usize,
@@ -185,6 +187,8 @@ impl Default for RawLimits {
     fn default() -> Self {
         Self {
             max_connections: 256,
+            max_connections_per_address: 32,
+            max_body_in_flight_mib: 256,
             header_read_timeout_secs: 15,
             body_read_timeout_secs: 60,
             max_attachment_mib: 10,
@@ -317,6 +321,11 @@ pub struct Backups {
 pub struct Limits {
     /// Concurrent connections.
     pub max_connections: usize,
+    /// Concurrent connections from one client address (fewer for one whose connections keep
+    /// timing out before their headers arrive).
+    pub max_connections_per_address: usize,
+    /// Request body bytes held in memory at once, over all connections.
+    pub max_body_in_flight_bytes: usize,
     /// Time allowed for the request head (also the keep-alive idle time).
     pub header_read_timeout: Duration,
     /// Time allowed for the request body.
@@ -574,6 +583,26 @@ fn parse_limits(l: &RawLimits) -> Result<Limits, Error> {
     };
     positive("limits.max_connections", l.max_connections as u64)?;
     positive(
+        "limits.max_connections_per_address",
+        l.max_connections_per_address as u64,
+    )?;
+    positive(
+        "limits.max_body_in_flight_mib",
+        l.max_body_in_flight_mib as u64,
+    )?;
+    if l.max_connections_per_address > l.max_connections {
+        return Err(value(
+            "limits.max_connections_per_address",
+            "must be at most limits.max_connections".into(),
+        ));
+    }
+    if l.max_body_in_flight_mib > 16 * 1024 {
+        return Err(value(
+            "limits.max_body_in_flight_mib",
+            "must be at most 16384".into(),
+        ));
+    }
+    positive(
         "limits.header_read_timeout_secs",
         l.header_read_timeout_secs,
     )?;
@@ -597,6 +626,8 @@ fn parse_limits(l: &RawLimits) -> Result<Limits, Error> {
     }
     Ok(Limits {
         max_connections: l.max_connections,
+        max_connections_per_address: l.max_connections_per_address,
+        max_body_in_flight_bytes: l.max_body_in_flight_mib * 1024 * 1024,
         header_read_timeout: Duration::from_secs(l.header_read_timeout_secs),
         body_read_timeout: Duration::from_secs(l.body_read_timeout_secs),
         max_attachment_bytes: l.max_attachment_mib * 1024 * 1024,

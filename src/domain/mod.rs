@@ -9,6 +9,7 @@ pub mod appeal;
 pub mod calendar;
 pub mod deadline;
 pub mod field;
+pub mod file_bytes;
 pub mod file_type;
 pub mod institution;
 pub mod kind;

@@ -17,6 +17,7 @@ use crate::domain::appeal::{
 };
 use crate::domain::deadline::{due_date, registration_date};
 use crate::domain::field::{Email, FieldErrors, FullName, Phone, optional_text, required_text};
+use crate::domain::file_bytes::FileBytes;
 use crate::domain::file_type::{FileType, clean_file_name};
 use crate::domain::kind::{AppealKind, Channel, Status};
 use crate::domain::lifecycle::{Command, complaint_deadline, complaint_is_late, decide};
@@ -35,8 +36,8 @@ use crate::store::{
 pub struct Upload {
     /// The name the browser sent.
     pub file_name: String,
-    /// The bytes.
-    pub bytes: Vec<u8>,
+    /// The bytes, shared with the request body they came in (cloning shares, never copies).
+    pub bytes: FileBytes,
 }
 
 /// What the appeal form carries, as typed.
@@ -130,6 +131,7 @@ fn parse_files(ctx: &Ctx, uploads: &[Upload], errors: &mut FieldErrors) -> Vec<N
         files.push(NewAttachment {
             name: clean_file_name(&upload.file_name, file_type),
             file_type,
+            // Shares the body's buffer: a reference count, not a copy of the file.
             bytes: upload.bytes.clone(),
         });
     }

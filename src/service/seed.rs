@@ -240,7 +240,7 @@ pub fn seed_appeals(
     let kinds = AppealKind::ALL;
     let pdf = Upload {
         file_name: "өтініш.pdf".into(),
-        bytes: b"%PDF-1.4\n% demo attachment\n".to_vec(),
+        bytes: b"%PDF-1.4\n% demo attachment\n".to_vec().into(),
     };
     let minutes_span = 60 * 24 * 60i64;
     for n in 0..count {

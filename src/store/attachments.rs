@@ -7,6 +7,7 @@ use super::codec::{Record, encode};
 use super::schema::{ATTACHMENT_CHUNKS, ATTACHMENTS};
 use super::{Result, Tx, WriteTx, decode_guard};
 use crate::domain::appeal::{AppealId, AttachmentId, AttachmentRef};
+use crate::domain::file_bytes::FileBytes;
 use crate::domain::file_type::FileType;
 use crate::domain::user::UserId;
 
@@ -43,8 +44,8 @@ pub struct NewAttachment {
     pub name: String,
     /// Type recognised from the content.
     pub file_type: FileType,
-    /// The bytes.
-    pub bytes: Vec<u8>,
+    /// The bytes (shared with the upload they came from).
+    pub bytes: FileBytes,
 }
 
 /// Reading files.

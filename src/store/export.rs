@@ -1086,7 +1086,7 @@ fn import_attachments(
             &NewAttachment {
                 name: meta.name.clone(),
                 file_type: meta.file_type,
-                bytes,
+                bytes: bytes.into(),
             },
         )?;
         let again = tx.attachment(stored.id)?;

@@ -21,6 +21,10 @@ pub enum WebError {
     Csrf,
     /// Too many attempts; try later.
     TooMany,
+    /// The request body is larger than its route takes (refused before it is read).
+    TooLarge,
+    /// No room for the request body among those in flight; try again in a few seconds.
+    Busy,
     /// Method not allowed on this path.
     Method,
     /// The state machine refused the step.
@@ -60,6 +64,8 @@ pub fn render(call: &Call, err: &WebError) -> Response {
         WebError::BadRequest => (400, "error.bad_request", "error.bad_request_text"),
         WebError::Csrf => (403, "error.csrf", "error.csrf_text"),
         WebError::TooMany => (429, "error.too_many", "error.too_many_text"),
+        WebError::TooLarge => (413, "error.too_large", "error.too_large_text"),
+        WebError::Busy => (503, "error.busy", "error.busy_text"),
         WebError::Method => (405, "error.bad_request", "error.bad_request_text"),
         WebError::Refused(r) => (409, "error.refused", r.key()),
         WebError::Unwritable(detail) => {
@@ -75,7 +81,7 @@ pub fn render(call: &Call, err: &WebError) -> Response {
             (500, "error.internal", "error.internal_text")
         }
     };
-    let id = matches!(status, 500 | 503).then_some(call.req.id);
+    let id = matches!(err, WebError::Internal(_) | WebError::Unwritable(_)).then_some(call.req.id);
     let mut response = Response::html(status, error_page(&c, title, text, id).into_string());
     if status == 405 {
         response = response.with_header("allow", "GET, HEAD, POST");
@@ -83,7 +89,9 @@ pub fn render(call: &Call, err: &WebError) -> Response {
     if status == 429 {
         response = response.with_header("retry-after", "60");
     }
-    if status == 503 {
+    if let WebError::Busy = err {
+        response = response.with_header("retry-after", "5");
+    } else if status == 503 {
         response = response.with_header("retry-after", "300");
     }
     response

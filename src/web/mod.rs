@@ -1,10 +1,12 @@
 //! The web door: HTTPS server, routing, sessions, forms and pages.
 //!
 //! `server` speaks HTTP (the only async code); everything else here is synchronous. A request
-//! flows: [`handle`] → `session::visitor` → CSRF and Origin check for POST → `router::route`
-//! → a handler (which calls `service`) → a view → security headers → log line.
+//! flows: `body_limits` (from the head, before the body is read) → [`handle`] →
+//! `session::visitor` → CSRF and Origin check for POST → `router::route` → a handler (which
+//! calls `service`) → a view → security headers → log line.
 
 pub mod assets;
+pub mod body_limits;
 pub mod error;
 pub mod forms;
 mod handlers;
@@ -82,6 +84,8 @@ pub struct Call<'a> {
     pub visitor: &'a Visitor,
     /// Cookies to set on the response.
     pub set_cookies: std::cell::RefCell<Vec<String>>,
+    /// A multipart body, parsed once by [`handle`] (`None` for other bodies).
+    multipart: Option<Result<(Form, Vec<multipart::FilePart>), multipart::Error>>,
 }
 
 impl Call<'_> {
@@ -140,21 +144,22 @@ impl Call<'_> {
         Form::parse(&self.req.body)
     }
 
-    /// The body as a multipart form with files. A text field over the size limit comes cut to
-    /// it and named in [`Form::size_errors`]: refuse the form before acting on it.
+    /// The body as a multipart form with files (the files share the body's buffer). A text
+    /// field over the size limit comes cut to it and named in [`Form::size_errors`]: refuse
+    /// the form before acting on it.
     pub fn multipart(&self) -> Result<(Form, Vec<Upload>), WebError> {
-        let content_type = self.req.header("content-type").unwrap_or_default();
-        let (form, files) =
-            multipart::parse(content_type, &self.req.body).map_err(|_| WebError::BadRequest)?;
+        let Some(Ok((form, files))) = &self.multipart else {
+            return Err(WebError::BadRequest);
+        };
         let uploads = files
-            .into_iter()
+            .iter()
             .filter(|f| f.field == "files")
             .map(|f| Upload {
-                file_name: f.file_name,
-                bytes: f.bytes,
+                file_name: f.file_name.clone(),
+                bytes: f.bytes.clone(),
             })
             .collect();
-        Ok((form, uploads))
+        Ok((form.clone(), uploads))
     }
 
     /// Queues a cookie for the response.
@@ -164,8 +169,14 @@ impl Call<'_> {
 }
 
 /// Handles one request completely: never panics on input, always returns a response.
-pub fn handle(app: &App, req: &Request) -> Response {
+pub fn handle(app: &App, mut req: Request) -> Response {
     let started = Instant::now();
+    // Parsed here, once: the parse takes the body, so files are ranges of it, never copies.
+    let multipart = is_multipart(&req).then(|| {
+        let content_type = req.header("content-type").unwrap_or_default().to_owned();
+        multipart::parse(&content_type, std::mem::take(&mut req.body))
+    });
+    let req = &req;
     let visitor = match session::visitor(app, req) {
         Ok(v) => v,
         Err(err) => {
@@ -184,6 +195,7 @@ pub fn handle(app: &App, req: &Request) -> Response {
         req,
         visitor: &visitor,
         set_cookies: std::cell::RefCell::new(Vec::new()),
+        multipart,
     };
     let result = if req.method == Method::Post && !post_allowed(&call) {
         Err(WebError::Csrf)
@@ -212,19 +224,26 @@ pub fn handle(app: &App, req: &Request) -> Response {
     response
 }
 
-/// CSRF token (from the form body) and Origin must both match for a POST.
+fn is_multipart(req: &Request) -> bool {
+    req.header("content-type").is_some_and(|content_type| {
+        content_type
+            .get(..19)
+            .is_some_and(|mime| mime.eq_ignore_ascii_case("multipart/form-data"))
+    })
+}
+
+/// CSRF token and Origin must both match for a POST. The token comes from the
+/// `x-csrf-token` header or the URL (where upload forms carry it, so that it is checked
+/// before their body is read), or else from the form.
 fn post_allowed(call: &Call) -> bool {
     if !security::same_origin(call.req) {
         return false;
     }
-    let content_type = call.req.header("content-type").unwrap_or_default();
-    let sent = if content_type.starts_with("multipart/form-data") {
-        multipart::parse(content_type, &call.req.body)
-            .map(|(form, _)| form.string("csrf"))
-            .unwrap_or_default()
-    } else {
-        call.form().string("csrf")
-    };
+    let sent = body_limits::token_before_body(call.req).unwrap_or_else(|| match &call.multipart {
+        Some(Ok((form, _))) => form.string("csrf"),
+        Some(Err(_)) => String::new(),
+        None => call.form().string("csrf"),
+    });
     session::csrf_ok(call.visitor, &sent)
 }
 
@@ -235,14 +254,16 @@ pub fn start(
     tls: Arc<rustls::ServerConfig>,
     limits: server::Limits,
 ) -> std::io::Result<server::ServerHandle> {
-    let handler: server::Handler = Arc::new(move |req: Request| handle(&app, &req));
-    server::start(listener, tls, limits, handler)
+    let web = body_limits::WebApplication::new(app, limits.max_body_bytes);
+    server::start(listener, tls, limits, Arc::new(web))
 }
 
 /// Server limits from the configuration.
 pub fn limits(config: &Config) -> server::Limits {
     server::Limits {
         max_connections: config.limits.max_connections,
+        max_connections_per_address: config.limits.max_connections_per_address,
+        max_body_in_flight_bytes: config.limits.max_body_in_flight_bytes,
         header_read_timeout: config.limits.header_read_timeout,
         body_read_timeout: config.limits.body_read_timeout,
         max_body_bytes: config.limits.max_body_bytes(),

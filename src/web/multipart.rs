@@ -1,10 +1,15 @@
 //! `multipart/form-data` bodies (appeal forms with files), parsed from the collected body.
 //!
-//! The server has already bounded the body size, so parsing works on one in-memory slice:
+//! The server has already bounded the body size, so parsing works on one in-memory buffer:
 //! synchronous, allocation-light, and easy to test with arbitrary input. (multer, the usual
-//! crate, is built around async streams; our handlers are plain functions.)
+//! crate, is built around async streams; our handlers are plain functions.) A body is parsed
+//! once per request (`web::handle`), and the parse takes the body: each file is a
+//! [`FileBytes`] range of it, so file bytes are never copied.
+
+use std::sync::Arc;
 
 use super::forms::Form;
+use crate::domain::file_bytes::FileBytes;
 
 /// A file part.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,8 +18,8 @@ pub struct FilePart {
     pub field: String,
     /// The file name the browser sent (untrusted; cleaned later).
     pub file_name: String,
-    /// The bytes.
-    pub bytes: Vec<u8>,
+    /// The bytes: a range of the body, not a copy.
+    pub bytes: FileBytes,
 }
 
 /// Why a body could not be read.
@@ -85,8 +90,10 @@ fn disposition_param(header: &str, param: &str) -> Option<String> {
     None
 }
 
-/// Splits a body into text fields and files.
-pub fn parse(content_type: &str, body: &[u8]) -> Result<(Form, Vec<FilePart>), Error> {
+/// Splits a body into text fields and files; the files keep the body's buffer alive.
+pub fn parse(content_type: &str, body: Vec<u8>) -> Result<(Form, Vec<FilePart>), Error> {
+    let whole = Arc::new(body);
+    let body = whole.as_slice();
     let boundary = boundary(content_type).ok_or(Error::NoBoundary)?;
     let delimiter = format!("--{boundary}");
     let delimiter = delimiter.as_bytes();
@@ -113,6 +120,7 @@ pub fn parse(content_type: &str, body: &[u8]) -> Result<(Form, Vec<FilePart>), E
         let content_start = head_end + 4;
         let content_end = find(body, &next_delimiter, content_start).ok_or(Error::Malformed)?;
         let content = &body[content_start..content_end];
+        let content_range = content_start..content_end;
         pos = content_end + next_delimiter.len();
 
         let disposition = head
@@ -129,7 +137,7 @@ pub fn parse(content_type: &str, body: &[u8]) -> Result<(Form, Vec<FilePart>), E
             files.push(FilePart {
                 field: name,
                 file_name,
-                bytes: content.to_vec(),
+                bytes: FileBytes::slice_of(&whole, content_range),
             });
         } else if content.len() > MAX_TEXT_FIELD {
             too_long.push(name.clone());
@@ -188,11 +196,15 @@ mod tests {
             ),
             ("files", Some(""), b""),
         ]);
-        let (form, files) = parse(CT, &data).unwrap();
+        let (form, files) = parse(CT, data).unwrap();
         assert_eq!(form.get("subject"), "Үйірме");
         assert_eq!(files.len(), 2);
         assert_eq!(files[0].file_name, "скан.pdf");
-        assert_eq!(files[0].bytes, b"%PDF-1.4\r\n--Xy not a boundary");
+        assert_eq!(&*files[0].bytes, b"%PDF-1.4\r\n--Xy not a boundary");
+        assert!(
+            files[0].bytes.shares_buffer_with(&files[1].bytes),
+            "files are ranges of the one body, not copies"
+        );
         assert!(files[1].bytes.is_empty());
     }
 
@@ -209,19 +221,22 @@ mod tests {
 
     #[test]
     fn broken_bodies_are_refused() {
-        assert_eq!(parse(CT, b"nothing here"), Err(Error::Malformed));
-        assert_eq!(parse(CT, b"--XyZ\r\nno headers end"), Err(Error::Malformed));
+        assert_eq!(parse(CT, b"nothing here".to_vec()), Err(Error::Malformed));
+        assert_eq!(
+            parse(CT, b"--XyZ\r\nno headers end".to_vec()),
+            Err(Error::Malformed)
+        );
         assert_eq!(
             parse(
                 CT,
-                b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunterminated"
+                b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunterminated".to_vec()
             ),
             Err(Error::Malformed)
         );
-        assert_eq!(parse("text/plain", b""), Err(Error::NoBoundary));
+        assert_eq!(parse("text/plain", Vec::new()), Err(Error::NoBoundary));
         let many: Vec<(&str, Option<&str>, &[u8])> =
             (0..70).map(|_| ("a", None, &b"1"[..])).collect();
-        assert_eq!(parse(CT, &body(&many)), Err(Error::TooManyParts));
+        assert_eq!(parse(CT, body(&many)), Err(Error::TooManyParts));
     }
 
     #[test]
@@ -232,7 +247,7 @@ mod tests {
             ("description", None, long.as_bytes()),
             ("subject", None, "Үйірме".as_bytes()),
         ]);
-        let (form, _) = parse(CT, &data).unwrap();
+        let (form, _) = parse(CT, data).unwrap();
         assert_eq!(form.get("csrf"), "token");
         assert_eq!(form.get("subject"), "Үйірме");
         let kept = form.get("description");
@@ -247,7 +262,7 @@ mod tests {
     #[test]
     fn a_text_field_at_the_limit_is_read_whole() {
         let exact = "a".repeat(MAX_TEXT_FIELD);
-        let (form, _) = parse(CT, &body(&[("description", None, exact.as_bytes())])).unwrap();
+        let (form, _) = parse(CT, body(&[("description", None, exact.as_bytes())])).unwrap();
         assert_eq!(form.get("description"), exact);
         assert!(form.size_errors().is_empty());
     }
@@ -255,10 +270,10 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn arbitrary_bodies_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
-            let _ = parse(CT, &bytes);
             let mut framed = b"--XyZ\r\n".to_vec();
             framed.extend_from_slice(&bytes);
-            let _ = parse(CT, &framed);
+            let _ = parse(CT, bytes);
+            let _ = parse(CT, framed);
         }
     }
 }

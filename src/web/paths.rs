@@ -135,6 +135,17 @@ pub fn act(id: AppealId) -> String {
     format!("/appeals/{}/act", id.0)
 }
 
+/// An upload form's action: `path` with the CSRF token in the URL, where the server checks it
+/// before it reads the body (`web::body_limits`).
+pub fn with_csrf(path: &str, token: &str) -> String {
+    let separator = if path.contains('?') { '&' } else { '?' };
+    format!(
+        "{path}{separator}{}={}",
+        super::body_limits::CSRF_PARAM,
+        super::forms::encode(token)
+    )
+}
+
 /// The applicant's complaint about an appeal's answer.
 pub fn complaint(id: AppealId) -> String {
     format!("/appeals/{}/complaint", id.0)

@@ -1,28 +1,35 @@
 //! The HTTPS server: the only async code in the product.
 //!
 //! Owns the tokio runtime, the accept loop, TLS handshakes, hyper's HTTP/1.1 connections, the
-//! request limits (connection count, header and body time and size), graceful shutdown and the
-//! stop signals. It turns each hyper request into our complete, bounded [`Request`], runs the
-//! synchronous [`Handler`] on the blocking pool and writes our [`Response`] back.
+//! request limits (connection count overall and per address, header and body time and size,
+//! body bytes in memory overall), graceful shutdown and the stop signals. It turns each hyper
+//! request into our complete, bounded [`Request`], runs the synchronous [`Application`] on the
+//! blocking pool and writes our [`Response`] back.
+//!
+//! A body is read only after the application has seen the head and named the largest body it
+//! takes ([`Application::body_limit`]) and the bytes have room in the in-flight budget: a body
+//! over its limit gets 413 without being read (declared length) or as soon as the count passes
+//! the limit (chunked).
 //!
 //! It must not route, render pages or touch the store, and hyper, hyper-util, tokio,
 //! tokio-rustls and http-body-util must not appear anywhere else in the crate. Nothing a client
 //! sends may panic here; a handler's panic costs one request a 500.
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::{Future, poll_fn};
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt as _, Full};
 use hyper::StatusCode;
-use hyper::body::{Bytes, Incoming};
+use hyper::body::{Body as _, Bytes, Incoming};
 use hyper::header::{CONTENT_LENGTH, HeaderMap, HeaderName, HeaderValue, TRANSFER_ENCODING};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpStream;
@@ -39,17 +46,40 @@ const CONNECTION_SLOT_WAIT: Duration = Duration::from_millis(100);
 const HYPER_MIN_BUF_SIZE: usize = 8192;
 /// Time the runtime gets to drop its tasks once the grace period is over.
 const RUNTIME_STOP_FLOOR: Duration = Duration::from_millis(100);
+/// The in-flight body budget counts whole KiB (tokio's semaphore counts permits in `u32`).
+const BUDGET_UNIT: usize = 1024;
+/// Bodies up to this size skip the in-flight budget, so that a sign-in is never kept waiting
+/// behind uploads: the connection cap already bounds them (256 × 64 KiB = 16 MiB).
+const UNBUDGETED_BODY: usize = 64 * 1024;
+/// Timeouts before its headers that halve an address's share of connections.
+const STRIKES_PER_HALVING: u32 = 8;
+/// An address's share never falls below its limit divided by this (an office behind one NAT
+/// address, with browsers that pre-open connections they never use, keeps working).
+const SMALLEST_SHARE_DIVISOR: usize = 4;
+/// An address that has not timed out for this long has its strikes forgotten.
+const STRIKE_MEMORY: Duration = Duration::from_secs(60);
+/// Past this many addresses, a closing connection sweeps out the ones with nothing to remember.
+const ADDRESS_BOOK_SWEEP: usize = 4096;
 
 /// Everything that bounds what one client can make the server hold or wait for.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Connections served at once; more wait briefly for a slot, then are dropped.
     pub max_connections: usize,
+    /// Connections from one IP address at once; more are dropped at once. An address whose
+    /// connections time out before their headers arrive gets a smaller share for a while.
+    pub max_connections_per_address: usize,
+    /// Request body bytes held at once over all connections; a body without room waits up to
+    /// `body_budget_wait`, then gets 503.
+    pub max_body_in_flight_bytes: usize,
+    /// How long a body waits for room in the in-flight budget.
+    pub body_budget_wait: Duration,
     /// Time for the TLS handshake and for each request's headers; also the keep-alive idle limit.
     pub header_read_timeout: Duration,
     /// Time to receive a request's whole body.
     pub body_read_timeout: Duration,
-    /// Largest request body; larger ones get 413.
+    /// Largest request body on any route (the application names smaller ones per request);
+    /// larger ones get 413.
     pub max_body_bytes: usize,
     /// Read buffer bound for the request line and headers (at least 8192, hyper's minimum).
     pub max_header_bytes: usize,
@@ -65,6 +95,9 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_connections: 256,
+            max_connections_per_address: 32,
+            max_body_in_flight_bytes: 256 * 1024 * 1024,
+            body_budget_wait: Duration::from_secs(5),
             header_read_timeout: Duration::from_secs(15),
             body_read_timeout: Duration::from_secs(60),
             max_body_bytes: 110 * 1024 * 1024,
@@ -76,14 +109,42 @@ impl Default for Limits {
     }
 }
 
-/// The application: a plain synchronous function from a complete request to a response.
-pub type Handler = Arc<dyn Fn(Request) -> Response + Send + Sync + 'static>;
+/// The application the server runs: synchronous functions, called on the blocking pool.
+pub trait Application: Send + Sync + 'static {
+    /// From the request's head alone (its `body` is still empty): the largest body it may
+    /// send, or the answer to give at once, without reading the body. Called only for
+    /// requests that carry a body.
+    fn body_limit(&self, head: &Request) -> Result<usize, Response>;
+
+    /// The answer to a request whose body is not read (the connection then closes).
+    fn refuse(&self, head: &Request, why: BodyRefusal) -> Response;
+
+    /// Answers a complete request.
+    fn handle(&self, request: Request) -> Response;
+}
+
+/// Why a request's body is not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyRefusal {
+    /// The body is (or grew) larger than `limit` bytes: 413.
+    TooLarge {
+        /// The limit for this request.
+        limit: usize,
+    },
+    /// The in-flight body budget had no room within `body_budget_wait`: 503.
+    Busy,
+}
 
 /// What every connection task shares.
 struct Shared {
-    handler: Handler,
+    app: Arc<dyn Application>,
     limits: Limits,
     next_id: AtomicU64,
+    /// Room for request bodies, in [`BUDGET_UNIT`]s.
+    body_budget: Arc<Semaphore>,
+    /// Units in `body_budget` when nothing is in flight.
+    body_budget_units: u32,
+    addresses: Mutex<AddressBook>,
 }
 
 /// A running server; stop it with [`ServerHandle::shutdown`] (dropping it does the same).
@@ -104,7 +165,7 @@ pub fn start(
     listener: std::net::TcpListener,
     tls: Arc<rustls::ServerConfig>,
     limits: Limits,
-    handler: Handler,
+    app: Arc<dyn Application>,
 ) -> io::Result<ServerHandle> {
     let addr = listener.local_addr()?;
     listener.set_nonblocking(true)?;
@@ -121,10 +182,20 @@ pub fn start(
     };
     let (stop, stop_rx) = watch::channel(false);
     let grace = limits.shutdown_grace;
+    let body_budget_units = u32::try_from(
+        limits
+            .max_body_in_flight_bytes
+            .div_ceil(BUDGET_UNIT)
+            .clamp(1, Semaphore::MAX_PERMITS),
+    )
+    .unwrap_or(u32::MAX);
     let shared = Arc::new(Shared {
-        handler,
+        app,
+        addresses: Mutex::new(AddressBook::new(limits.max_connections_per_address)),
         limits,
         next_id: AtomicU64::new(1),
+        body_budget: Arc::new(Semaphore::new(body_budget_units as usize)),
+        body_budget_units,
     });
     let acceptor = tokio_rustls::TlsAcceptor::from(tls);
     let accept_task = runtime.spawn(accept_loop(listener, acceptor, shared, stop_rx));
@@ -234,6 +305,10 @@ async fn accept_loop(
                 continue;
             }
         };
+        let Some(ticket) = AddressTicket::take(&shared, peer.ip(), Instant::now()) else {
+            log::debug!("{peer}: its address holds its share of connections; dropped");
+            continue;
+        };
         let slot =
             tokio::time::timeout(CONNECTION_SLOT_WAIT, Arc::clone(&slots).acquire_owned()).await;
         let Ok(Ok(slot)) = slot else {
@@ -246,7 +321,7 @@ async fn accept_loop(
         tokio::spawn(serve_connection(
             stream,
             peer,
-            slot,
+            (slot, ticket),
             acceptor.clone(),
             Arc::clone(&shared),
             stop.clone(),
@@ -258,7 +333,7 @@ async fn accept_loop(
 async fn serve_connection(
     stream: TcpStream,
     peer: SocketAddr,
-    _slot: OwnedSemaphorePermit,
+    (_slot, ticket): (OwnedSemaphorePermit, AddressTicket),
     acceptor: tokio_rustls::TlsAcceptor,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
@@ -273,13 +348,17 @@ async fn serve_connection(
         }
         Either::Left(Err(_elapsed)) => {
             log::debug!("TLS handshake with {peer} timed out");
+            ticket.strike(Instant::now());
             return;
         }
         Either::Right(()) => return,
     };
 
     let service_shared = Arc::clone(&shared);
+    let answered = Arc::new(AtomicU64::new(0));
+    let answered_by_service = Arc::clone(&answered);
     let service = hyper::service::service_fn(move |request| {
+        answered_by_service.fetch_add(1, Ordering::Relaxed);
         respond(request, peer, Arc::clone(&service_shared))
     });
     let connection = hyper::server::conn::http1::Builder::new()
@@ -299,6 +378,11 @@ async fn serve_connection(
         }
     };
     if let Err(error) = result {
+        // A keep-alive connection that idles out after its requests is a browser's habit;
+        // one that never finished a request head is what a slow-header attack looks like.
+        if error.is_timeout() && answered.load(Ordering::Relaxed) == 0 {
+            ticket.strike(Instant::now());
+        }
         log::debug!("connection from {peer} ended: {error}");
     }
 }
@@ -314,8 +398,15 @@ async fn respond(
     let is_head = request.method() == hyper::Method::HEAD;
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let response = match read_request(request, peer, id, &shared.limits).await {
-        Ok(request) => run_handler(request, &shared.handler).await,
+    let response = match read_request(request, peer, id, &shared).await {
+        Ok((request, budget)) => {
+            let response = run_blocking(id, &shared.app, move |app| app.handle(request))
+                .await
+                .unwrap_or_else(|| internal_error(id));
+            // The body's room in the budget frees once the handler has dropped the body.
+            drop(budget);
+            response
+        }
         Err(refusal) => refusal,
     };
     log::info!(
@@ -326,43 +417,22 @@ async fn respond(
     Ok(into_hyper(response, is_head, id))
 }
 
-/// Reads the whole body within the limits and builds our request; `Err` is the answer to send
-/// instead of calling the handler.
+/// Reads the body within this request's limit and the in-flight budget and builds our
+/// request, with the budget's hold on its bytes; `Err` is the answer to send instead of
+/// calling the handler.
 async fn read_request(
     request: hyper::Request<Incoming>,
     peer: SocketAddr,
     id: u64,
-    limits: &Limits,
-) -> Result<Request, Response> {
+    shared: &Shared,
+) -> Result<(Request, Option<OwnedSemaphorePermit>), Response> {
     let (parts, body) = request.into_parts();
-    let max_body = limits.max_body_bytes;
-    let max_declared = u64::try_from(max_body).unwrap_or(u64::MAX);
-    if declared_length(&parts.headers).is_some_and(|len| len > max_declared) {
-        return Err(body_too_large(max_body));
-    }
     let path = parts.uri.path();
     if !path.starts_with('/') {
         // `*` (OPTIONS) and authority-form (CONNECT) targets: nothing here serves them.
         return Err(refusal(400, "Bad request target."));
     }
-    let collected = tokio::time::timeout(
-        limits.body_read_timeout,
-        Limited::new(body, max_body).collect(),
-    )
-    .await;
-    let body = match collected {
-        Ok(Ok(collected)) => collected.to_bytes(),
-        Ok(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            return Err(body_too_large(max_body));
-        }
-        Ok(Err(error)) => {
-            log::debug!("request {id}: reading the body from {peer} failed: {error}");
-            return Err(refusal(400, "The request body could not be read."));
-        }
-        Err(_elapsed) => {
-            return Err(refusal(408, "The request body took too long to arrive."));
-        }
-    };
+    let declared = declared_length(&parts.headers);
     let headers = parts
         .headers
         .iter()
@@ -371,15 +441,121 @@ async fn read_request(
             Some((name.as_str().to_owned(), value.to_owned()))
         })
         .collect();
-    Ok(Request {
+    let mut head = Request {
         method: Method::from_name(parts.method.as_str()),
         path: path.to_owned(),
         query: parts.uri.query().unwrap_or("").to_owned(),
         headers,
-        body: Vec::from(body),
+        body: Vec::new(),
         peer,
         id,
+    };
+    if body.is_end_stream() {
+        return Ok((head, None));
+    }
+
+    let limits = &shared.limits;
+    let (head_back, limit) = run_blocking(id, &shared.app, move |app| {
+        let limit = app.body_limit(&head);
+        (head, limit)
     })
+    .await
+    .ok_or_else(|| closing(internal_error(id)))?;
+    head = head_back;
+    let limit = match limit {
+        Ok(limit) => limit.min(limits.max_body_bytes),
+        Err(answer) => return Err(closing(answer)),
+    };
+    let too_large = BodyRefusal::TooLarge { limit };
+    if declared.is_some_and(|len| len > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        return Err(refuse(shared, head, too_large).await);
+    }
+
+    // Room for the declared size (or, for a chunked body, for the most it may send).
+    let reserve = declared
+        .and_then(|len| usize::try_from(len).ok())
+        .unwrap_or(limit);
+    let budget = if reserve <= UNBUDGETED_BODY {
+        None
+    } else {
+        let units = u32::try_from(reserve.div_ceil(BUDGET_UNIT))
+            .unwrap_or(u32::MAX)
+            .clamp(1, shared.body_budget_units);
+        let budget = tokio::time::timeout(
+            limits.body_budget_wait,
+            Arc::clone(&shared.body_budget).acquire_many_owned(units),
+        )
+        .await;
+        let Ok(Ok(budget)) = budget else {
+            log::warn!("request {id}: no room for {reserve} body bytes in flight; 503");
+            return Err(refuse(shared, head, BodyRefusal::Busy).await);
+        };
+        Some(budget)
+    };
+
+    let read = tokio::time::timeout(
+        limits.body_read_timeout,
+        collect_body(body, declared, limit),
+    );
+    match read.await {
+        Ok(Ok(bytes)) => {
+            head.body = bytes;
+            Ok((head, budget))
+        }
+        Ok(Err(BodyError::TooLarge)) => {
+            drop(budget);
+            Err(refuse(shared, head, too_large).await)
+        }
+        Ok(Err(BodyError::Broken(error))) => {
+            log::debug!("request {id}: reading the body from {peer} failed: {error}");
+            Err(refusal(400, "The request body could not be read."))
+        }
+        Err(_elapsed) => Err(refusal(408, "The request body took too long to arrive.")),
+    }
+}
+
+enum BodyError {
+    TooLarge,
+    Broken(hyper::Error),
+}
+
+/// Reads the body into one buffer, stopping as soon as it passes `limit`.
+async fn collect_body(
+    mut body: Incoming,
+    declared: Option<u64>,
+    limit: usize,
+) -> Result<Vec<u8>, BodyError> {
+    // The declared length is at most `limit` here, and its room is reserved.
+    let expected = declared
+        .and_then(|len| usize::try_from(len).ok())
+        .unwrap_or(0)
+        .min(limit);
+    let mut bytes = Vec::with_capacity(expected);
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(BodyError::Broken)?;
+        if let Ok(data) = frame.into_data() {
+            if bytes.len() + data.len() > limit {
+                return Err(BodyError::TooLarge);
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
+    Ok(bytes)
+}
+
+/// The application's answer to a body it will not get; the connection closes after it.
+async fn refuse(shared: &Shared, head: Request, why: BodyRefusal) -> Response {
+    let id = head.id;
+    let answer = run_blocking(id, &shared.app, move |app| app.refuse(&head, why))
+        .await
+        .unwrap_or_else(|| match why {
+            BodyRefusal::TooLarge { limit } => refusal(
+                413,
+                &format!("The request body is larger than the limit of {limit} bytes."),
+            ),
+            BodyRefusal::Busy => refusal(503, "The server is busy; try again shortly."),
+        });
+    closing(answer)
 }
 
 /// The declared Content-Length (hyper has already rejected malformed and conflicting ones).
@@ -393,23 +569,24 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
         .ok()
 }
 
-fn body_too_large(max_body: usize) -> Response {
-    refusal(
-        413,
-        &format!("The request body is larger than the limit of {max_body} bytes."),
-    )
-}
-
 /// An answer given before the handler; the connection closes since the body may be unread.
 fn refusal(status: u16, text: &str) -> Response {
-    Response::text(status, text).with_header("connection", "close")
+    closing(Response::text(status, text))
 }
 
-async fn run_handler(request: Request, handler: &Handler) -> Response {
-    let id = request.id;
-    let handler = Arc::clone(handler);
-    match tokio::task::spawn_blocking(move || handler(request)).await {
-        Ok(response) => response,
+fn closing(response: Response) -> Response {
+    response.with_header("connection", "close")
+}
+
+/// Runs `job` on the blocking pool; `None` when it panicked (logged with the request id).
+async fn run_blocking<T: Send + 'static>(
+    id: u64,
+    app: &Arc<dyn Application>,
+    job: impl FnOnce(&dyn Application) -> T + Send + 'static,
+) -> Option<T> {
+    let app = Arc::clone(app);
+    match tokio::task::spawn_blocking(move || job(app.as_ref())).await {
+        Ok(outcome) => Some(outcome),
         Err(error) => {
             let cause = if error.is_panic() {
                 panic_message(error.into_panic().as_ref())
@@ -417,12 +594,17 @@ async fn run_handler(request: Request, handler: &Handler) -> Response {
                 "the task was cancelled".to_owned()
             };
             log::error!("request {id}: the handler panicked: {cause}");
-            Response::text(
-                500,
-                &format!("Internal server error (request {id}). The error has been logged."),
-            )
+            None
         }
     }
+}
+
+/// What a request gets when the application panicked on it.
+fn internal_error(id: u64) -> Response {
+    Response::text(
+        500,
+        &format!("Internal server error (request {id}). The error has been logged."),
+    )
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> String {
@@ -516,6 +698,139 @@ async fn terminate() {
     std::future::pending::<()>().await;
 }
 
+/// Connections open per client address, and how often each address's connections timed out
+/// before their headers arrived. Pure bookkeeping: time is a parameter.
+#[derive(Debug)]
+struct AddressBook {
+    /// Connections one address may hold when it has no strikes.
+    limit: usize,
+    entries: HashMap<IpAddr, AddressEntry>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct AddressEntry {
+    open: usize,
+    /// Header or handshake timeouts since the address was last quiet for [`STRIKE_MEMORY`].
+    strikes: u32,
+    last_strike: Instant,
+}
+
+impl AddressBook {
+    fn new(limit: usize) -> Self {
+        Self {
+            limit: limit.max(1),
+            entries: HashMap::new(),
+        }
+    }
+
+    /// How many connections `entry`'s address may hold now: the limit, halved for every
+    /// [`STRIKES_PER_HALVING`] recent timeouts, never below a quarter of it (nor below one).
+    fn share(&self, entry: &AddressEntry, now: Instant) -> usize {
+        let strikes = if now.saturating_duration_since(entry.last_strike) >= STRIKE_MEMORY {
+            0
+        } else {
+            entry.strikes
+        };
+        let halvings = (strikes / STRIKES_PER_HALVING).min(usize::BITS - 1);
+        let floor = (self.limit / SMALLEST_SHARE_DIVISOR).max(1);
+        (self.limit >> halvings).max(floor)
+    }
+
+    /// Counts a new connection from `ip`, or `false` when the address holds its share.
+    fn open(&mut self, ip: IpAddr, now: Instant) -> bool {
+        let entry = self.entries.get(&ip).copied().unwrap_or(AddressEntry {
+            open: 0,
+            strikes: 0,
+            last_strike: now,
+        });
+        if entry.open >= self.share(&entry, now) {
+            return false;
+        }
+        self.entries.insert(
+            ip,
+            AddressEntry {
+                open: entry.open + 1,
+                ..entry
+            },
+        );
+        true
+    }
+
+    /// A connection from `ip` closed.
+    fn close(&mut self, ip: IpAddr, now: Instant) {
+        if let Some(entry) = self.entries.get_mut(&ip) {
+            entry.open = entry.open.saturating_sub(1);
+            if entry.open == 0 && !Self::remembered(entry, now) {
+                self.entries.remove(&ip);
+            }
+        }
+        if self.entries.len() > ADDRESS_BOOK_SWEEP {
+            self.forget_quiet(now);
+        }
+    }
+
+    fn remembered(entry: &AddressEntry, now: Instant) -> bool {
+        entry.strikes > 0 && now.saturating_duration_since(entry.last_strike) < STRIKE_MEMORY
+    }
+
+    /// A connection from `ip` timed out before a request head arrived.
+    fn strike(&mut self, ip: IpAddr, now: Instant) {
+        if let Some(entry) = self.entries.get_mut(&ip) {
+            if now.saturating_duration_since(entry.last_strike) >= STRIKE_MEMORY {
+                entry.strikes = 0;
+            }
+            // Enough to reach the smallest share; more would only take longer to forget.
+            entry.strikes = (entry.strikes + 1).min(STRIKES_PER_HALVING * 8);
+            entry.last_strike = now;
+        }
+    }
+
+    /// Drops addresses with no connection and no strike to remember, so the book holds at
+    /// most the open connections' addresses plus those that timed out within a minute.
+    fn forget_quiet(&mut self, now: Instant) {
+        self.entries
+            .retain(|_, entry| entry.open > 0 || Self::remembered(entry, now));
+    }
+}
+
+/// One connection's place in the [`AddressBook`], given back when it is dropped.
+struct AddressTicket {
+    shared: Arc<Shared>,
+    ip: IpAddr,
+}
+
+impl AddressTicket {
+    fn take(shared: &Arc<Shared>, ip: IpAddr, now: Instant) -> Option<Self> {
+        let opened = shared
+            .addresses
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .open(ip, now);
+        opened.then(|| Self {
+            shared: Arc::clone(shared),
+            ip,
+        })
+    }
+
+    fn strike(&self, now: Instant) {
+        self.shared
+            .addresses
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .strike(self.ip, now);
+    }
+}
+
+impl Drop for AddressTicket {
+    fn drop(&mut self) {
+        self.shared
+            .addresses
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .close(self.ip, Instant::now());
+    }
+}
+
 enum Either<L, R> {
     Left(L),
     Right(R),
@@ -565,6 +880,26 @@ mod tests {
         material: TlsMaterial,
     }
 
+    /// A plain function as the application: every body may be as large as the server allows.
+    struct PlainHandler<F>(F);
+
+    impl<F: Fn(Request) -> Response + Send + Sync + 'static> Application for PlainHandler<F> {
+        fn body_limit(&self, _head: &Request) -> Result<usize, Response> {
+            Ok(usize::MAX)
+        }
+
+        fn refuse(&self, _head: &Request, why: BodyRefusal) -> Response {
+            match why {
+                BodyRefusal::TooLarge { limit } => Response::text(413, &format!("over {limit}")),
+                BodyRefusal::Busy => Response::text(503, "busy"),
+            }
+        }
+
+        fn handle(&self, request: Request) -> Response {
+            (self.0)(request)
+        }
+    }
+
     impl TestServer {
         fn start(
             limits: Limits,
@@ -573,7 +908,7 @@ mod tests {
             let material = tls::generate_self_signed(&[]).unwrap();
             let config = tls::server_config(&material).unwrap();
             let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-            let handle = start(listener, config, limits, Arc::new(handler)).unwrap();
+            let handle = start(listener, config, limits, Arc::new(PlainHandler(handler))).unwrap();
             Self { handle, material }
         }
 
@@ -1013,6 +1348,206 @@ mod tests {
         }
         runner.join().unwrap();
         assert!(TcpStream::connect(addr).is_err(), "the port still accepts");
+    }
+
+    #[test]
+    fn issue_12_an_address_holds_its_share_and_gets_a_smaller_one_while_it_keeps_timing_out() {
+        // See: issue 12 (500 slowloris connections from one address starved other clients).
+        let start = Instant::now();
+        let attacker = IpAddr::from([10, 0, 0, 1]);
+        let other = IpAddr::from([10, 0, 0, 2]);
+        let mut book = AddressBook::new(32);
+        let opened = (0..40).filter(|_| book.open(attacker, start)).count();
+        assert_eq!(
+            opened, 32,
+            "the 33rd connection from one address is refused"
+        );
+        assert!(book.open(other, start), "another address is not affected");
+
+        for _ in 0..STRIKES_PER_HALVING {
+            book.strike(attacker, start);
+        }
+        for _ in 0..32 {
+            book.close(attacker, start);
+        }
+        let opened = (0..40).filter(|_| book.open(attacker, start)).count();
+        assert_eq!(opened, 16, "eight timeouts halve the share");
+        for _ in 0..STRIKES_PER_HALVING * 10 {
+            book.strike(attacker, start);
+        }
+        for _ in 0..16 {
+            book.close(attacker, start);
+        }
+        let opened = (0..40).filter(|_| book.open(attacker, start)).count();
+        assert_eq!(opened, 8, "never below a quarter of the limit");
+
+        for _ in 0..8 {
+            book.close(attacker, start);
+        }
+        let quiet = start + STRIKE_MEMORY;
+        let opened = (0..40).filter(|_| book.open(attacker, quiet)).count();
+        assert_eq!(
+            opened, 32,
+            "a minute without timeouts restores the full share"
+        );
+    }
+
+    #[test]
+    fn the_address_book_forgets_addresses_with_nothing_open_and_nothing_to_remember() {
+        let now = Instant::now();
+        let mut book = AddressBook::new(4);
+        let ip = IpAddr::from([10, 0, 0, 3]);
+        assert!(book.open(ip, now));
+        book.close(ip, now);
+        assert!(book.entries.is_empty());
+        assert!(book.open(ip, now));
+        book.strike(ip, now);
+        book.close(ip, now);
+        assert_eq!(book.entries.len(), 1, "its strike is remembered");
+        book.forget_quiet(now + STRIKE_MEMORY);
+        assert!(book.entries.is_empty());
+    }
+
+    #[test]
+    fn connections_over_the_per_address_share_are_dropped_while_the_global_cap_has_room() {
+        let limits = Limits {
+            max_connections_per_address: 2,
+            header_read_timeout: PATIENCE,
+            ..test_limits()
+        };
+        let (_, handler) = counting_handler();
+        let server = TestServer::start(limits, handler);
+        let _first = server.raw();
+        let _second = server.raw();
+
+        let mut extra = server.tcp();
+        let outcome = read_until_closed(&mut extra);
+        assert!(
+            outcome.is_ok(),
+            "the third connection stayed open: {outcome:?}"
+        );
+    }
+
+    /// An application whose upload route takes 64 bytes and every other body 8.
+    struct SmallLimits;
+
+    impl Application for SmallLimits {
+        fn body_limit(&self, head: &Request) -> Result<usize, Response> {
+            match head.path.as_str() {
+                "/upload" => Ok(64),
+                "/refused" => Err(Response::text(403, "not you")),
+                _ => Ok(8),
+            }
+        }
+
+        fn refuse(&self, _head: &Request, why: BodyRefusal) -> Response {
+            Response::text(413, &format!("{why:?}"))
+        }
+
+        fn handle(&self, request: Request) -> Response {
+            Response::text(200, &format!("got {}", request.body.len()))
+        }
+    }
+
+    fn small_limits_server() -> TestServer {
+        let material = tls::generate_self_signed(&[]).unwrap();
+        let config = tls::server_config(&material).unwrap();
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let handle = start(listener, config, test_limits(), Arc::new(SmallLimits)).unwrap();
+        TestServer { handle, material }
+    }
+
+    #[test]
+    fn each_request_gets_the_body_limit_its_application_names_from_the_head() {
+        let server = small_limits_server();
+        let post = |path: &str, body: &str| {
+            server.exchange(
+                format!(
+                    "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                )
+                .as_bytes(),
+            )
+        };
+        let answer = post("/upload", &"a".repeat(64));
+        assert!(answer.ends_with("got 64"), "got: {answer}");
+        let answer = post("/form", &"a".repeat(9));
+        assert!(answer.starts_with("HTTP/1.1 413"), "got: {answer}");
+        assert!(answer.contains("TooLarge { limit: 8 }"), "got: {answer}");
+        let answer = post("/refused", "a");
+        assert!(answer.starts_with("HTTP/1.1 403"), "got: {answer}");
+        assert!(answer.contains("connection: close"), "got: {answer}");
+        // Only the head of a 1 MB body: the refusal comes without it.
+        let answer =
+            server.exchange(b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
+        assert!(answer.contains("TooLarge { limit: 64 }"), "got: {answer}");
+    }
+
+    #[test]
+    fn a_chunked_body_is_cut_off_as_soon_as_it_passes_the_limit_the_application_named() {
+        let server = small_limits_server();
+        let answer = server.exchange(
+            b"POST /form HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n5\r\nfghij\r\n0\r\n\r\n",
+        );
+        assert!(answer.starts_with("HTTP/1.1 413"), "got: {answer}");
+    }
+
+    #[test]
+    fn a_body_without_room_in_the_in_flight_budget_waits_then_gets_503() {
+        const LARGE: usize = UNBUDGETED_BODY + 1;
+        let (entered_tx, entered_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let entered_tx = Mutex::new(entered_tx);
+        let release_rx = Mutex::new(release_rx);
+        let limits = Limits {
+            max_body_in_flight_bytes: 4 * LARGE,
+            body_budget_wait: Duration::from_millis(200),
+            max_body_bytes: 4 * LARGE,
+            ..test_limits()
+        };
+        let server = TestServer::start(limits, move |request| {
+            if request.path == "/hold" {
+                entered_tx.lock().unwrap().send(()).unwrap();
+                release_rx.lock().unwrap().recv_timeout(PATIENCE).unwrap();
+            }
+            Response::text(200, "ok")
+        });
+        let post = |path: &str, size: usize| {
+            format!(
+                "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {size}\r\n\r\n{}",
+                "a".repeat(size)
+            )
+        };
+        let holder = {
+            let mut stream = server.raw();
+            let request = post("/hold", LARGE);
+            std::thread::spawn(move || {
+                stream.write_all(request.as_bytes()).unwrap();
+                stream.flush().unwrap();
+                read_until_closed(&mut stream)
+            })
+        };
+        entered_rx.recv_timeout(PATIENCE).unwrap();
+        // The held body still holds its room: one more of its size fits, three times its size
+        // does not, and a small form never waits.
+        let second = server.exchange(post("/other", LARGE).as_bytes());
+        assert!(second.starts_with("HTTP/1.1 200"), "got: {second}");
+        let small = server.exchange(post("/form", 1024).as_bytes());
+        assert!(small.starts_with("HTTP/1.1 200"), "got: {small}");
+        let big = post("/other", 3 * LARGE);
+        // Only the head: the refusal must come without the body.
+        let big_head = &big[..big.find("\r\n\r\n").unwrap() + 4];
+        let third = server.exchange(big_head.as_bytes());
+        assert!(third.starts_with("HTTP/1.1 503"), "got: {third}");
+
+        release_tx.send(()).unwrap();
+        let first = holder.join().unwrap().unwrap();
+        assert!(first.starts_with("HTTP/1.1 200"), "got: {first}");
+        let after = server.exchange(big.as_bytes());
+        assert!(
+            after.starts_with("HTTP/1.1 200"),
+            "room again once the body is gone: {after}"
+        );
     }
 
     #[test]

@@ -113,8 +113,11 @@ fn a_complaint_through_its_form_is_linked_gets_its_term_and_skips_the_signer() {
     let form = applicant.get(&format!("{appeal}/complaint"));
     assert_eq!(
         form_action(&form, "description"),
-        format!("{appeal}/complaint"),
-        "the form posts to the complaint, not to a new appeal"
+        format!(
+            "{appeal}/complaint?csrf={}",
+            applicant.csrf.clone().unwrap()
+        ),
+        "the form posts to the complaint, not to a new appeal (its token in the URL)"
     );
     let text = form.text();
     for seen in [

@@ -592,7 +592,7 @@ fn sign_and_send_registers_the_appeal_only_with_the_applicants_own_signature() {
         &form,
         &[Upload {
             file_name: "a.pdf".into(),
-            bytes: pdf.to_vec(),
+            bytes: pdf.to_vec().into(),
         }],
     );
     let post = |b: &mut Browser, cms: &str| {

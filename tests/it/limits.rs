@@ -89,6 +89,9 @@ const TRICKLE: &[u8] = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";
 fn five_hundred_clients_trickling_one_byte_per_second_do_not_stop_a_normal_client() {
     let server = Server::spawn(|l| {
         l.max_connections = 1024;
+        // The tricklers and the normal client all come from 127.0.0.1: this test is about the
+        // header timeout, so the per-address share is lifted out of its way.
+        l.max_connections_per_address = 1024;
         l.header_read_timeout = Duration::from_secs(3);
     });
     let mut slow: Vec<TcpStream> = (0..500)
@@ -192,4 +195,114 @@ fn five_hundred_tricklers_do_not_lock_out_a_normal_client_under_the_default_limi
     trickler.join().unwrap();
     eprintln!("default limits, 500 tricklers: normal client served after {wait:?}");
     assert!(wait.is_some(), "served within 20 s");
+}
+
+/// A TLS connection that has finished its handshake, so the server has accepted it and
+/// counted it against its address; `None` when the server dropped it first.
+fn established(
+    server: &Server,
+) -> Option<rustls::StreamOwned<rustls::ClientConnection, TcpStream>> {
+    let mut stream = crate::support::tls_stream(server.addr(), &server.cert_pem);
+    while stream.conn.is_handshaking() {
+        if stream.conn.complete_io(&mut stream.sock).is_err() {
+            return None;
+        }
+    }
+    Some(stream)
+}
+
+/// Whether the server closes `stream` without answering (it waits up to 20 s).
+fn dropped_unanswered(
+    stream: &mut rustls::StreamOwned<rustls::ClientConnection, TcpStream>,
+) -> bool {
+    let mut buf = [0_u8; 64];
+    match stream.read(&mut buf) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    }
+}
+
+#[test]
+fn issue_12_one_address_holds_at_most_its_share_of_connections_and_is_served_once_it_frees_one() {
+    // See: issue 12 (500 slowloris connections from one address starved other clients).
+    let server = Server::spawn(|l| {
+        l.max_connections_per_address = 4;
+        l.header_read_timeout = Duration::from_secs(60);
+    });
+    let mut idle: Vec<_> = (0..4)
+        .map(|_| established(&server).expect("within the share"))
+        .collect();
+
+    let extra = established(&server);
+    assert!(
+        extra.is_none_or(|mut s| dropped_unanswered(&mut s)),
+        "the fifth connection from 127.0.0.1 is refused or closed"
+    );
+    assert!(
+        server
+            .normal_client_served(Duration::from_millis(300))
+            .is_none(),
+        "nor does a normal request get in while the four are held"
+    );
+
+    idle.truncate(2);
+    let after_freeing = server.normal_client_served(Duration::from_secs(20));
+    assert!(
+        after_freeing.is_some(),
+        "served once two connections closed"
+    );
+}
+
+#[test]
+fn issue_12_connections_whose_headers_do_not_arrive_in_time_are_dropped_and_shrink_the_share() {
+    let server = Server::spawn(|l| {
+        l.max_connections_per_address = 8;
+        l.header_read_timeout = Duration::from_secs(1);
+    });
+    // Eight connections that finish TLS, start a request head and never end it.
+    let mut slow: Vec<_> = (0..8)
+        .map(|_| {
+            let mut s = established(&server).expect("within the share");
+            s.write_all(b"GET / HTTP/1.1\r\nhost: localhost\r\n")
+                .unwrap();
+            s.flush().unwrap();
+            s
+        })
+        .collect();
+    for stream in &mut slow {
+        assert!(
+            dropped_unanswered(stream),
+            "dropped after the header budget"
+        );
+    }
+    drop(slow);
+
+    // Eight timeouts halve the address's share: four idle connections, then no fifth. (The
+    // strikes are counted as the connections end, so allow the last ones a moment.)
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let held: Vec<_> = (0..4).filter_map(|_| established(&server)).collect();
+        let fifth = established(&server);
+        let refused = fifth.is_none_or(|mut s| {
+            s.sock
+                .set_read_timeout(Some(Duration::from_millis(200)))
+                .unwrap();
+            dropped_unanswered(&mut s)
+        });
+        if held.len() == 4 && refused {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the share never shrank");
+        drop(held);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let complete_request = server.normal_client_served(Duration::from_secs(20));
+    assert!(
+        complete_request.is_some(),
+        "a complete request is still served"
+    );
 }

@@ -10,6 +10,7 @@
 
 mod architecture;
 mod binary;
+mod body_limits;
 mod browser;
 mod calendar;
 mod certificates;

@@ -2,41 +2,12 @@
 //! hang; the router never panics on arbitrary requests; upload names are cleaned.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use otinish::web::request::{Method, Request};
 use otinish::web::{self, App};
-use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
 
-use crate::support::{self, FileUpload, PDF, TestApp};
-
-/// A raw TLS connection to `addr` trusting only `cert_pem`.
-fn tls_stream(
-    addr: SocketAddr,
-    cert_pem: &str,
-) -> rustls::StreamOwned<rustls::ClientConnection, TcpStream> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(CertificateDer::from_pem_slice(cert_pem.as_bytes()).unwrap())
-        .unwrap();
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    let conn =
-        rustls::ClientConnection::new(Arc::new(config), "localhost".try_into().unwrap()).unwrap();
-    let tcp = TcpStream::connect(addr).unwrap();
-    tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    tcp.set_write_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    rustls::StreamOwned::new(conn, tcp)
-}
+use crate::support::{self, FileUpload, PDF, TestApp, tls_stream};
 
 /// Sends `head` then `body_chunks` (stopping at the first write error or after `max_time`) and
 /// returns the status code of the answer, or `None` when the server closed without one.
@@ -209,7 +180,7 @@ proptest::proptest! {
         req.headers.push(("cookie".into(), cookie));
         req.headers.push(("content-type".into(), "application/x-www-form-urlencoded".into()));
         req.body = body;
-        let status = APP.with(|(app, _)| web::handle(app, &req).status);
+        let status = APP.with(|(app, _)| web::handle(app, req).status);
         proptest::prop_assert!((200..600).contains(&status), "{status}");
     }
 }

@@ -132,7 +132,7 @@ fn a_backup_taken_while_appeals_are_filed_verifies_holds_a_prefix_and_stalls_no_
     pdf.resize(256 * 1024, b'x');
     let upload = Upload {
         file_name: "өтініш.pdf".into(),
-        bytes: pdf,
+        bytes: pdf.into(),
     };
     for _ in 0..150 {
         file_appeal(&ctx, &who, &upload);

@@ -29,6 +29,33 @@ pub fn seeded_data_dir(appeals: u32) -> tempfile::TempDir {
     dir
 }
 
+/// A raw TLS connection to `addr` trusting only `cert_pem` (the handshake happens on first use).
+pub fn tls_stream(
+    addr: std::net::SocketAddr,
+    cert_pem: &str,
+) -> rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(cert_pem.as_bytes()).unwrap())
+        .unwrap();
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let conn =
+        rustls::ClientConnection::new(Arc::new(config), "localhost".try_into().unwrap()).unwrap();
+    let tcp = std::net::TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    tcp.set_write_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    rustls::StreamOwned::new(conn, tcp)
+}
+
 /// The password of every account the tests create.
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -259,7 +286,8 @@ impl Browser {
         format!("{}{path}", self.base)
     }
 
-    fn cookie_header(&self) -> String {
+    /// The `cookie` header this browser sends.
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -399,8 +427,14 @@ impl Browser {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        // As the upload forms do: the token also in the action URL, checked before the body.
+        let url = match path.split_once('?') {
+            Some((_, query)) if query.split('&').any(|p| p.starts_with("csrf=")) => path.to_owned(),
+            Some(_) => format!("{path}&csrf={csrf}"),
+            None => format!("{path}?csrf={csrf}"),
+        };
         self.post_raw(
-            path,
+            &url,
             &format!("multipart/form-data; boundary={boundary}"),
             &body,
         )

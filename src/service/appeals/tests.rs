@@ -127,7 +127,7 @@ fn filing_registers_with_a_number_and_a_deadline() {
     form.tax_id = "000000000000".into(); // ignored: identity comes from the account
     let pdf = Upload {
         file_name: "скан.pdf".into(),
-        bytes: b"%PDF-1.4 test".to_vec(),
+        bytes: b"%PDF-1.4 test".to_vec().into(),
     };
     let appeal = file(&w.ctx, &w.applicant, &form, &[pdf]).unwrap();
     assert_eq!(appeal.number.to_string(), "ЖТ-2026-00000001");
@@ -166,7 +166,7 @@ fn files_are_checked_by_content() {
     let w = world();
     let exe = Upload {
         file_name: "scan.pdf".into(),
-        bytes: b"MZ not a pdf".to_vec(),
+        bytes: b"MZ not a pdf".to_vec().into(),
     };
     let Err(Error::Invalid(errors)) = file(&w.ctx, &w.applicant, &appeal_form(), &[exe]) else {
         panic!("expected refusal");
@@ -175,7 +175,7 @@ fn files_are_checked_by_content() {
     let many: Vec<Upload> = (0..11)
         .map(|i| Upload {
             file_name: format!("{i}.pdf"),
-            bytes: b"%PDF-1.4".to_vec(),
+            bytes: b"%PDF-1.4".to_vec().into(),
         })
         .collect();
     let Err(Error::Invalid(errors)) = file(&w.ctx, &w.applicant, &appeal_form(), &many) else {
@@ -257,7 +257,7 @@ fn another_applicant_cannot_see_the_appeal_or_its_files() {
     let w = world();
     let pdf = Upload {
         file_name: "a.pdf".into(),
-        bytes: b"%PDF-1.4 x".to_vec(),
+        bytes: b"%PDF-1.4 x".to_vec().into(),
     };
     let appeal = file(&w.ctx, &w.applicant, &appeal_form(), &[pdf]).unwrap();
     let mut stranger = w.applicant.clone();
@@ -446,7 +446,7 @@ fn an_unassigned_executor_reads_the_appeal_without_the_applicants_data_or_files(
     let w = world();
     let pdf = Upload {
         file_name: "a.pdf".into(),
-        bytes: b"%PDF-1.4 x".to_vec(),
+        bytes: b"%PDF-1.4 x".to_vec().into(),
     };
     let appeal = file(&w.ctx, &w.applicant, &appeal_form(), &[pdf]).unwrap();
     let file_id = appeal.attachments[0].id;

@@ -241,7 +241,7 @@ fn step(c: &Chrome, a: &Appeal, p: &ActionPanel, action: &'static str, main: boo
             @if main { h2 { (c.t("pages.next_step")) ": " (c.t(title_key(action))) } }
             @else { h2 { (c.t(title_key(action))) } }
             @if refused { (error_summary(&sc, e)) }
-            form.stack method="post" action=(paths::act(a.id)) enctype="multipart/form-data" novalidate {
+            form.stack method="post" action=(paths::with_csrf(&paths::act(a.id), &c.csrf)) enctype="multipart/form-data" novalidate {
                 (csrf(c))
                 input type="hidden" name="action" value=(action);
                 (fields(&sc, a, action, p, v, e))

@@ -168,7 +168,7 @@ pub fn appeal_form(c: &Chrome, p: &AppealFormPage) -> Markup {
         html! {
             h1 { (title) }
             (error_summary(c, p.errors))
-            form.stack method="post" action=(p.action) enctype="multipart/form-data" novalidate {
+            form.stack method="post" action=(paths::with_csrf(&p.action, &c.csrf)) enctype="multipart/form-data" novalidate {
                 (csrf(c))
                 @if let Some(contested) = &p.contested {
                     (super::procedure::complaint_intro(c, contested, p.errors, v.get("late_reason")))
