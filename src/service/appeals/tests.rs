@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::domain::lang::Lang;
+use crate::domain::lifecycle::Action;
 use crate::service::admin::{self, SetupForm};
 use crate::service::auth::{self, RegistrationForm, StaffForm};
 use crate::service::lifecycle::{self, FieldList};
@@ -29,7 +30,7 @@ impl World {
             &self.ctx,
             &self.clerk,
             id,
-            "route",
+            Action::Route,
             &FieldList::of(&[("executor", &executor)]),
             &[],
         )
@@ -43,12 +44,20 @@ impl World {
             ("text", text),
             ("appeal_clause", "yes"),
         ]);
-        lifecycle::act(&self.ctx, &self.executor, id, "submit-draft", &draft, &[]).unwrap();
+        lifecycle::act(
+            &self.ctx,
+            &self.executor,
+            id,
+            Action::SubmitDraft,
+            &draft,
+            &[],
+        )
+        .unwrap();
         lifecycle::act(
             &self.ctx,
             &self.director,
             id,
-            "sign",
+            Action::Sign,
             &FieldList::default(),
             &[],
         )
@@ -366,7 +375,7 @@ fn a_complaint_is_linked_both_ways_with_the_complaint_term() {
         &w.ctx,
         &w.clerk,
         complaint.id,
-        "route",
+        Action::Route,
         &FieldList::of(&[("executor", &director)]),
         &[],
     );

@@ -5,6 +5,7 @@ use super::applicant::{appeal_form, appeal_form_page};
 use super::{ok, unprocessable};
 use crate::domain::appeal::{Appeal, AppealId, AttachmentId};
 use crate::domain::field::FieldErrors;
+use crate::domain::lifecycle::Action;
 use crate::domain::user::User;
 use crate::service::appeals::{self, AppealForm, Reading};
 use crate::service::security::Origin;
@@ -16,7 +17,7 @@ use crate::web::paths;
 use crate::web::response::Response;
 use crate::web::session::{AnyUser, ApplicantUser};
 use crate::web::views;
-use crate::web::views::actions::{ActionPanel, CONFIRMED_STEPS};
+use crate::web::views::actions::ActionPanel;
 use crate::web::views::appeal::AppealPage;
 use crate::web::views::applicant::Names;
 
@@ -42,7 +43,7 @@ fn render(
     call: &Call,
     viewer: &User,
     id: AppealId,
-    refused: Option<(&str, &Form, &FieldErrors)>,
+    refused: Option<(Action, &Form, &FieldErrors)>,
 ) -> Result<maud::Markup, WebError> {
     let ctx = &call.app.ctx;
     let (address, device) = call.client();
@@ -56,7 +57,7 @@ fn render(
     let available = lifecycle::available(ctx, viewer, a);
     // The signer of a contested answer is not offered (art. 97 ч.2).
     let signer = a.links.contested.as_ref().and_then(|c| c.signer);
-    let executors = if available.contains(&"route") {
+    let executors = if available.contains(&Action::Route) {
         lifecycle::assignable(ctx)?
             .iter()
             .filter(|u| Some(u.id) != signer)
@@ -66,7 +67,7 @@ fn render(
         Vec::new()
     };
     let (units, _) = admin::units_and_categories(ctx)?;
-    let ecp_sign = if available.contains(&"sign") {
+    let ecp_sign = if available.contains(&Action::Sign) {
         crate::service::ecp::answer_to_sign(ctx, a)?
     } else {
         None
@@ -76,12 +77,12 @@ fn render(
     let empty = Form::default();
     let no_errors = FieldErrors::default();
     let (values, errors, refused_action) = match refused {
-        Some((action, values, errors)) => (values, errors, Some(action.to_owned())),
+        Some((action, values, errors)) => (values, errors, Some(action)),
         None => (&empty, &no_errors, None),
     };
     let panel = ActionPanel {
         available,
-        may_complain: lifecycle::may_complain(ctx, viewer, a),
+        may_complain: lifecycle::may_complain(viewer, a),
         executors,
         units: units
             .iter()
@@ -106,7 +107,7 @@ fn render(
             panel,
             signatures,
             procedure: procedure_facts(call, viewer, &view),
-            done: views::actions::done_key(call.query().get("done")),
+            done: Action::from_code(call.query().get("done")).map(views::actions::done_key),
         },
     ))
 }
@@ -205,11 +206,9 @@ pub fn download(call: &Call, who: &AnyUser, id: AttachmentId) -> Result<Response
 /// POST /appeals/{id}/act: one step, named by the form's `action`.
 pub fn act(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebError> {
     let (form, uploads) = call.multipart()?;
-    let action = form.string("action");
+    let action = Action::from_code(form.get("action")).ok_or(service::Error::NotFound)?;
     // A step that cannot be undone needs its "I confirm" box (or the ЭЦП signature itself).
-    if CONFIRMED_STEPS.contains(&action.as_str())
-        && !form.checked("confirm")
-        && form.get("cms").trim().is_empty()
+    if action.needs_confirmation() && !form.checked("confirm") && form.get("cms").trim().is_empty()
     {
         let mut errors = FieldErrors::default();
         errors.add("confirm", "pages.confirm_required");
@@ -217,21 +216,21 @@ pub fn act(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebErro
             call,
             &who.0,
             id,
-            Some((&action, &form, &errors)),
+            Some((action, &form, &errors)),
         )?));
     }
-    match lifecycle::act(&call.app.ctx, &who.0, id, &action, &form, &uploads) {
+    match lifecycle::act(&call.app.ctx, &who.0, id, action, &form, &uploads) {
         // The page landed on says what was done (`?done=<step>`).
         Ok(appeal) => Ok(Response::see_other(&format!(
             "{}?done={}",
             paths::appeal(appeal.id),
-            crate::web::forms::encode(&action)
+            action.code()
         ))),
         Err(service::Error::Invalid(errors)) => Ok(unprocessable(render(
             call,
             &who.0,
             id,
-            Some((&action, &form, &errors)),
+            Some((action, &form, &errors)),
         )?)),
         Err(other) => Err(other.into()),
     }
@@ -249,7 +248,7 @@ pub fn complaint_form(
         device: &device,
     };
     let view = appeals::view(&call.app.ctx, &who.0, id, Reading::Page, origin)?;
-    if !lifecycle::may_complain(&call.app.ctx, &who.0, &view.appeal) {
+    if !lifecycle::may_complain(&who.0, &view.appeal) {
         return Err(WebError::Refused(
             crate::domain::lifecycle::Refusal::TooLate,
         ));
