@@ -255,6 +255,11 @@ pub fn act(
             .filter(|a| can_see(by, a))
             .ok_or(Error::NotFound)?;
         from = Some(before.status);
+        // Who asks, the status and the time are checked before what the form says: a step
+        // that is not offered (a stale page, a forged form) is refused for that reason.
+        let calendar = ctx.calendar();
+        let moment = super::moment(ctx, &calendar);
+        crate::domain::lifecycle::may(&before, action, &actor(by), moment)?;
         let mut attachments = Vec::with_capacity(files.len());
         for file in &files {
             attachments.push(tx.insert_attachment(id, by.id, file)?);

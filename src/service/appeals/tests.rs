@@ -149,6 +149,44 @@ fn filing_registers_with_a_number_and_a_deadline() {
     assert_eq!(second.number.to_string(), "ЖТ-2026-00000002");
 }
 
+/// A step the person may not take now is refused for that reason before its form is read,
+/// so a stale or forged form gets no field errors for a step the card does not offer.
+/// See: issue 13.
+#[test]
+fn a_step_not_offered_is_refused_by_its_guard_before_its_form_is_checked() {
+    let w = world();
+    let appeal = file(&w.ctx, &w.applicant, &appeal_form(), &[]).unwrap();
+    // The executor may not route, and the form names no executor either.
+    let refused = lifecycle::act(
+        &w.ctx,
+        &w.executor,
+        appeal.id,
+        Action::Route,
+        &FieldList::default(),
+        &[],
+    );
+    assert!(
+        matches!(
+            refused,
+            Err(Error::Refused(crate::domain::lifecycle::Refusal::WrongRole))
+        ),
+        "{refused:?}"
+    );
+    // Allowed to the clerk, the same empty form is refused for its input, next to the field.
+    let invalid = lifecycle::act(
+        &w.ctx,
+        &w.clerk,
+        appeal.id,
+        Action::Route,
+        &FieldList::default(),
+        &[],
+    );
+    assert!(
+        matches!(&invalid, Err(Error::Invalid(errors)) if errors.for_field("executor").is_some()),
+        "{invalid:?}"
+    );
+}
+
 #[test]
 fn the_counter_restarts_with_the_year() {
     let w = world();
