@@ -276,10 +276,7 @@ impl Drop for Server {
 
 fn measure(appeals: u64, clients: u64, requests: u64, filings: u64) -> Figures {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        data_dir: dir.path().to_owned(),
-        ..Config::default()
-    };
+    let config = Config::default().with_data_dir(dir.path().to_owned());
     let path = dir.path().join(FILE_NAME);
     let now = "2026-03-02T05:00:00Z".parse().unwrap();
     let mut figures = Figures {

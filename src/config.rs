@@ -303,6 +303,9 @@ impl std::fmt::Debug for Sms {
 pub struct Backups {
     /// Where the copies go (default `data_dir/backups`).
     pub folder: PathBuf,
+    /// Whether `folder` is that default inside the data directory, so that it moves with
+    /// [`Config::with_data_dir`]; false when the file named a folder.
+    pub folder_in_data_dir: bool,
     /// How many daily copies are kept; 0 turns automatic backups off.
     pub keep: usize,
     /// Local time of day after which the day's copy is taken.
@@ -340,7 +343,21 @@ impl Default for Config {
     }
 }
 
+/// The daily backups' folder inside the data directory, unless the file names another.
+const BACKUPS_FOLDER: &str = "backups";
+
 impl Config {
+    /// The same configuration with its store in `dir` (`--data-dir`): folders that default to
+    /// inside the data directory (the daily backups') move along; a folder the file named stays.
+    #[must_use]
+    pub fn with_data_dir(mut self, dir: PathBuf) -> Self {
+        if self.backups.folder_in_data_dir {
+            self.backups.folder = dir.join(BACKUPS_FOLDER);
+        }
+        self.data_dir = dir;
+        self
+    }
+
     /// Parses and validates a TOML document.
     pub fn from_toml(text: &str) -> Result<Self, Error> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| Error::Parse(e.to_string()))?;
@@ -530,12 +547,14 @@ fn parse_sms(raw: &RawSms) -> Result<Option<Sms>, Error> {
 }
 
 fn parse_backups(raw: &RawConfig) -> Result<Backups, Error> {
+    let folder_in_data_dir = raw.backups.folder.is_empty();
     Ok(Backups {
-        folder: if raw.backups.folder.is_empty() {
-            raw.data_dir.join("backups")
+        folder: if folder_in_data_dir {
+            raw.data_dir.join(BACKUPS_FOLDER)
         } else {
             PathBuf::from(&raw.backups.folder)
         },
+        folder_in_data_dir,
         keep: raw.backups.keep,
         at: raw.backups.at.parse().map_err(|_| Error::Value {
             key: "backups.at",
@@ -616,6 +635,18 @@ mod tests {
         assert_eq!(example.close_of_business, defaults.close_of_business);
         assert_eq!(example.limits.max_attachments, 10);
         assert_eq!(example.limits.max_attachment_bytes, 10 * 1024 * 1024);
+    }
+
+    /// See: issue 11 (`--data-dir` left the daily backups in ./otinish-data/backups).
+    #[test]
+    fn the_default_backup_folder_follows_the_data_dir_and_a_named_one_stays() {
+        let moved = Config::default().with_data_dir(PathBuf::from("/srv/otinish"));
+        assert_eq!(moved.data_dir, PathBuf::from("/srv/otinish"));
+        assert_eq!(moved.backups.folder, PathBuf::from("/srv/otinish/backups"));
+        let named = Config::from_toml("[backups]\nfolder = \"/mnt/copies\"\n")
+            .unwrap()
+            .with_data_dir(PathBuf::from("/srv/otinish"));
+        assert_eq!(named.backups.folder, PathBuf::from("/mnt/copies"));
     }
 
     #[test]

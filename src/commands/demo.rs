@@ -14,12 +14,12 @@ use crate::store::AppealReads;
 pub(super) fn run(args: &DemoArgs) -> anyhow::Result<()> {
     let config = Config {
         bind: args.bind,
-        data_dir: match &args.data_dir {
-            Some(dir) => dir.clone(),
-            None => std::env::temp_dir().join(format!("otinish-demo-{}", std::process::id())),
-        },
         ..Config::default()
-    };
+    }
+    .with_data_dir(match &args.data_dir {
+        Some(dir) => dir.clone(),
+        None => std::env::temp_dir().join(format!("otinish-demo-{}", std::process::id())),
+    });
     crate::logging::init(config.log_level);
     let store = open_store(&config.data_dir)?;
     let rules = Rules::from_config(&config);

@@ -50,14 +50,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 /// The configuration a command runs with: the file if given, else the defaults, then
 /// command-line overrides.
 fn load_config(args: &StoreArgs) -> anyhow::Result<Config> {
-    let mut config = match &args.config {
+    let config = match &args.config {
         Some(path) => Config::load(path)?,
         None => Config::default(),
     };
-    if let Some(dir) = &args.data_dir {
-        config.data_dir.clone_from(dir);
-    }
-    Ok(config)
+    Ok(match &args.data_dir {
+        Some(dir) => config.with_data_dir(dir.clone()),
+        None => config,
+    })
 }
 
 /// Creates the data directory if needed and opens the store in it.

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::{Date, Weekday};
 
 /// An administrator's decision about one date, overriding the built-in rule.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DayOverride {
     /// Not a working day, e.g. Kurban Ait or a bridged Monday.
     DayOff {
@@ -123,7 +123,7 @@ impl DayKind {
 
 /// The working-day calendar: built-in rules plus administrator overrides, and the years an
 /// administrator has confirmed as complete (deadlines in other years are provisional).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
     overrides: BTreeMap<Date, DayOverride>,
     confirmed_years: BTreeSet<i16>,

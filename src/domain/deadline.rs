@@ -21,7 +21,7 @@ pub enum DayUnit {
 }
 
 /// A length of time such as "15 working days".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Term {
     /// How many days; 0 means due on the registration day itself.
     pub days: u16,

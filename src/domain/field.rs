@@ -3,13 +3,15 @@
 //! Each `parse` turns raw text into a typed value or a [`FieldError`] whose `key` is a message
 //! key the interface translates; nothing downstream re-checks a parsed value.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 /// One refused field: which one, and the message key explaining why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    /// The form field's name.
-    pub field: &'static str,
+    /// The form field's name (a constant, or the name a request sent).
+    pub field: Cow<'static, str>,
     /// Translation key of the message.
     pub key: &'static str,
 }
@@ -20,8 +22,11 @@ pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
     /// Records a refusal.
-    pub fn add(&mut self, field: &'static str, key: &'static str) {
-        self.0.push(FieldError { field, key });
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, key: &'static str) {
+        self.0.push(FieldError {
+            field: field.into(),
+            key,
+        });
     }
 
     /// Keeps the value, or records the error and returns `None`.

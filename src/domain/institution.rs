@@ -1,13 +1,11 @@
 //! The institution that runs the desk: its profile, structural units and appeal categories.
 
-use serde::{Deserialize, Serialize};
-
 use super::appeal::{CategoryId, UnitId};
 use super::lang::Names;
 use super::tax_id::TaxId;
 
 /// The institution's profile, shown on pages, receipts and reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Institution {
     /// Full name in each language.
     pub names: Names,
@@ -22,7 +20,7 @@ pub struct Institution {
 }
 
 /// A structural unit that can receive appeals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
     /// Number in the store.
     pub id: UnitId,
@@ -33,7 +31,7 @@ pub struct Unit {
 }
 
 /// A subject category of appeals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Category {
     /// Number in the store.
     pub id: CategoryId,

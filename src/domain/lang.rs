@@ -48,7 +48,7 @@ impl Lang {
 }
 
 /// A name kept in every language (units, categories, the institution).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Names {
     /// Kazakh.
     pub kk: String,

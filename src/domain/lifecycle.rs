@@ -567,4 +567,4 @@ pub fn decide(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

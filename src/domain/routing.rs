@@ -1,12 +1,10 @@
 //! Routing rules: which unit and executors receive a category's appeals (domain.md §4.5).
 
-use serde::{Deserialize, Serialize};
-
 use super::appeal::{CategoryId, UnitId};
 use super::user::UserId;
 
 /// One rule: appeals of `category` go to `unit` and to `executors`, taken in turn.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoutingRule {
     /// The category.
     pub category: CategoryId,

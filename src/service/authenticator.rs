@@ -229,17 +229,12 @@ pub fn complete(
         if let Err(err) = super::codes::check(ctx, Purpose::SecondFactor, user.sign_in_name(), code)
         {
             if matches!(err, Error::Invalid(_)) {
-                ctx.store.write(|tx| {
-                    security::record_failure(
-                        ctx,
-                        tx,
-                        now,
-                        AuditKind::SignInFailed,
-                        (Some(user.id), user.sign_in_name()),
-                        origin.address,
-                        "wrong second-factor code",
-                    )
-                })?;
+                security::sign_in_failed(
+                    ctx,
+                    (Some(user.id), user.sign_in_name()),
+                    origin,
+                    "wrong second-factor code",
+                )?;
             }
             return Err(err);
         }
@@ -270,8 +265,7 @@ pub fn complete(
             } else {
                 tx.put_pending_sign_in(&hash, &pending)?;
             }
-            security::record_failure(
-                ctx,
+            let attempt = security::record_failure(
                 tx,
                 now,
                 AuditKind::SignInFailed,
@@ -279,7 +273,7 @@ pub fn complete(
                 origin.address,
                 "wrong authenticator code",
             )?;
-            return Ok(Err(user));
+            return Ok(Err(attempt));
         };
         record.last_step = Some(step);
         tx.put_totp(user.id, &record)?;
@@ -291,7 +285,10 @@ pub fn complete(
             let token = super::auth::start_session(ctx, &user, origin, "password + authenticator")?;
             Ok((token, user))
         }
-        Err(_) => Err(refused("authenticator.wrong")),
+        Err(attempt) => {
+            attempt.count(ctx);
+            Err(refused("authenticator.wrong"))
+        }
     }
 }
 

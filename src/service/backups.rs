@@ -124,6 +124,7 @@ mod tests {
         std::fs::write(&file, b"x").unwrap();
         let policy = Backups {
             folder: file.clone(),
+            folder_in_data_dir: false,
             keep: 3,
             at: "02:00".parse().unwrap(),
         };
@@ -150,6 +151,7 @@ mod tests {
             .unwrap();
         let policy = Backups {
             folder: dir.path().join("backups"),
+            folder_in_data_dir: true,
             keep: 3,
             at: "02:00".parse().unwrap(),
         };
@@ -189,6 +191,7 @@ mod tests {
         );
         let policy = Backups {
             folder: dir.path().join("backups"),
+            folder_in_data_dir: true,
             keep: 0,
             at: "02:00".parse().unwrap(),
         };

@@ -248,18 +248,7 @@ pub fn reset_password(
     let user = match check(ctx, Purpose::Reset, name, code) {
         Ok(user) => user,
         Err(err @ Error::Invalid(_)) => {
-            let now = ctx.now();
-            ctx.store.write(|tx| {
-                security::record_failure(
-                    ctx,
-                    tx,
-                    now,
-                    AuditKind::SignInFailed,
-                    (None, name),
-                    origin.address,
-                    "password reset code",
-                )
-            })?;
+            security::sign_in_failed(ctx, (None, name), origin, "password reset code")?;
             return Err(err);
         }
         Err(err) => return Err(err),

@@ -29,7 +29,6 @@ use super::{Ctx, Error, Result, new_token};
 use crate::crypto::cms::{self, CertificateInfo, CmsError, Purpose, Signer, TrustStore};
 use crate::domain::appeal::{Appeal, AppealId};
 use crate::domain::field::FieldErrors;
-use crate::domain::security::AuditKind;
 use crate::domain::tax_id::ApplicantKind;
 use crate::domain::user::{Account, User};
 use crate::store::{
@@ -360,19 +359,7 @@ pub fn sign_in(
     if let Err(err) = &outcome
         && !matches!(err, EcpError::Service(_))
     {
-        let now = ctx.now();
-        let detail = format!("ЭЦП: {err}");
-        ctx.store.write(|tx| {
-            security::record_failure(
-                ctx,
-                tx,
-                now,
-                AuditKind::SignInFailed,
-                (who.0, &who.1),
-                origin.address,
-                &detail,
-            )
-        })?;
+        security::sign_in_failed(ctx, (who.0, &who.1), origin, &format!("ЭЦП: {err}"))?;
     }
     outcome
 }

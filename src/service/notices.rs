@@ -1,16 +1,21 @@
 //! Notices: the delivery worker that drains the outbox, reminders of deadlines, and the
-//! user's list.
+//! user's list, where a staff member's task notice clears once its task is done
+//! ([`NoticeBoard`]).
 //!
 //! Use cases queue outbox entries in their own transaction; [`deliver`] turns each into an
 //! in-app notice and, where a gateway is configured and the user has an address for it, into
 //! an e-mail and an SMS on the gateway queue (`deliveries`), all in one transaction: an entry
 //! leaves the outbox only once all of that is stored, and the gateway queue retries on its own.
 
+use std::collections::HashMap;
+
 use super::{Ctx, Result, deliveries};
 use crate::domain::deadline::add_working_days;
-use crate::domain::notice::{Notice, NoticeKind};
+use crate::domain::notice::{NoticeBoard, NoticeKind};
 use crate::domain::user::User;
-use crate::store::{DeliveryChannel, NoticeReads, RegistryFilter, RegistryReads, UserReads};
+use crate::store::{
+    AppealReads, DeliveryChannel, NoticeReads, RegistryFilter, RegistryReads, Tx, UserReads,
+};
 
 /// Which outside channels notices also go to.
 #[derive(Debug, Clone, Copy, Default)]
@@ -116,17 +121,31 @@ pub fn remind(ctx: &Ctx) -> Result<usize> {
     Ok(queued)
 }
 
-/// The user's latest notices; marks them read.
-pub fn list_and_mark_read(ctx: &Ctx, user: &User) -> Result<Vec<Notice>> {
+/// The user's latest notices, those of done tasks apart; marks them read.
+pub fn list_and_mark_read(ctx: &Ctx, user: &User) -> Result<NoticeBoard> {
     deliver(ctx, 1_000)?;
-    let list = ctx.store.read(|tx| tx.notices(user.id, 100))?;
-    if list.iter().any(|n| !n.read) {
+    let board = ctx.store.read(|tx| board(tx, user))?;
+    if board.current.iter().chain(&board.done).any(|n| !n.read) {
         ctx.store.write(|tx| tx.mark_notices_read(user.id))?;
     }
-    Ok(list)
+    Ok(board)
 }
 
-/// Unread notices of a user (for the navigation badge).
+/// Unread notices of a user that still call for something (for the navigation badge).
 pub fn unread(ctx: &Ctx, user: &User) -> Result<usize> {
-    Ok(ctx.store.read(|tx| tx.unread_notices(user.id))?)
+    Ok(ctx.store.read(|tx| board(tx, user))?.unread())
+}
+
+/// The user's latest 100 notices, sorted against the current state of their tasks' appeals.
+fn board(tx: &impl Tx, user: &User) -> crate::store::Result<NoticeBoard> {
+    let notices = tx.notices(user.id, 100)?;
+    let mut appeals = HashMap::new();
+    for notice in notices.iter().filter(|n| n.kind.is_task()) {
+        if !appeals.contains_key(&notice.appeal)
+            && let Some(appeal) = tx.appeal(notice.appeal)?
+        {
+            appeals.insert(notice.appeal, appeal);
+        }
+    }
+    Ok(NoticeBoard::sort(notices, user.id, &appeals))
 }

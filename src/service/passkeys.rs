@@ -327,39 +327,42 @@ pub fn sign_in(
 ) -> Result<(String, User)> {
     security::refuse_if_throttled(ctx, origin)?;
     let now = ctx.now();
-    let outcome = ctx
-        .store
-        .write(|tx| -> Result<Result<(String, User), &'static str>> {
-            let checked = check_assertion(tx, rp, binding, answer, now)?;
-            match checked {
-                Ok(Verified {
-                    credential_id,
-                    mut passkey,
-                    user,
-                }) => {
-                    let how = format!("passkey '{}'", passkey.name);
-                    passkey.last_used = Some(now);
-                    tx.put_passkey(&credential_id, &passkey)?;
-                    let token = super::auth::open_session(tx, ctx, &user, origin, &how, now)?;
-                    Ok(Ok((token, user)))
-                }
-                Err(refusal) => {
-                    let (id, name) = refusal.who.unzip();
-                    security::record_failure(
-                        ctx,
-                        tx,
-                        now,
-                        AuditKind::SignInFailed,
-                        (id, name.as_deref().unwrap_or_default()),
-                        origin.address,
-                        &refusal.detail,
-                    )?;
-                    Ok(Err(refusal.key))
-                }
+    let outcome = ctx.store.write(|tx| -> Result<Result<_, Refused>> {
+        let checked = check_assertion(tx, rp, binding, answer, now)?;
+        match checked {
+            Ok(Verified {
+                credential_id,
+                mut passkey,
+                user,
+            }) => {
+                let how = format!("passkey '{}'", passkey.name);
+                passkey.last_used = Some(now);
+                tx.put_passkey(&credential_id, &passkey)?;
+                let token = super::auth::open_session(tx, ctx, &user, origin, &how, now)?;
+                Ok(Ok((token, user)))
             }
-        })?;
-    outcome.map_err(refused)
+            Err(refusal) => {
+                let (id, name) = refusal.who.unzip();
+                let attempt = security::record_failure(
+                    tx,
+                    now,
+                    AuditKind::SignInFailed,
+                    (id, name.as_deref().unwrap_or_default()),
+                    origin.address,
+                    &refusal.detail,
+                )?;
+                Ok(Err((refusal.key, attempt)))
+            }
+        }
+    })?;
+    outcome.map_err(|(key, attempt)| {
+        attempt.count(ctx);
+        refused(key)
+    })
 }
+
+/// A refused passkey sign-in: the message key for the page, and the failure to count.
+type Refused = (&'static str, security::FailedAttempt);
 
 /// A sign-in that passed every check: the passkey with its new counter, and its owner.
 struct Verified {

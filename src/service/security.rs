@@ -45,23 +45,66 @@ pub(super) fn record(
     Ok(())
 }
 
+/// A failed attempt to sign in, written in a transaction and not yet counted against its
+/// address. Count it with [`FailedAttempt::count`] once the write has returned `Ok`: group
+/// commit runs a closure again when another member of its batch fails, so anything counted
+/// inside the closure could be counted twice.
+#[must_use = "count it once the write has returned Ok"]
+pub(super) struct FailedAttempt {
+    address: String,
+    at: Timestamp,
+}
+
+impl FailedAttempt {
+    /// Counts the attempt against its client's address (once, after its write committed).
+    pub(super) fn count(self, ctx: &Ctx) {
+        ctx.sign_in_limit.note(&self.address, self.at);
+    }
+}
+
 /// Appends a failed attempt to sign in (`SignInFailed`, `RefusedWhileLocked`) inside the
-/// caller's transaction and counts it against the client's address. Every way in records its
-/// failures through here, so the per-address limit sees them all.
+/// caller's transaction, which counts the returned attempt once its write returned `Ok`. Every
+/// way in records its failures through here or [`sign_in_failed`], so the per-address limit
+/// sees them all. A failure whose write fails is not counted (nothing else of it is kept
+/// either, and with the store refusing writes nobody can sign in).
 pub(super) fn record_failure(
-    ctx: &Ctx,
     tx: &mut WriteTx,
     at: Timestamp,
     kind: AuditKind,
     who: (Option<UserId>, &str),
     address: &str,
     detail: &str,
-) -> Result<()> {
+) -> Result<FailedAttempt> {
     debug_assert!(limit::is_failed_attempt(kind));
     record(tx, at, kind, who, address, detail)?;
-    // Counted before the commit: a failure whose entry is then lost still counts, which errs
-    // on the safe side.
-    ctx.sign_in_limit.note(&clipped(address, 64), at);
+    Ok(FailedAttempt {
+        address: clipped(address, 64),
+        at,
+    })
+}
+
+/// Audits a failed sign-in (`SignInFailed`) in a transaction of its own, then counts it
+/// against the client's address.
+pub(super) fn sign_in_failed(
+    ctx: &Ctx,
+    who: (Option<UserId>, &str),
+    origin: Origin<'_>,
+    detail: &str,
+) -> Result<()> {
+    audit_failure(ctx, AuditKind::SignInFailed, who, origin.address, detail)
+}
+
+fn audit_failure(
+    ctx: &Ctx,
+    kind: AuditKind,
+    who: (Option<UserId>, &str),
+    address: &str,
+    detail: &str,
+) -> Result<()> {
+    let now = ctx.now();
+    ctx.store
+        .write(|tx| record_failure(tx, now, kind, who, address, detail))?
+        .count(ctx);
     Ok(())
 }
 
@@ -98,17 +141,7 @@ pub(super) fn refuse_if_locked(
     let Some(until) = failures.and_then(|f| f.locked_at(now)) else {
         return Ok(());
     };
-    ctx.store.write(|tx| {
-        record_failure(
-            ctx,
-            tx,
-            now,
-            AuditKind::RefusedWhileLocked,
-            who,
-            origin.address,
-            "",
-        )
-    })?;
+    audit_failure(ctx, AuditKind::RefusedWhileLocked, who, origin.address, "")?;
     Err(Error::Locked { until })
 }
 
@@ -125,8 +158,7 @@ pub(super) fn count_failure(
         let mut failures: Failures = tx.sign_in_failures(key)?.unwrap_or_default();
         let locked = failures.record(now);
         tx.put_sign_in_failures(key, &failures)?;
-        record_failure(
-            ctx,
+        let attempt = record_failure(
             tx,
             now,
             AuditKind::SignInFailed,
@@ -144,7 +176,11 @@ pub(super) fn count_failure(
                 &format!("until {until}"),
             )?;
         }
-        Ok::<_, Error>(locked)
+        Ok::<_, Error>((locked, attempt))
+    });
+    let outcome = outcome.map(|(locked, attempt)| {
+        attempt.count(ctx);
+        locked
     });
     match outcome {
         Ok(Some(until)) => {

@@ -47,40 +47,95 @@ const APPLICANTS: [&str; 8] = [
     "Смагулов Данияр Асланович",
 ];
 
-const SUBJECTS: [(&str, &str); 8] = [
-    (
-        "Балама домбыра үйірмесіне орын сұраймын",
-        "Ұлым 10 жаста, домбыра үйірмесіне жазылғысы келеді. Кестеде бос орын бар ма?",
-    ),
-    (
-        "Прошу сообщить расписание кружка робототехники",
-        "Подскажите, пожалуйста, дни и время занятий кружка робототехники на второе полугодие.",
-    ),
-    (
-        "Наурыз мерекесіне арналған байқау туралы",
-        "Аудандық Наурыз байқауына қатысу шарттарын түсіндіріп беріңізші.",
-    ),
-    (
-        "Жалоба на отмену занятий без предупреждения",
-        "Занятия по рисованию 12 числа были отменены без предупреждения родителей. Прошу разобраться.",
-    ),
-    (
-        "Ақылы қызметтердің бағасы",
-        "Ағылшын тілі курсының айлық төлемі қанша және жеңілдіктер бар ма?",
-    ),
-    (
-        "Предложение открыть шахматный клуб",
-        "Предлагаю открыть шахматный клуб для младших школьников по субботам.",
-    ),
-    (
-        "Сертификат беру туралы",
-        "Қызым өткен жылы байқауда жүлделі орын алды, сертификатты қалай алуға болады?",
-    ),
-    (
-        "Благодарность педагогу",
-        "Выражаю благодарность педагогу вокальной студии за подготовку детей к концерту.",
-    ),
+/// Applicants of the paper appeals the clerk registers on their behalf.
+const PAPER_APPLICANTS: [&str; 5] = [
+    "Қасымова Ләззат Төлегенқызы",
+    "Сейітов Ерболат Құдайбергенұлы",
+    "Мұхамедиева Гүлмира Асқарқызы",
+    "Оразбаев Темірлан Серікұлы",
+    "Григорьева Наталья Сергеевна",
 ];
+
+/// Subjects and texts of each kind of appeal, so that a complaint reads as a complaint and a
+/// proposal as a proposal.
+pub fn subjects(kind: AppealKind) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        AppealKind::Application => &[
+            (
+                "Балама домбыра үйірмесінен орын сұраймын",
+                "Ұлым 10 жаста, домбыра үйірмесіне жазылғысы келеді. Бос орын болса, қабылдауыңызды сұраймын.",
+            ),
+            (
+                "Прошу зачислить дочь в кружок робототехники",
+                "Прошу зачислить мою дочь, 11 лет, в кружок робототехники на второе полугодие.",
+            ),
+            (
+                "Жүлделі орын туралы сертификат беруіңізді сұраймын",
+                "Қызым өткен жылғы аудандық байқауда жүлделі орын алды. Сертификатын беруіңізді сұраймын.",
+            ),
+        ],
+        AppealKind::Complaint => &[
+            (
+                "Жалоба на отмену занятий без предупреждения",
+                "Занятия по рисованию 12 числа были отменены без предупреждения родителей. Прошу разобраться и провести пропущенное занятие.",
+            ),
+            (
+                "Үйірмеге қабылдаудан бас тартуға шағым",
+                "Ұлымды хореография үйірмесіне қабылдаудан себебін түсіндірмей бас тартты. Шешімді қайта қарауыңызды сұраймын.",
+            ),
+        ],
+        AppealKind::Request => &[
+            (
+                "Прошу сообщить расписание кружка робототехники",
+                "Подскажите, пожалуйста, дни и время занятий кружка робототехники на второе полугодие.",
+            ),
+            (
+                "Наурыз байқауына қатысу шарттары туралы",
+                "Аудандық Наурыз байқауына қатысу шарттарын түсіндіріп беріңізші.",
+            ),
+        ],
+        AppealKind::InfoRequest => &[
+            (
+                "Ақылы қызметтердің бағасы туралы ақпарат сұраймын",
+                "Ағылшын тілі курсының айлық төлемі қанша және қандай жеңілдіктер бар екені туралы ақпарат беруіңізді сұраймын.",
+            ),
+            (
+                "Запрос сведений о числе воспитанников",
+                "Прошу предоставить сведения о количестве детей, занимающихся в кружках центра в текущем учебном году.",
+            ),
+        ],
+        AppealKind::Proposal => &[
+            (
+                "Предложение открыть шахматный клуб",
+                "Предлагаю открыть шахматный клуб для младших школьников по субботам.",
+            ),
+            (
+                "Жазғы күндізгі лагерь ашу туралы ұсыныс",
+                "Жаз айларында бастауыш сынып оқушыларына арналған күндізгі лагерь ашуды ұсынамын.",
+            ),
+        ],
+        AppealKind::Feedback => &[
+            (
+                "Благодарность педагогу",
+                "Выражаю благодарность педагогу вокальной студии за подготовку детей к концерту.",
+            ),
+            (
+                "Жаңа сабақ кестесі туралы пікір",
+                "Жаңа кесте өте ыңғайлы болды: сабақтар мектептен кейін басталады. Рақмет!",
+            ),
+        ],
+        AppealKind::Report => &[
+            (
+                "Спорт залындағы сынған терезе туралы хабарлама",
+                "Спорт залының бір терезесі сынған, балаларға қауіпті. Тексеріп, жөндеуіңізді сұраймын.",
+            ),
+            (
+                "Сообщение о неисправном освещении во дворе",
+                "Во дворе центра второй месяц не работает освещение, вечером детям небезопасно.",
+            ),
+        ],
+    }
+}
 
 /// Fills an empty store with the demo institution and `appeals` appeals filed over the two
 /// months before `now`. The context's clock must be a fixed clock; it is moved while seeding
@@ -196,9 +251,11 @@ pub fn seed_appeals(
             .unwrap_or(now);
         ctx.clock.set(filed_at);
         let applicant = &applicants[n as usize % applicants.len()];
-        let (subject, text) = SUBJECTS[n as usize % SUBJECTS.len()];
+        let kind = kinds[n as usize % kinds.len()];
+        let of_kind = subjects(kind);
+        let (subject, text) = of_kind[n as usize / kinds.len() % of_kind.len()];
         let form = AppealForm {
-            kind: kinds[n as usize % kinds.len()].code().into(),
+            kind: kind.code().into(),
             unit: (1 + n % 2).to_string(),
             category: (1 + n % 5).to_string(),
             subject: subject.into(),
@@ -226,7 +283,7 @@ pub fn seed_appeals(
             let paper = AppealForm {
                 applicant_kind: "individual".into(),
                 tax_id: demo_iin(100 + n).to_string(),
-                name: "Қағаз өтініш беруші".into(),
+                name: PAPER_APPLICANTS[n as usize / 7 % PAPER_APPLICANTS.len()].into(),
                 channel: "paper".into(),
                 ..form
             };
@@ -400,6 +457,43 @@ mod tests {
             assert!(!page.appeals.is_empty(), "no appeal is {status:?}");
         }
         assert_eq!(ctx.now(), now);
+    }
+
+    /// See: issue 11 (demo subjects did not match their kinds; a "paper applicant").
+    #[test]
+    fn every_demo_appeal_has_a_subject_of_its_kind_and_a_real_name() {
+        let now: Timestamp = "2026-11-20T06:00:00Z".parse().unwrap();
+        let ctx = ctx_at("2026-11-20T06:00:00Z");
+        seed(&ctx, 36, now).unwrap();
+        let mut kinds = std::collections::HashSet::new();
+        let mut paper = 0;
+        for id in 1..=36 {
+            let appeal = ctx
+                .store
+                .read(|tx| tx.appeal(crate::domain::appeal::AppealId(id)))
+                .unwrap()
+                .unwrap();
+            assert!(
+                subjects(appeal.kind)
+                    .iter()
+                    .any(|(subject, _)| *subject == appeal.subject),
+                "{} «{}» is not a subject of its kind",
+                appeal.kind.code(),
+                appeal.subject
+            );
+            let name = appeal.applicant.name.to_lowercase();
+            for placeholder in ["paper", "қағаз", "бумаж", "applicant", "өтініш беруші"]
+            {
+                assert!(!name.contains(placeholder), "a placeholder name: {name}");
+            }
+            assert!(name.split_whitespace().count() >= 2, "a full name: {name}");
+            kinds.insert(appeal.kind);
+            if appeal.channel == crate::domain::kind::Channel::Paper {
+                paper += 1;
+            }
+        }
+        assert_eq!(kinds.len(), AppealKind::ALL.len(), "every kind is shown");
+        assert!(paper > 0, "paper appeals are seeded");
     }
 
     #[test]

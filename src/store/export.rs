@@ -21,14 +21,19 @@ use sha2::{Digest, Sha256};
 
 use super::appeals::AppealReads;
 use super::attachments::{AttachmentMeta, AttachmentReads, NewAttachment};
-use super::codec::{Record, decode, decode_as, encode, thaw, thaw_part};
+use super::codec::{Record, decode, decode_as, encode_as, thaw, thaw_part};
 use super::notices::{Notice, OutboxEntry};
 use super::passkeys::Passkey;
 use super::records::Freeze;
 use super::records::appeal_v1::AppealV1;
 use super::records::audit_v1::AuditEntryV1;
 use super::records::event::EventV2;
+use super::records::notice_v1::{NoticeV1, OutboxEntryV1};
+use super::records::settings_v1::{
+    CalendarV1, CategoryV1, ExtendersV1, InstitutionV1, RoutingRuleV1, RulesV1, TermsV1, UnitV1,
+};
 use super::records::user_v1::UserV1;
+use super::records::values_v1::TermV1;
 use super::schema::{
     self, APPEALS, ATTACHMENTS, AUDIT, CATEGORIES, COUNTERS, CREDENTIALS, NOTICES, OUTBOX,
     SCHEMA_VERSION, SESSIONS, SETTINGS, TableVisitor, UNITS, USERS,
@@ -40,9 +45,11 @@ use super::users::Credentials;
 use super::{Error, ReadTx, Result, RoutingReads, SettingsReads, Store, WriteTx};
 use super::{PolicyReads, TermReads};
 use crate::domain::appeal::{Appeal, AppealId, Event};
-use crate::domain::institution::{Category, Unit};
+use crate::domain::calendar::Calendar;
+use crate::domain::institution::{Category, Institution, Unit};
+use crate::domain::routing::RoutingRule;
 use crate::domain::security::AuditEntry;
-use crate::domain::user::{User, UserId};
+use crate::domain::user::{Roles, User, UserId};
 
 /// The `format` of the manifest.
 pub const FORMAT_NAME: &str = "otinish-export";
@@ -214,7 +221,7 @@ struct EventLine {
 #[derive(Serialize, Deserialize)]
 struct NoticeLine {
     user: UserId,
-    notice: Notice,
+    notice: NoticeV1,
 }
 
 fn io_error(path: &Path, err: &dyn std::fmt::Display) -> Error {
@@ -327,8 +334,8 @@ impl ReadTx {
         let mut counts = BTreeMap::new();
         self.export_counters(dir, &mut counts)?;
         self.export_settings(dir, &mut counts)?;
-        self.export_records::<u32, Unit>(dir, UNITS, "units.jsonl", &mut counts)?;
-        self.export_records::<u32, Category>(dir, CATEGORIES, "categories.jsonl", &mut counts)?;
+        self.export_records_as::<u32, Unit>(dir, UNITS, "units.jsonl", &mut counts)?;
+        self.export_records_as::<u32, Category>(dir, CATEGORIES, "categories.jsonl", &mut counts)?;
         self.export_records_as::<u64, User>(dir, USERS, "users.jsonl", &mut counts)?;
         if options.with_secrets {
             self.export_secrets(dir, &mut counts)?;
@@ -342,7 +349,7 @@ impl ReadTx {
             "signatures.jsonl",
             &mut counts,
         )?;
-        self.export_records::<u64, OutboxEntry>(dir, OUTBOX, "outbox.jsonl", &mut counts)?;
+        self.export_records::<u64, OutboxEntryV1>(dir, OUTBOX, "outbox.jsonl", &mut counts)?;
         self.export_notices(dir, &mut counts)?;
         self.export_records_as::<u64, AuditEntry>(dir, AUDIT, "audit.jsonl", &mut counts)?;
         self.export_code_factors(dir, &mut counts)?;
@@ -401,23 +408,23 @@ impl ReadTx {
                 match key.as_str() {
                     "calendar" => out.line(&SettingOut {
                         key: &key,
-                        value: &self.calendar()?,
+                        value: &CalendarV1::from(&self.calendar()?),
                     })?,
                     "institution" => out.line(&SettingOut {
                         key: &key,
-                        value: &self.institution()?,
+                        value: &InstitutionV1::from(&self.institution()?),
                     })?,
                     "routing" => out.line(&SettingOut {
                         key: &key,
-                        value: &self.routing_rules()?,
+                        value: &self.routing_rules()?.freeze(),
                     })?,
                     "terms" => out.line(&SettingOut {
                         key: &key,
-                        value: &self.stored_terms()?,
+                        value: &self.stored_terms()?.freeze(),
                     })?,
                     "extenders" => out.line(&SettingOut {
                         key: &key,
-                        value: &self.extenders()?,
+                        value: &self.extenders()?.freeze(),
                     })?,
                     "sign_in_policy" => out.line(&SettingOut {
                         key: &key,
@@ -590,7 +597,7 @@ impl ReadTx {
                 let (key, value) = entry?;
                 out.line(&NoticeLine {
                     user: UserId(key.value().0),
-                    notice: decode(value.value())?,
+                    notice: decode::<NoticeV1>(value.value())?,
                 })?;
             }
         }
@@ -837,11 +844,26 @@ fn import_setting(tx: &mut WriteTx, line: &SettingIn) -> Result<()> {
     let bad = |e: serde_json::Error| bad_export(format!("setting `{}`: {e}", line.key));
     let value = || line.value.clone();
     match line.key.as_str() {
-        "institution" => tx.put_institution(&serde_json::from_value(value()).map_err(bad)?),
-        "calendar" => tx.put_calendar(&serde_json::from_value(value()).map_err(bad)?),
-        "routing" => tx.put_routing_rules(&serde_json::from_value::<Vec<_>>(value()).map_err(bad)?),
-        "terms" => tx.put_stored_terms(&serde_json::from_value(value()).map_err(bad)?),
-        "extenders" => tx.put_extenders(serde_json::from_value(value()).map_err(bad)?),
+        "institution" => {
+            let record: InstitutionV1 = serde_json::from_value(value()).map_err(bad)?;
+            tx.put_institution(&thaw::<Institution>(record)?)
+        }
+        "calendar" => {
+            let record: CalendarV1 = serde_json::from_value(value()).map_err(bad)?;
+            tx.put_calendar(&thaw::<Calendar>(record)?)
+        }
+        "routing" => {
+            let record: Vec<RoutingRuleV1> = serde_json::from_value(value()).map_err(bad)?;
+            tx.put_routing_rules(&thaw_part::<Vec<RoutingRule>>(record, RulesV1::NAME)?)
+        }
+        "terms" => {
+            let record: BTreeMap<String, TermV1> = serde_json::from_value(value()).map_err(bad)?;
+            tx.put_stored_terms(&thaw_part(record, TermsV1::NAME)?)
+        }
+        "extenders" => {
+            let record: u8 = serde_json::from_value(value()).map_err(bad)?;
+            tx.put_extenders(thaw_part::<Roles>(record, ExtendersV1::NAME)?)
+        }
         "sign_in_policy" => tx.put_sign_in_policy(serde_json::from_value(value()).map_err(bad)?),
         other => Err(bad_export(format!("unknown settings record `{other}`"))),
     }
@@ -862,14 +884,14 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
     }
     settings.finish(&mut counts);
 
-    let mut units = LinesIn::<Unit>::open(dir, "units.jsonl")?;
+    let mut units = LinesIn::<UnitV1>::open(dir, "units.jsonl")?;
     while let Some(unit) = units.next()? {
-        tx.put_unit(&unit)?;
+        tx.put_unit(&thaw::<Unit>(unit)?)?;
     }
     units.finish(&mut counts);
-    let mut categories = LinesIn::<Category>::open(dir, "categories.jsonl")?;
+    let mut categories = LinesIn::<CategoryV1>::open(dir, "categories.jsonl")?;
     while let Some(category) = categories.next()? {
-        tx.put_category(&category)?;
+        tx.put_category(&thaw::<Category>(category)?)?;
     }
     categories.finish(&mut counts);
 
@@ -917,17 +939,18 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
         lines.finish(&mut counts);
     }
 
-    let mut outbox = LinesIn::<OutboxEntry>::open(dir, "outbox.jsonl")?;
+    let mut outbox = LinesIn::<OutboxEntryV1>::open(dir, "outbox.jsonl")?;
     while let Some(entry) = outbox.next()? {
+        let entry = thaw::<OutboxEntry>(entry)?;
         tx.table(OUTBOX)?
-            .insert(entry.id, encode(&entry)?.as_slice())?;
+            .insert(entry.id, encode_as(&entry)?.as_slice())?;
     }
     outbox.finish(&mut counts);
     let mut notices = LinesIn::<NoticeLine>::open(dir, "notices.jsonl")?;
     while let Some(line) = notices.next()? {
         tx.table(NOTICES)?.insert(
             (line.user.0, line.notice.id),
-            encode(&line.notice)?.as_slice(),
+            encode_as(&thaw::<Notice>(line.notice)?)?.as_slice(),
         )?;
     }
     notices.finish(&mut counts);

@@ -143,6 +143,12 @@ impl GroupCommit {
         let slot = self.lock();
         (slot.closures, slot.commits)
     }
+
+    /// Callers waiting for a turn right now.
+    #[cfg(test)]
+    pub(super) fn waiting(&self) -> usize {
+        self.lock().waiting
+    }
 }
 
 impl Turn<'_> {

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::appeals::AppealReads;
 use super::attachments::{AttachmentMeta, AttachmentReads};
 use super::backup::unknown_tables;
-use super::codec::{Record, decode};
+use super::codec::{Record, decode, decode_as};
 use super::notices::{Notice, OutboxEntry};
 use super::schema::{
     self, APPEAL_BY_NUMBER, APPEAL_EVENTS, APPEALS, ATTACHMENT_CHUNKS, ATTACHMENTS, CATEGORIES,
@@ -24,6 +24,7 @@ use super::schema::{
 };
 
 mod sign_in;
+use super::records::settings_v1::{CategoryV1, UnitV1};
 use super::totp::TotpReads;
 use super::users::{Credentials, LoginKey};
 use super::{
@@ -31,7 +32,6 @@ use super::{
     registry,
 };
 use crate::domain::appeal::{Appeal, AppealId, AttachmentId};
-use crate::domain::institution::{Category, Unit};
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::user::User;
 
@@ -117,9 +117,9 @@ impl ReadTx {
             }
         };
         check.settings()?;
-        let units = check.keyed_records::<u32, Unit>(UNITS, "unit", |u| u64::from(u.id.0))?;
+        let units = check.keyed_records::<u32, UnitV1>(UNITS, "unit", |u| u64::from(u.id))?;
         let categories =
-            check.keyed_records::<u32, Category>(CATEGORIES, "category", |c| u64::from(c.id.0))?;
+            check.keyed_records::<u32, CategoryV1>(CATEGORIES, "category", |c| u64::from(c.id))?;
         let users = check.users()?;
         check.sessions(&users)?;
         check.passkeys(&users)?;
@@ -615,7 +615,7 @@ impl Checker<'_> {
                 let id = key.value();
                 self.floor("outbox".into(), id);
                 let subject = format!("outbox entry {id}");
-                match decode::<OutboxEntry>(value.value()) {
+                match decode_as::<OutboxEntry>(value.value()) {
                     Ok(e) => {
                         self.notice_refs(&subject, id, e.id, e.user.0, e.appeal, users, appeals);
                     }
@@ -629,7 +629,7 @@ impl Checker<'_> {
                 let (user, id) = key.value();
                 self.floor("outbox".into(), id);
                 let subject = format!("notice {id} of user {user}");
-                match decode::<Notice>(value.value()) {
+                match decode_as::<Notice>(value.value()) {
                     Ok(n) => self.notice_refs(&subject, id, n.id, user, n.appeal, users, appeals),
                     Err(e) => self.problem(subject, e.to_string()),
                 }

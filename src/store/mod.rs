@@ -312,6 +312,13 @@ impl Store {
         self.commits.counts()
     }
 
+    /// Writers waiting for their turn right now, so that a test can make a batch abort on
+    /// purpose (a failing writer queued behind a running closure).
+    #[cfg(test)]
+    pub(crate) fn writers_waiting(&self) -> usize {
+        self.commits.waiting()
+    }
+
     /// Runs `f` on a consistent read snapshot.
     pub fn read<T, E: From<Error>>(&self, f: impl FnOnce(&ReadTx) -> Result<T, E>) -> Result<T, E> {
         let txn = self.begin_read()?;

@@ -6,9 +6,8 @@
 //! entry leaves the outbox only when its delivery committed.
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
-use super::codec::{Record, decode, encode};
+use super::codec::{decode_as, encode_as};
 use super::schema::{NOTICES, OUTBOX};
 use super::{Result, Tx, WriteTx};
 use crate::domain::appeal::AppealId;
@@ -17,7 +16,7 @@ use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::user::UserId;
 
 /// A notice waiting for delivery.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
     /// Sequence number.
     pub id: u64,
@@ -35,16 +34,6 @@ pub struct OutboxEntry {
     pub attempts: u32,
 }
 
-impl Record for OutboxEntry {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "outbox entry";
-}
-
-impl Record for Notice {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "notice";
-}
-
 /// Reading notices.
 pub trait NoticeReads: Tx {
     /// Entries still waiting for delivery, oldest first.
@@ -55,7 +44,7 @@ pub trait NoticeReads: Tx {
         table
             .range::<u64>(..)?
             .take(limit)
-            .map(|e| decode(e?.1.value()))
+            .map(|e| decode_as(e?.1.value()))
             .collect()
     }
 
@@ -68,13 +57,8 @@ pub trait NoticeReads: Tx {
             .range((user.0, 0)..=(user.0, u64::MAX))?
             .rev()
             .take(limit)
-            .map(|e| decode(e?.1.value()))
+            .map(|e| decode_as(e?.1.value()))
             .collect()
-    }
-
-    /// Number of unread notices among a user's latest 100.
-    fn unread_notices(&self, user: UserId) -> Result<usize> {
-        Ok(self.notices(user, 100)?.iter().filter(|n| !n.read).count())
     }
 }
 
@@ -100,7 +84,8 @@ impl WriteTx {
             at,
             attempts: 0,
         };
-        self.table(OUTBOX)?.insert(id, encode(&entry)?.as_slice())?;
+        self.table(OUTBOX)?
+            .insert(id, encode_as(&entry)?.as_slice())?;
         Ok(())
     }
 
@@ -115,7 +100,7 @@ impl WriteTx {
             read: false,
         };
         self.table(NOTICES)?
-            .insert((entry.user.0, entry.id), encode(&notice)?.as_slice())?;
+            .insert((entry.user.0, entry.id), encode_as(&notice)?.as_slice())?;
         self.table(OUTBOX)?.remove(entry.id)?;
         Ok(())
     }
@@ -130,7 +115,7 @@ impl WriteTx {
         let mut table = self.table(NOTICES)?;
         for mut notice in unread {
             notice.read = true;
-            table.insert((user.0, notice.id), encode(&notice)?.as_slice())?;
+            table.insert((user.0, notice.id), encode_as(&notice)?.as_slice())?;
         }
         Ok(())
     }

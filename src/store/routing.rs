@@ -1,18 +1,11 @@
 //! The admin's routing rules, kept as one settings record.
 
-use super::codec::{Record, encode};
+use super::codec::{Record, encode, thaw_part};
+use super::records::Freeze;
+use super::records::settings_v1::RulesV1;
 use super::schema::SETTINGS;
 use super::{Result, Tx, WriteTx, decode_guard};
 use crate::domain::routing::RoutingRule;
-
-/// The stored list of rules.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
-struct Rules(Vec<RoutingRule>);
-
-impl Record for Rules {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "routing rules";
-}
 
 const KEY: &str = "routing";
 
@@ -23,9 +16,8 @@ pub trait RoutingReads: Tx {
         let Some(table) = self.view(SETTINGS)? else {
             return Ok(Vec::new());
         };
-        Ok(decode_guard::<Rules>(table.get(KEY)?)?
-            .unwrap_or_default()
-            .0)
+        let rules = decode_guard::<RulesV1>(table.get(KEY)?)?.unwrap_or_default();
+        thaw_part(rules.0, RulesV1::NAME)
     }
 }
 
@@ -34,8 +26,10 @@ impl<T: Tx> RoutingReads for T {}
 impl WriteTx {
     /// Replaces the rules.
     pub fn put_routing_rules(&mut self, rules: &[RoutingRule]) -> Result<()> {
-        self.table(SETTINGS)?
-            .insert(KEY, encode(&Rules(rules.to_vec()))?.as_slice())?;
+        self.table(SETTINGS)?.insert(
+            KEY,
+            encode(&RulesV1(rules.iter().map(Freeze::freeze).collect()))?.as_slice(),
+        )?;
         Ok(())
     }
 }

@@ -1,31 +1,11 @@
 //! The institution profile, its units, its categories and its working-day calendar.
 
-use super::codec::{Record, encode};
+use super::codec::encode_as;
 use super::schema::{CATEGORIES, SETTINGS, UNITS};
-use super::{Result, Tx, WriteTx, decode_guard};
+use super::{Result, Tx, WriteTx, decode_guard_as};
 use crate::domain::appeal::{CategoryId, UnitId};
 use crate::domain::calendar::Calendar;
 use crate::domain::institution::{Category, Institution, Unit};
-
-impl Record for Institution {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "institution";
-}
-
-impl Record for Unit {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "unit";
-}
-
-impl Record for Category {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "category";
-}
-
-impl Record for Calendar {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "calendar";
-}
 
 const INSTITUTION_KEY: &str = "institution";
 const CALENDAR_KEY: &str = "calendar";
@@ -37,7 +17,7 @@ pub trait SettingsReads: Tx {
         let Some(table) = self.view(SETTINGS)? else {
             return Ok(Institution::default());
         };
-        Ok(decode_guard(table.get(INSTITUTION_KEY)?)?.unwrap_or_default())
+        Ok(decode_guard_as(table.get(INSTITUTION_KEY)?)?.unwrap_or_default())
     }
 
     /// The working-day calendar: the admin's overrides and confirmed years, or the built-in
@@ -46,7 +26,7 @@ pub trait SettingsReads: Tx {
         let Some(table) = self.view(SETTINGS)? else {
             return Ok(Calendar::builtin());
         };
-        Ok(decode_guard(table.get(CALENDAR_KEY)?)?.unwrap_or_else(Calendar::builtin))
+        Ok(decode_guard_as(table.get(CALENDAR_KEY)?)?.unwrap_or_else(Calendar::builtin))
     }
 
     /// Every unit, in id order.
@@ -56,7 +36,7 @@ pub trait SettingsReads: Tx {
         };
         table
             .range::<u32>(..)?
-            .map(|entry| super::codec::decode(entry?.1.value()))
+            .map(|entry| super::codec::decode_as(entry?.1.value()))
             .collect()
     }
 
@@ -65,7 +45,7 @@ pub trait SettingsReads: Tx {
         let Some(table) = self.view(UNITS)? else {
             return Ok(None);
         };
-        decode_guard(table.get(id.0)?)
+        decode_guard_as(table.get(id.0)?)
     }
 
     /// Every category, in id order.
@@ -75,7 +55,7 @@ pub trait SettingsReads: Tx {
         };
         table
             .range::<u32>(..)?
-            .map(|entry| super::codec::decode(entry?.1.value()))
+            .map(|entry| super::codec::decode_as(entry?.1.value()))
             .collect()
     }
 
@@ -84,7 +64,7 @@ pub trait SettingsReads: Tx {
         let Some(table) = self.view(CATEGORIES)? else {
             return Ok(None);
         };
-        decode_guard(table.get(id.0)?)
+        decode_guard_as(table.get(id.0)?)
     }
 }
 
@@ -94,28 +74,28 @@ impl WriteTx {
     /// Replaces the profile.
     pub fn put_institution(&mut self, institution: &Institution) -> Result<()> {
         self.table(SETTINGS)?
-            .insert(INSTITUTION_KEY, encode(institution)?.as_slice())?;
+            .insert(INSTITUTION_KEY, encode_as(institution)?.as_slice())?;
         Ok(())
     }
 
     /// Replaces the working-day calendar.
     pub fn put_calendar(&mut self, calendar: &Calendar) -> Result<()> {
         self.table(SETTINGS)?
-            .insert(CALENDAR_KEY, encode(calendar)?.as_slice())?;
+            .insert(CALENDAR_KEY, encode_as(calendar)?.as_slice())?;
         Ok(())
     }
 
     /// Inserts or replaces a unit.
     pub fn put_unit(&mut self, unit: &Unit) -> Result<()> {
         self.table(UNITS)?
-            .insert(unit.id.0, encode(unit)?.as_slice())?;
+            .insert(unit.id.0, encode_as(unit)?.as_slice())?;
         Ok(())
     }
 
     /// Inserts or replaces a category.
     pub fn put_category(&mut self, category: &Category) -> Result<()> {
         self.table(CATEGORIES)?
-            .insert(category.id.0, encode(category)?.as_slice())?;
+            .insert(category.id.0, encode_as(category)?.as_slice())?;
         Ok(())
     }
 }

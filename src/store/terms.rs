@@ -4,29 +4,17 @@
 
 use std::collections::BTreeMap;
 
-use super::codec::{Record, encode};
+use super::codec::{Record, encode, thaw_part};
+use super::records::Freeze;
+use super::records::settings_v1::{ExtendersV1, TermsV1};
 use super::schema::SETTINGS;
 use super::{Result, Tx, WriteTx, decode_guard};
 use crate::domain::deadline::Term;
 use crate::domain::kind::AppealKind;
 use crate::domain::user::Roles;
 
-/// The stored table: type code → term; types not in it use their built-in term.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
-struct Terms(BTreeMap<String, Term>);
-
-impl Record for Terms {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "terms";
-}
-
 const KEY: &str = "terms";
 const EXTENDERS_KEY: &str = "extenders";
-
-impl Record for Roles {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "extenders";
-}
 
 /// Reading the admin's policy.
 pub trait PolicyReads: Tx {
@@ -35,7 +23,8 @@ pub trait PolicyReads: Tx {
         let Some(table) = self.view(SETTINGS)? else {
             return Ok(Roles::default());
         };
-        Ok(decode_guard::<Roles>(table.get(EXTENDERS_KEY)?)?.unwrap_or_default())
+        let stored = decode_guard::<ExtendersV1>(table.get(EXTENDERS_KEY)?)?.unwrap_or_default();
+        thaw_part(stored.0, ExtendersV1::NAME)
     }
 }
 
@@ -45,12 +34,8 @@ impl<T: Tx> PolicyReads for T {}
 pub trait TermReads: Tx {
     /// The term of a type: the admin's, or the built-in one.
     fn term(&self, kind: AppealKind) -> Result<Term> {
-        let Some(table) = self.view(SETTINGS)? else {
-            return Ok(kind.term());
-        };
-        let terms = decode_guard::<Terms>(table.get(KEY)?)?.unwrap_or_default();
-        Ok(terms
-            .0
+        Ok(self
+            .stored_terms()?
             .get(kind.code())
             .copied()
             .unwrap_or_else(|| kind.term()))
@@ -61,9 +46,8 @@ pub trait TermReads: Tx {
         let Some(table) = self.view(SETTINGS)? else {
             return Ok(BTreeMap::new());
         };
-        Ok(decode_guard::<Terms>(table.get(KEY)?)?
-            .unwrap_or_default()
-            .0)
+        let stored = decode_guard::<TermsV1>(table.get(KEY)?)?.unwrap_or_default();
+        thaw_part(stored.0, TermsV1::NAME)
     }
 }
 
@@ -72,15 +56,17 @@ impl<T: Tx> TermReads for T {}
 impl WriteTx {
     /// Sets the roles besides the director's that may extend deadlines.
     pub fn put_extenders(&mut self, roles: Roles) -> Result<()> {
-        self.table(SETTINGS)?
-            .insert(EXTENDERS_KEY, encode(&roles)?.as_slice())?;
+        self.table(SETTINGS)?.insert(
+            EXTENDERS_KEY,
+            encode(&ExtendersV1(roles.freeze()))?.as_slice(),
+        )?;
         Ok(())
     }
 
     /// Replaces the admin's terms (export and import).
     pub fn put_stored_terms(&mut self, terms: &BTreeMap<String, Term>) -> Result<()> {
         self.table(SETTINGS)?
-            .insert(KEY, encode(&Terms(terms.clone()))?.as_slice())?;
+            .insert(KEY, encode(&TermsV1(terms.freeze()))?.as_slice())?;
         Ok(())
     }
 
@@ -88,10 +74,10 @@ impl WriteTx {
     pub fn put_term(&mut self, kind: AppealKind, term: Term) -> Result<()> {
         let mut terms = {
             let table = self.table(SETTINGS)?;
-            let found = decode_guard::<Terms>(redb::ReadableTable::get(&table, KEY)?)?;
+            let found = decode_guard::<TermsV1>(redb::ReadableTable::get(&table, KEY)?)?;
             found.unwrap_or_default()
         };
-        terms.0.insert(kind.code().to_owned(), term);
+        terms.0.insert(kind.code().to_owned(), term.freeze());
         self.table(SETTINGS)?
             .insert(KEY, encode(&terms)?.as_slice())?;
         Ok(())

@@ -1,9 +1,13 @@
 //! URL-encoded form bodies and query strings, parsed into a small ordered map.
 
-/// Name/value pairs of a form or query, in the order sent.
+use crate::domain::field::FieldErrors;
+
+/// Name/value pairs of a form or query, in the order sent, and the text fields that were
+/// over the size limit (see [`Form::size_errors`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Form {
     pairs: Vec<(String, String)>,
+    too_long: Vec<String>,
 }
 
 /// At most this many fields are read from one form; the rest are ignored.
@@ -17,12 +21,32 @@ impl Form {
                 .take(MAX_FIELDS)
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
+            too_long: Vec::new(),
         }
     }
 
-    /// Builds a form from pairs (multipart text fields).
+    /// Builds a form from pairs (prefilled values, multipart text fields).
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
-        Self { pairs }
+        Self {
+            pairs,
+            too_long: Vec::new(),
+        }
+    }
+
+    /// Builds a multipart form whose fields named in `too_long` were over the size limit:
+    /// their values in `pairs` are cut to it, for showing the form again.
+    pub fn with_too_long(pairs: Vec<(String, String)>, too_long: Vec<String>) -> Self {
+        Self { pairs, too_long }
+    }
+
+    /// `error.too_long` at every text field that was over the size limit, so nothing acts on
+    /// a value that was cut; empty when none was.
+    pub fn size_errors(&self) -> FieldErrors {
+        let mut errors = FieldErrors::default();
+        for name in &self.too_long {
+            errors.add(name.clone(), "error.too_long");
+        }
+        errors
     }
 
     /// The first value of a field, or "".

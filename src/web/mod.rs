@@ -133,7 +133,8 @@ impl Call<'_> {
         Form::parse(&self.req.body)
     }
 
-    /// The body as a multipart form with files.
+    /// The body as a multipart form with files. A text field over the size limit comes cut to
+    /// it and named in [`Form::size_errors`]: refuse the form before acting on it.
     pub fn multipart(&self) -> Result<(Form, Vec<Upload>), WebError> {
         let content_type = self.req.header("content-type").unwrap_or_default();
         let (form, files) =

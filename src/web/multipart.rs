@@ -33,8 +33,10 @@ pub enum Error {
 
 /// At most this many parts per body.
 const MAX_PARTS: usize = 64;
-/// Text fields longer than this are refused as malformed.
-const MAX_TEXT_FIELD: usize = 64 * 1024;
+/// Text fields longer than this (in bytes) are kept only cut to it and named in
+/// [`Form::size_errors`], so the handler refuses them next to the field. Every text the forms
+/// accept is far shorter (at most 10,000 characters).
+pub const MAX_TEXT_FIELD: usize = 64 * 1024;
 
 /// The boundary parameter of a `multipart/form-data` content type.
 pub fn boundary(content_type: &str) -> Option<&str> {
@@ -90,6 +92,7 @@ pub fn parse(content_type: &str, body: &[u8]) -> Result<(Form, Vec<FilePart>), E
     let delimiter = delimiter.as_bytes();
     let mut pos = find(body, delimiter, 0).ok_or(Error::Malformed)? + delimiter.len();
     let mut fields = Vec::new();
+    let mut too_long = Vec::new();
     let mut files = Vec::new();
     let mut next_delimiter = b"\r\n".to_vec();
     next_delimiter.extend_from_slice(delimiter);
@@ -128,14 +131,26 @@ pub fn parse(content_type: &str, body: &[u8]) -> Result<(Form, Vec<FilePart>), E
                 file_name,
                 bytes: content.to_vec(),
             });
+        } else if content.len() > MAX_TEXT_FIELD {
+            too_long.push(name.clone());
+            fields.push((name, cut(content, MAX_TEXT_FIELD)));
         } else {
-            if content.len() > MAX_TEXT_FIELD {
-                return Err(Error::Malformed);
-            }
             fields.push((name, String::from_utf8_lossy(content).into_owned()));
         }
     }
-    Ok((Form::from_pairs(fields), files))
+    Ok((Form::with_too_long(fields, too_long), files))
+}
+
+/// The text of `bytes` (invalid UTF-8 replaced) cut to at most `max` bytes at a character
+/// boundary.
+fn cut(bytes: &[u8], max: usize) -> String {
+    let mut text = String::from_utf8_lossy(&bytes[..bytes.len().min(max + 4)]).into_owned();
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text
 }
 
 #[cfg(test)]
@@ -207,6 +222,34 @@ mod tests {
         let many: Vec<(&str, Option<&str>, &[u8])> =
             (0..70).map(|_| ("a", None, &b"1"[..])).collect();
         assert_eq!(parse(CT, &body(&many)), Err(Error::TooManyParts));
+    }
+
+    #[test]
+    fn a_text_field_over_the_limit_is_kept_cut_and_named_while_the_others_are_read() {
+        let long = "Қ".repeat(MAX_TEXT_FIELD / 2 + 7);
+        let data = body(&[
+            ("csrf", None, b"token"),
+            ("description", None, long.as_bytes()),
+            ("subject", None, "Үйірме".as_bytes()),
+        ]);
+        let (form, _) = parse(CT, &data).unwrap();
+        assert_eq!(form.get("csrf"), "token");
+        assert_eq!(form.get("subject"), "Үйірме");
+        let kept = form.get("description");
+        assert!(kept.len() <= MAX_TEXT_FIELD && kept.len() > MAX_TEXT_FIELD - 4);
+        assert!(long.starts_with(kept));
+        let errors = form.size_errors();
+        assert_eq!(errors.for_field("description"), Some("error.too_long"));
+        assert_eq!(errors.for_field("subject"), None);
+        assert_eq!(errors.0.len(), 1);
+    }
+
+    #[test]
+    fn a_text_field_at_the_limit_is_read_whole() {
+        let exact = "a".repeat(MAX_TEXT_FIELD);
+        let (form, _) = parse(CT, &body(&[("description", None, exact.as_bytes())])).unwrap();
+        assert_eq!(form.get("description"), exact);
+        assert!(form.size_errors().is_empty());
     }
 
     proptest::proptest! {

@@ -181,3 +181,32 @@ pub fn is_local(next: &str) -> bool {
         && !next.contains('\\')
         && !next.chars().any(char::is_control)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_short_local_path_is_a_place_to_return_to() {
+        assert!(is_local("/appeals/7?new=1"));
+        let longest = format!("/{}", "a".repeat(MAX_NEXT - 1));
+        assert!(is_local(&longest));
+        assert!(!is_local(&format!("{longest}a")), "over 2 KiB");
+        for bad in [
+            "",
+            "appeals",
+            "//evil.example",
+            "/\\evil",
+            "https://evil.example",
+            "/a\r\nb",
+        ] {
+            assert!(!is_local(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_sign_in_redirect_drops_a_path_too_long_to_carry() {
+        assert_eq!(login_then("/registry"), "/login?next=%2Fregistry");
+        assert_eq!(login_then(&format!("/{}", "a".repeat(MAX_NEXT))), LOGIN);
+    }
+}

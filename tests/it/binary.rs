@@ -19,9 +19,17 @@ impl Drop for Running {
 /// Starts `otinish serve` on port 0 in a fresh data directory; returns the child, the
 /// lines it printed up to the listening line, and the address.
 fn serve(dir: &std::path::Path) -> (Running, Vec<String>, String) {
-    let mut child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
+        .arg(dir);
+    until_listening(command)
+}
+
+/// Spawns a serving command; returns the child, the lines it printed up to the listening
+/// line, and the address.
+fn until_listening(mut command: Command) -> (Running, Vec<String>, String) {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -43,6 +51,34 @@ fn serve(dir: &std::path::Path) -> (Running, Vec<String>, String) {
         .expect("the listening line")
         .to_owned();
     (running, lines, addr)
+}
+
+/// The daily copies in a folder (none when it does not exist).
+fn daily_copies(folder: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(folder)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| {
+                    std::path::Path::new(name)
+                        .extension()
+                        .is_some_and(|ext| ext == "redb")
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Waits (at most a minute) for the server's housekeeping to write its first daily copy.
+fn wait_for_daily_copy(folder: &std::path::Path) -> Vec<String> {
+    for _ in 0..600 {
+        let copies = daily_copies(folder);
+        if !copies.is_empty() {
+            return copies;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    daily_copies(folder)
 }
 
 fn agent_trusting(cert_pem: &[u8]) -> ureq::Agent {
@@ -285,4 +321,64 @@ fn tls_ca_refuses_a_name_that_is_not_a_host_name() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("`bad name` is not a host name"), "{stderr}");
     assert!(!dir.path().join("tls").exists(), "nothing written");
+}
+
+/// `serve --data-dir DIR` takes its daily backup into DIR/backups, also with a configuration
+/// file that names no backup folder; nothing lands in the working directory.
+/// See: issue 11 (`--data-dir` left the backups in ./otinish-data/backups).
+#[test]
+fn serve_with_a_data_dir_takes_its_daily_backup_inside_it() {
+    let work = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let config = work.path().join("otinish.toml");
+    // Due at any time of day, so the copy is taken at start.
+    std::fs::write(&config, "[backups]\nat = \"00:00\"\n").unwrap();
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(work.path())
+        .args(["serve", "--bind", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(data.path());
+    let (child, _, _) = until_listening(command);
+    let copies = wait_for_daily_copy(&data.path().join("backups"));
+    drop(child);
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert!(
+        !work.path().join("otinish-data").exists(),
+        "nothing in the working directory"
+    );
+}
+
+/// `demo --data-dir DIR` keeps its store and its daily backup in DIR, not in the working
+/// directory. See: issue 11.
+#[test]
+fn demo_with_a_data_dir_keeps_its_backups_inside_it() {
+    let work = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(work.path())
+        .args([
+            "demo",
+            "--bind",
+            "127.0.0.1:0",
+            "--appeals",
+            "3",
+            "--data-dir",
+        ])
+        .arg(data.path());
+    let (child, _, _) = until_listening(command);
+    // The demo takes the default `backups.at` (02:00 at UTC+5): before it no copy is due.
+    let local = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(5)));
+    if local.hour() >= 2 {
+        let copies = wait_for_daily_copy(&data.path().join("backups"));
+        assert_eq!(copies.len(), 1, "{copies:?}");
+    }
+    drop(child);
+    assert!(data.path().join("otinish.redb").exists());
+    assert!(
+        !work.path().join("otinish-data").exists(),
+        "nothing in the working directory"
+    );
 }

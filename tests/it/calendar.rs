@@ -268,10 +268,7 @@ fn deadline_for_a_friday_evening_receipt_starts_on_monday() {
 fn deadline_uses_the_stores_calendar() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let config = Config {
-            data_dir: dir.path().to_owned(),
-            ..Config::default()
-        };
+        let config = Config::default().with_data_dir(dir.path().to_owned());
         let store = Store::open(&dir.path().join("otinish.redb")).unwrap();
         let ctx = Ctx::new(
             store,

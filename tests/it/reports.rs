@@ -31,10 +31,7 @@ struct Seeded {
 impl Seeded {
     fn new(appeals: u32) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let config = Config {
-            data_dir: dir.path().to_owned(),
-            ..Config::default()
-        };
+        let config = Config::default().with_data_dir(dir.path().to_owned());
         let store = Store::open(&dir.path().join("otinish.redb")).unwrap();
         let now: jiff::Timestamp = "2026-03-02T05:00:00Z".parse().unwrap();
         let ctx = Ctx::new(store, Clock::fixed(now), Rules::from_config(&config));

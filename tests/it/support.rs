@@ -46,10 +46,7 @@ pub struct TestApp {
 /// morning (Mon 2 March 2026, 10:00 +05); the directory lives as long as the returned guard.
 pub fn sample_store() -> (Ctx, Config, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        data_dir: dir.path().to_owned(),
-        ..Config::default()
-    };
+    let config = Config::default().with_data_dir(dir.path().to_owned());
     let store = Store::open(&dir.path().join("otinish.redb")).unwrap();
     let ctx = Ctx::new(
         store,
@@ -121,10 +118,7 @@ impl TestApp {
         let now = self.ctx.now();
         let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
         drop(self);
-        let config = Config {
-            data_dir: dir.path().to_owned(),
-            ..Config::default()
-        };
+        let config = Config::default().with_data_dir(dir.path().to_owned());
         let store = Store::open(&dir.path().join("otinish.redb")).unwrap();
         let ctx = Ctx::new(store, Clock::fixed(now), Rules::from_config(&config));
         Self::serve(ctx, &config, dir)

@@ -12,7 +12,8 @@
 //!
 //! One module per family: [`values_v1`] (ids, coded enums and small values shared by every
 //! family), [`appeal_v1`] (the appeal snapshot and its parts), [`event`] (history entries and
-//! their changes).
+//! their changes), [`notice_v1`] (the outbox and in-app notices), [`settings_v1`] (the profile, units, categories, calendar, routing rules and
+//! terms).
 //!
 //! # Adding a variant to a stored enum
 //!
@@ -40,6 +41,8 @@
 pub mod appeal_v1;
 pub mod audit_v1;
 pub mod event;
+pub mod notice_v1;
+pub mod settings_v1;
 pub mod user_v1;
 pub mod values_v1;
 
@@ -118,6 +121,20 @@ impl<T: Freeze> Freeze for Box<T> {
     }
     fn thaw(record: Self::Record) -> Result<Self, ThawError> {
         T::thaw(*record).map(Box::new)
+    }
+}
+
+/// A map keeps its keys as they are (strings, dates) and freezes its values.
+impl<K: Ord + Clone, V: Freeze> Freeze for std::collections::BTreeMap<K, V> {
+    type Record = std::collections::BTreeMap<K, V::Record>;
+    fn freeze(&self) -> Self::Record {
+        self.iter().map(|(k, v)| (k.clone(), v.freeze())).collect()
+    }
+    fn thaw(record: Self::Record) -> Result<Self, ThawError> {
+        record
+            .into_iter()
+            .map(|(k, v)| Ok((k, V::thaw(v)?)))
+            .collect()
     }
 }
 

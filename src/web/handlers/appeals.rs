@@ -219,7 +219,9 @@ pub fn act(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebErro
             Some((action, &form, &errors)),
         )?));
     }
-    match lifecycle::act(&call.app.ctx, &who.0, id, action, &form, &uploads) {
+    let done = super::refuse_too_long(&form)
+        .and_then(|()| lifecycle::act(&call.app.ctx, &who.0, id, action, &form, &uploads));
+    match done {
         // The page landed on says what was done (`?done=<step>`).
         Ok(appeal) => Ok(Response::see_other(&format!(
             "{}?done={}",
@@ -286,14 +288,16 @@ pub fn file_complaint(
     id: AppealId,
 ) -> Result<Response, WebError> {
     let (form, uploads) = call.multipart()?;
-    let filed = appeals::file_complaint(
-        &call.app.ctx,
-        &who.0,
-        id,
-        &appeal_form(&form),
-        form.get("late_reason"),
-        &uploads,
-    );
+    let filed = super::refuse_too_long(&form).and_then(|()| {
+        appeals::file_complaint(
+            &call.app.ctx,
+            &who.0,
+            id,
+            &appeal_form(&form),
+            form.get("late_reason"),
+            &uploads,
+        )
+    });
     match filed {
         Ok(complaint) => Ok(Response::see_other(&format!(
             "{}?new=1",

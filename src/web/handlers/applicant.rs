@@ -258,11 +258,13 @@ pub fn file_appeal(call: &Call, who: &ApplicantUser) -> Result<Response, WebErro
     let (token, uploads) = with_held_uploads(call, &who.0, &form, uploads)?;
     // "Sign and send" posts the applicant's ЭЦП with the form; it must verify.
     let cms = form.get("cms");
-    let filed = if cms.trim().is_empty() {
-        appeals::file(&call.app.ctx, &who.0, &appeal_form(&form), &uploads)
-    } else {
-        appeals::file_signed(&call.app.ctx, &who.0, &appeal_form(&form), &uploads, cms)
-    };
+    let filed = super::refuse_too_long(&form).and_then(|()| {
+        if cms.trim().is_empty() {
+            appeals::file(&call.app.ctx, &who.0, &appeal_form(&form), &uploads)
+        } else {
+            appeals::file_signed(&call.app.ctx, &who.0, &appeal_form(&form), &uploads, cms)
+        }
+    });
     match filed {
         Ok(appeal) => {
             release_uploads(call, &who.0, &token);

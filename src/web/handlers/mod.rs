@@ -21,7 +21,9 @@ pub mod terms;
 
 use maud::Markup;
 
+use super::forms::Form;
 use super::response::Response;
+use crate::service;
 
 /// A 200 page.
 fn ok(markup: Markup) -> Response {
@@ -31,4 +33,16 @@ fn ok(markup: Markup) -> Response {
 /// A refused form shown again with its messages.
 fn unprocessable(markup: Markup) -> Response {
     Response::html(422, markup.into_string())
+}
+
+/// Refuses a multipart form with a text field over the size limit before anything acts on it,
+/// as the field errors the handler shows at those fields: a value cut to the limit is never
+/// stored, and an optional field is never dropped unnoticed.
+fn refuse_too_long(form: &Form) -> Result<(), service::Error> {
+    let errors = form.size_errors();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(service::Error::Invalid(errors))
+    }
 }

@@ -88,7 +88,10 @@ pub fn new_form(call: &Call, _who: &StaffUser) -> Result<Response, WebError> {
 pub fn register(call: &Call, who: &StaffUser) -> Result<Response, WebError> {
     let (form, uploads) = call.multipart()?;
     let (token, uploads) = with_held_uploads(call, &who.0, &form, uploads)?;
-    match appeals::register_on_behalf(&call.app.ctx, &who.0, &appeal_form(&form), &uploads) {
+    let registered = super::refuse_too_long(&form).and_then(|()| {
+        appeals::register_on_behalf(&call.app.ctx, &who.0, &appeal_form(&form), &uploads)
+    });
+    match registered {
         Ok(appeal) => {
             release_uploads(call, &who.0, &token);
             Ok(Response::see_other(&format!(

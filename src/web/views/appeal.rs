@@ -134,7 +134,9 @@ fn basis(c: &Chrome, a: &Appeal) -> Markup {
     }
 }
 
-fn links(c: &Chrome, a: &Appeal, personal: &Personal) -> Markup {
+/// The lines linking related appeals; `contested_line` is false when the contested-answer box
+/// (`procedure::card_notes`) already names the contested appeal, which is then not said twice.
+fn links(c: &Chrome, a: &Appeal, personal: &Personal, contested_line: bool) -> Markup {
     let l = &a.links;
     html! {
         @if personal.is_anonymous() {
@@ -149,7 +151,7 @@ fn links(c: &Chrome, a: &Appeal, personal: &Personal) -> Markup {
         @if let Some((id, number)) = &l.parent {
             p.notice { (c.t("appeal.part_of")) " " a href=(paths::appeal(*id)) { (number) } }
         }
-        @if let Some(contested) = &l.contested {
+        @if let Some(contested) = l.contested.as_ref().filter(|_| contested_line) {
             p.notice { (c.t("appeal.contests")) " " a href=(paths::appeal(contested.appeal)) { (contested.number) } }
         }
         @if !l.complaints.is_empty() {
@@ -177,7 +179,7 @@ pub fn appeal_page(c: &Chrome, p: &AppealPage) -> Markup {
                 @if a.is_overdue(p.today) { " " span.tag.overdue { (c.t("appeal.overdue")) } }
                 @if a.due_provisional && p.staff { " " span.tag.provisional { (c.t("appeal.provisional")) } }
             }
-            (links(c, a, p.personal))
+            (links(c, a, p.personal, p.procedure.contested.is_none()))
             (super::procedure::card_notes(c, &p.procedure))
             @if p.personal.visible().is_none() {
                 p.notice role="note" { (c.t("privacy.withheld")) }

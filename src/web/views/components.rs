@@ -269,8 +269,8 @@ pub fn error_summary(c: &Chrome, errors: &FieldErrors) -> Markup {
                 p { strong { (c.t("form.has_errors")) } }
                 ul {
                     @for e in &errors.0 {
-                        li { a href=(format!("#{}", c.field_id(e.field))) {
-                            @match label_key(c, e.field) {
+                        li { a href=(format!("#{}", c.field_id(&e.field))) {
+                            @match label_key(c, &e.field) {
                                 Some(label) => (summary_line(c.t(label), c.t(e.key))),
                                 None => (c.t(e.key)),
                             }

@@ -1,6 +1,6 @@
 //! Issue 11's pages in a real browser: files kept across a refused form, the card's main step
 //! with the others folded and a confirmation before withdrawing, the registry at 1366×768 and
-//! on a phone, and the receipt's print button.
+//! on a phone, the receipt's print button, and the director's notice that clears once signed.
 
 use otinish::domain::lang::Lang;
 
@@ -216,4 +216,76 @@ fn the_receipt_has_a_print_button() {
     s.js("window.printed = false; window.print = () => { window.printed = true; };");
     s.click("button[data-print]");
     assert_eq!(s.js("return window.printed"), serde_json::Value::Bool(true));
+}
+
+/// The director sees the notices badge for a draft awaiting signature, signs on the card, and
+/// the badge is gone; the notices page lists the notice among the done tasks only.
+/// See: issue 11 (23 "awaiting signature" notices, signed ones included).
+#[test]
+fn the_directors_signature_notice_clears_once_signed() {
+    let app = TestApp::spawn();
+    let mut applicant = registered_applicant(&app, "900101300126", "Айгүл Серікова");
+    let (_, appeal) = crate::support::file_appeal(&mut applicant, "Үйірмеге жазылу", &[]);
+    let act = format!("{appeal}/act");
+    let mut clerk = app.browser();
+    clerk.sign_in("clerk", PASSWORD);
+    let card = clerk.get(&appeal);
+    let executor = card
+        .body
+        .split("<option value=\"")
+        .skip(1)
+        .find(|o| o.contains("Нұрлан Оспанов"))
+        .and_then(|o| o.split('"').next())
+        .unwrap()
+        .to_owned();
+    let routed = clerk.post_multipart(&act, &[("action", "route"), ("executor", &executor)], &[]);
+    assert_eq!(routed.status, 303, "{}", routed.text());
+    let mut executor = app.browser();
+    executor.sign_in("executor", PASSWORD);
+    executor.get(&appeal);
+    let drafted = executor.post_multipart(
+        &act,
+        &[
+            ("action", "submit-draft"),
+            ("outcome", "explained"),
+            ("text", "Түсіндірме беріледі."),
+        ],
+        &[],
+    );
+    assert_eq!(drafted.status, 303, "{}", drafted.text());
+    otinish::service::notices::deliver(&app.ctx, 100).unwrap();
+
+    let Some(s) = browser(&app, "the_directors_signature_notice_clears_once_signed") else {
+        return;
+    };
+    let tl = |key: &str| t(Lang::Kk, key);
+    s.viewport(DESKTOP);
+    s.sign_in("director", PASSWORD, &tl("login.submit"));
+    s.goto(&appeal);
+    assert_eq!(
+        s.element_text("a[href='/notices'] .count"),
+        "1",
+        "the director is told"
+    );
+    s.click("label[for='f-sign-confirm']");
+    s.press_in("#action-sign", &tl("action.sign"));
+    assert_eq!(s.element_text("#done"), tl("pages.done_sign"));
+    assert!(
+        !s.has("a[href='/notices'] .count"),
+        "no badge once signed: {}",
+        s.text()
+    );
+    s.goto("/notices");
+    let text = s.text();
+    assert!(text.contains(&tl("notices.none_open")), "{text}");
+    assert!(
+        !text.contains(&tl("notice.awaiting_signature")),
+        "the done task is folded away: {text}"
+    );
+    s.click("details.done-notices > summary");
+    assert!(
+        s.text().contains(&tl("notice.awaiting_signature")),
+        "{}",
+        s.text()
+    );
 }

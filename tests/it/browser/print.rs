@@ -22,7 +22,16 @@ struct Printed {
     paper: String,
 }
 
-fn print(s: &Session, name: &str, pdftotext: &Path, pdfinfo: &Path) -> Printed {
+/// Prints the page once the element `ready` (the document's heading) is there, the page has
+/// loaded and its fonts are in: a busy machine can otherwise print a page still blank.
+fn print(s: &Session, name: &str, ready: &str, pdftotext: &Path, pdfinfo: &Path) -> Printed {
+    s.wait_until(
+        &format!(
+            "document.readyState === 'complete' && document.fonts.status === 'loaded' \
+             && document.querySelector({ready:?})"
+        ),
+        &format!("the {name}'s {ready}"),
+    );
     let pdf = artifacts("print").join(format!("{name}.pdf"));
     std::fs::write(&pdf, s.print_pdf()).unwrap();
     let text = Command::new(pdftotext).arg(&pdf).arg("-").output().unwrap();
@@ -83,7 +92,7 @@ fn the_receipt_the_answer_and_the_card_print_cleanly_on_a4() {
     let kk = |key: &str| t(Lang::Kk, key);
 
     s.goto(&format!("{}/receipt", world.open));
-    let receipt = print(s, "receipt", &pdftotext, &pdfinfo);
+    let receipt = print(s, "receipt", "article.receipt h1", &pdftotext, &pdfinfo);
     assert_eq!(receipt.pages, 1, "the receipt fits one page");
     for seen in [
         kk("receipt.title").as_str(),
@@ -109,7 +118,7 @@ fn the_receipt_the_answer_and_the_card_print_cleanly_on_a4() {
     );
 
     s.goto(&world.answered);
-    let answer = print(s, "answer", &pdftotext, &pdfinfo);
+    let answer = print(s, "answer", "section.answer", &pdftotext, &pdfinfo);
     for seen in [
         kk("appeal.answer").as_str(),
         ANSWER,
@@ -134,7 +143,7 @@ fn the_receipt_the_answer_and_the_card_print_cleanly_on_a4() {
     s.sign_out(&kk("nav.logout"));
     s.sign_in("clerk", PASSWORD, &kk("login.submit"));
     s.goto(&world.open);
-    let card = print(s, "card", &pdftotext, &pdfinfo);
+    let card = print(s, "card", "main dl.facts", &pdftotext, &pdfinfo);
     for seen in [
         "ЖТ-2026-00000001",
         AIGUL.name,
