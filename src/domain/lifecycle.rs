@@ -2,7 +2,8 @@
 //!
 //! [`decide`] checks a [`Command`] against the appeal, the actor and the day, and returns the
 //! [`Change`] it causes or the [`Refusal`] that explains why not. It never changes anything
-//! itself; `Appeal::apply` folds the change in.
+//! itself; `Appeal::apply` folds the change in. Each command is one [`Action`]; the guard
+//! [`may`] (who, status, time) runs first, and the arms of `decide` check only the input.
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -16,6 +17,9 @@ use super::calendar::Calendar;
 use super::deadline::add_working_days;
 use super::kind::{Ground, Outcome, Score, Status, Track};
 use super::user::Role;
+
+mod action;
+pub use action::{Action, may, may_complain};
 
 /// The moment a command is decided at.
 #[derive(Debug, Clone, Copy)]
@@ -319,7 +323,37 @@ fn require_executor(appeal: &Appeal, actor: &Actor) -> Result<(), Refusal> {
     )
 }
 
-/// Checks a command and returns the change it causes.
+impl Command {
+    /// The card's step this command is, or `None` for a step no form asks for (linking a
+    /// complaint happens when the complaint is filed).
+    pub fn action(&self) -> Option<Action> {
+        Some(match self {
+            Command::Route { .. } => Action::Route,
+            Command::RequestCorrection(_) => Action::RequestCorrection,
+            Command::Correct { .. } => Action::Correct,
+            Command::RequestDocuments(_) => Action::RequestDocuments,
+            Command::AddDocuments { .. } => Action::AddDocuments,
+            Command::StartHearing(_) => Action::StartHearing,
+            Command::RecordHearing { .. } => Action::RecordHearing,
+            Command::SubmitDraft { .. } => Action::SubmitDraft,
+            Command::ReturnDraft { .. } => Action::ReturnDraft,
+            Command::Sign => Action::Sign,
+            Command::Extend { .. } => Action::Extend,
+            Command::Forward(_) => Action::Forward,
+            Command::Return { .. } => Action::Return,
+            Command::Withdraw { .. } => Action::Withdraw,
+            Command::Terminate { .. } => Action::Terminate,
+            Command::SendUp(_) => Action::SendUp,
+            Command::DecideComplaint { .. } => Action::DecideComplaint,
+            Command::Rate { .. } => Action::Rate,
+            Command::AddNote { .. } => Action::Note,
+            Command::LinkComplaint { .. } => return None,
+        })
+    }
+}
+
+/// Checks a command and returns the change it causes: first the guard ([`may`]: who, status,
+/// time), then the command's input.
 #[allow(clippy::too_many_lines)] // one arm per command reads better than a dispatch table
 pub fn decide(
     appeal: &Appeal,
@@ -327,9 +361,10 @@ pub fn decide(
     actor: &Actor,
     at: Moment,
 ) -> Result<Change, Refusal> {
-    use Status::{
-        ComplaintSentUp, DocumentsRequested, InProgress, NeedsFix, OnSignature, Registered,
-    };
+    match command.action() {
+        Some(action) => may(appeal, action, actor, at)?,
+        None => may_complain(appeal, actor)?,
+    }
     let track = appeal.kind.track();
     match command {
         Command::Route {
@@ -338,8 +373,6 @@ pub fn decide(
             executor_roles,
             co_executors,
         } => {
-            require_role(actor, &[Role::Clerk, Role::Director])?;
-            require_status(appeal, &[Registered, InProgress])?;
             require(
                 executor_roles.any(&[Role::Executor, Role::Director]),
                 Refusal::NotAnExecutor,
@@ -361,39 +394,20 @@ pub fn decide(
             })
         }
         Command::RequestCorrection(request) => {
-            require_role(actor, &[Role::Clerk, Role::Director])?;
-            require_status(appeal, &[Registered])?;
             require_text(&request.text)?;
             require(request.until > at.today, Refusal::DateInPast)?;
             Ok(Change::CorrectionRequested(request))
         }
-        Command::Correct { note, attachments } => {
-            require(
-                is_owner(appeal, actor) || actor.roles.any(&[Role::Clerk, Role::Director]),
-                Refusal::WrongRole,
-            )?;
-            require_status(appeal, &[NeedsFix])?;
-            Ok(Change::Corrected { note, attachments })
-        }
+        Command::Correct { note, attachments } => Ok(Change::Corrected { note, attachments }),
         Command::RequestDocuments(request) => {
-            require_executor(appeal, actor)?;
-            require_status(appeal, &[InProgress])?;
             require_text(&request.text)?;
             require(request.until > at.today, Refusal::DateInPast)?;
             Ok(Change::DocumentsRequested(request))
         }
         Command::AddDocuments { note, attachments } => {
-            require(
-                is_owner(appeal, actor) || actor.roles.any(&[Role::Clerk, Role::Director]),
-                Refusal::WrongRole,
-            )?;
-            require_status(appeal, &[DocumentsRequested])?;
             Ok(Change::DocumentsAdded { note, attachments })
         }
         Command::StartHearing(hearing) => {
-            require_executor(appeal, actor)?;
-            require_status(appeal, &[InProgress])?;
-            require(track == Track::General, Refusal::NoHearingOnTrack)?;
             require_text(&hearing.preliminary)?;
             // Objections may come within 2 working days of the notice (art. 73 ч.3).
             require(
@@ -403,8 +417,6 @@ pub fn decide(
             Ok(Change::HearingStarted(hearing))
         }
         Command::RecordHearing { protocol } => {
-            require_executor(appeal, actor)?;
-            require_status(appeal, &[Status::Hearing])?;
             require_text(&protocol)?;
             Ok(Change::HearingHeld { protocol })
         }
@@ -415,10 +427,6 @@ pub fn decide(
             attachments,
             hearing_waiver,
         } => {
-            require_executor(appeal, actor)?;
-            require_status(appeal, &[InProgress])?;
-            require(!appeal.applicant.tax_id.is_anonymous(), Refusal::Anonymous)?;
-            require(track != Track::Complaint, Refusal::OutcomeNotForTrack)?;
             require(
                 Outcome::for_track(track).contains(&outcome),
                 Refusal::OutcomeNotForTrack,
@@ -447,29 +455,15 @@ pub fn decide(
             }))
         }
         Command::ReturnDraft { comment } => {
-            require_role(actor, &[Role::Director])?;
-            require_status(appeal, &[OnSignature])?;
             require_text(&comment)?;
             Ok(Change::DraftReturned { comment })
         }
-        Command::Sign => {
-            require_role(actor, &[Role::Director])?;
-            require_status(appeal, &[OnSignature])?;
-            Ok(Change::Signed(Signature {
-                by: actor.clone(),
-                at: at.now,
-                on: at.today,
-            }))
-        }
+        Command::Sign => Ok(Change::Signed(Signature {
+            by: actor.clone(),
+            at: at.now,
+            on: at.today,
+        })),
         Command::Extend { new_due, reason } => {
-            require(actor.roles.may_extend(), Refusal::WrongRole)?;
-            require(
-                appeal.status.deadline_runs(),
-                Refusal::WrongStatus(appeal.status),
-            )?;
-            require(track != Track::Complaint, Refusal::NoExtensionForComplaints)?;
-            // Extended after it ran out, an overdue appeal would count as answered in term.
-            require(at.today <= appeal.due, Refusal::DeadlinePassed)?;
             require_text(&reason)?;
             let new_due = at.calendar.working_day_on_or_after(new_due);
             require(new_due > appeal.due, Refusal::ExtensionNotLater)?;
@@ -492,47 +486,25 @@ pub fn decide(
             }))
         }
         Command::Forward(forwarding) => {
-            require_role(actor, &[Role::Clerk, Role::Director])?;
-            require_status(appeal, &[Registered, InProgress])?;
             require_text(&forwarding.letter.to)?;
             // Past the 3 working days from receipt it is still forwarded (the competent body
             // must get it), and marked late (`sent_late`).
             Ok(Change::Forwarded(forwarding))
         }
         Command::Return { reason } => {
-            require_role(actor, &[Role::Clerk, Role::Director])?;
-            require_status(appeal, &[Registered, NeedsFix])?;
             require_text(&reason)?;
-            if let Some(correction) = &appeal.correction {
-                require(at.today > correction.until, Refusal::TooEarly)?;
-            }
             Ok(Change::Returned(Ending {
                 ground: None,
                 reason,
                 by: actor.clone(),
             }))
         }
-        Command::Withdraw { reason } => {
-            require(
-                is_owner(appeal, actor) || actor.roles.any(&[Role::Clerk, Role::Director]),
-                Refusal::WrongRole,
-            )?;
-            require(
-                !appeal.status.is_terminal(),
-                Refusal::WrongStatus(appeal.status),
-            )?;
-            Ok(Change::Withdrawn(Ending {
-                ground: None,
-                reason,
-                by: actor.clone(),
-            }))
-        }
+        Command::Withdraw { reason } => Ok(Change::Withdrawn(Ending {
+            ground: None,
+            reason,
+            by: actor.clone(),
+        })),
         Command::Terminate { ground, reason } => {
-            require_role(actor, &[Role::Director])?;
-            require(
-                !appeal.status.is_terminal(),
-                Refusal::WrongStatus(appeal.status),
-            )?;
             require(
                 Ground::for_track(track).contains(&ground),
                 Refusal::GroundNotForTrack,
@@ -545,9 +517,6 @@ pub fn decide(
             }))
         }
         Command::SendUp(letter) => {
-            require_role(actor, &[Role::Clerk, Role::Director])?;
-            require(track == Track::Complaint, Refusal::OutcomeNotForTrack)?;
-            require_status(appeal, &[Registered, InProgress])?;
             require_text(&letter.to)?;
             Ok(Change::SentUp(letter))
         }
@@ -556,28 +525,16 @@ pub fn decide(
             text,
             attachments,
         } => {
-            require(track == Track::Complaint, Refusal::OutcomeNotForTrack)?;
             require_text(&text)?;
-            let signer = appeal.links.contested.as_ref().and_then(|c| c.signer);
-            if outcome == Outcome::SelfRemedied {
-                require_role(actor, &[Role::Director])?;
-                require_status(appeal, &[Registered, InProgress])?;
-                require(
-                    signer.is_none() || signer != actor.user,
-                    Refusal::ConflictOfInterest,
-                )?;
-                require(
-                    at.today <= receipt_window_end(appeal, at.zone, at.calendar),
-                    Refusal::TooLate,
-                )?;
+            // The institution's own decision is full satisfaction; once passed up, the higher
+            // body's decision is any other complaint result.
+            let fits = if appeal.status == Status::ComplaintSentUp {
+                outcome != Outcome::SelfRemedied
+                    && Outcome::for_track(Track::Complaint).contains(&outcome)
             } else {
-                require_role(actor, &[Role::Clerk, Role::Director])?;
-                require_status(appeal, &[ComplaintSentUp])?;
-                require(
-                    Outcome::for_track(Track::Complaint).contains(&outcome),
-                    Refusal::OutcomeNotForTrack,
-                )?;
-            }
+                outcome == Outcome::SelfRemedied
+            };
+            require(fits, Refusal::OutcomeNotForTrack)?;
             let signature = Signature {
                 by: actor.clone(),
                 at: at.now,
@@ -595,30 +552,14 @@ pub fn decide(
             }))
         }
         Command::LinkComplaint { complaint, number } => {
-            require(
-                is_owner(appeal, actor) || actor.roles.any(&[Role::Clerk, Role::Director]),
-                Refusal::WrongRole,
-            )?;
-            require_status(appeal, &[Status::Closed])?;
-            require(
-                appeal.answer.as_ref().is_some_and(|a| a.signed.is_some()),
-                Refusal::WrongStatus(appeal.status),
-            )?;
             Ok(Change::ComplaintFiled { complaint, number })
         }
-        Command::Rate { score, comment } => {
-            require(is_owner(appeal, actor), Refusal::WrongRole)?;
-            require_status(appeal, &[Status::Closed])?;
-            require(appeal.answer.is_some(), Refusal::WrongStatus(appeal.status))?;
-            require(appeal.rating.is_none(), Refusal::AlreadyRated)?;
-            Ok(Change::Rated(Rating {
-                score,
-                comment,
-                at: at.now,
-            }))
-        }
+        Command::Rate { score, comment } => Ok(Change::Rated(Rating {
+            score,
+            comment,
+            at: at.now,
+        })),
         Command::AddNote { text } => {
-            require(!actor.roles.is_empty(), Refusal::WrongRole)?;
             require_text(&text)?;
             Ok(Change::NoteAdded { text })
         }

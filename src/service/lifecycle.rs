@@ -11,7 +11,7 @@ use crate::domain::appeal::{
 };
 use crate::domain::field::{FieldErrors, required_text};
 use crate::domain::kind::{Ground, Outcome, Score, Status};
-use crate::domain::lifecycle::{Command, Moment, decide};
+use crate::domain::lifecycle::{Action, Command, Moment, decide};
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::user::{Role, User, UserId};
 use crate::store::{AppealReads, NewAttachment, NoticeKind, UserReads, WriteTx};
@@ -57,29 +57,6 @@ impl Fields for FieldList {
     }
 }
 
-/// The steps a form can ask for (the form's `action` field).
-pub const ACTIONS: &[&str] = &[
-    "route",
-    "request-correction",
-    "correct",
-    "request-documents",
-    "add-documents",
-    "start-hearing",
-    "record-hearing",
-    "submit-draft",
-    "return-draft",
-    "sign",
-    "extend",
-    "forward",
-    "return",
-    "withdraw",
-    "terminate",
-    "send-up",
-    "decide-complaint",
-    "rate",
-    "note",
-];
-
 fn text(errors: &mut FieldErrors, form: &dyn Fields, name: &'static str, max: usize) -> String {
     errors
         .take(name, required_text(form.get(name), max))
@@ -119,14 +96,14 @@ fn assignee(user: &User) -> Assignee {
 fn command(
     tx: &WriteTx,
     appeal: &Appeal,
-    action: &str,
+    action: Action,
     form: &dyn Fields,
     attachments: Vec<crate::domain::appeal::AttachmentRef>,
     today: Date,
 ) -> Result<Command> {
     let mut e = FieldErrors::default();
     let command = match action {
-        "route" => {
+        Action::Route => {
             let executor = staff_member(tx, form.get("executor"))?;
             if executor.is_none() {
                 e.add("executor", "error.required");
@@ -150,31 +127,31 @@ fn command(
                 None => return Err(Error::Invalid(e)),
             }
         }
-        "request-correction" => Command::RequestCorrection(Request {
+        Action::RequestCorrection => Command::RequestCorrection(Request {
             text: text(&mut e, form, "text", 5_000),
             until: date(&mut e, form, "until"),
         }),
-        "correct" => Command::Correct {
+        Action::Correct => Command::Correct {
             note: form.get("note").trim().to_owned(),
             attachments,
         },
-        "request-documents" => Command::RequestDocuments(Request {
+        Action::RequestDocuments => Command::RequestDocuments(Request {
             text: text(&mut e, form, "text", 5_000),
             until: date(&mut e, form, "until"),
         }),
-        "add-documents" => Command::AddDocuments {
+        Action::AddDocuments => Command::AddDocuments {
             note: form.get("note").trim().to_owned(),
             attachments,
         },
-        "start-hearing" => Command::StartHearing(Hearing {
+        Action::StartHearing => Command::StartHearing(Hearing {
             preliminary: text(&mut e, form, "text", 20_000),
             objections_until: date(&mut e, form, "until"),
             protocol: None,
         }),
-        "record-hearing" => Command::RecordHearing {
+        Action::RecordHearing => Command::RecordHearing {
             protocol: text(&mut e, form, "text", 20_000),
         },
-        "submit-draft" => {
+        Action::SubmitDraft => {
             let outcome = e.take(
                 "outcome",
                 Outcome::from_code(form.get("outcome")).ok_or("error.required"),
@@ -189,15 +166,15 @@ fn command(
                 hearing_waiver: (!waiver.is_empty()).then(|| waiver.to_owned()),
             }
         }
-        "return-draft" => Command::ReturnDraft {
+        Action::ReturnDraft => Command::ReturnDraft {
             comment: text(&mut e, form, "text", 5_000),
         },
-        "sign" => Command::Sign,
-        "extend" => Command::Extend {
+        Action::Sign => Command::Sign,
+        Action::Extend => Command::Extend {
             new_due: date(&mut e, form, "until"),
             reason: text(&mut e, form, "text", 5_000),
         },
-        "forward" => Command::Forward(Forwarding {
+        Action::Forward => Command::Forward(Forwarding {
             letter: Letter {
                 number: text(&mut e, form, "letter_number", 100),
                 to: text(&mut e, form, "to", 300),
@@ -206,13 +183,13 @@ fn command(
             },
             part: None,
         }),
-        "return" => Command::Return {
+        Action::Return => Command::Return {
             reason: text(&mut e, form, "text", 5_000),
         },
-        "withdraw" => Command::Withdraw {
+        Action::Withdraw => Command::Withdraw {
             reason: form.get("text").trim().to_owned(),
         },
-        "terminate" => {
+        Action::Terminate => {
             let ground = e.take(
                 "ground",
                 Ground::from_code(form.get("ground")).ok_or("error.required"),
@@ -222,13 +199,13 @@ fn command(
                 reason: text(&mut e, form, "text", 5_000),
             }
         }
-        "send-up" => Command::SendUp(Letter {
+        Action::SendUp => Command::SendUp(Letter {
             number: text(&mut e, form, "letter_number", 100),
             to: text(&mut e, form, "to", 300),
             text: text(&mut e, form, "text", 20_000),
             sent_on: today,
         }),
-        "decide-complaint" => {
+        Action::DecideComplaint => {
             let outcome = e.take(
                 "outcome",
                 Outcome::from_code(form.get("outcome")).ok_or("error.required"),
@@ -239,7 +216,7 @@ fn command(
                 attachments,
             }
         }
-        "rate" => {
+        Action::Rate => {
             let score = e.take(
                 "score",
                 Score::from_code(form.get("score")).ok_or("error.required"),
@@ -249,10 +226,9 @@ fn command(
                 comment: form.get("comment").trim().chars().take(2_000).collect(),
             }
         }
-        "note" => Command::AddNote {
+        Action::Note => Command::AddNote {
             text: text(&mut e, form, "text", 5_000),
         },
-        _ => return Err(Error::NotFound),
     };
     if e.is_empty() {
         Ok(command)
@@ -266,13 +242,10 @@ pub fn act(
     ctx: &Ctx,
     by: &User,
     id: AppealId,
-    action: &str,
+    action: Action,
     form: &dyn Fields,
     uploads: &[Upload],
 ) -> Result<Appeal> {
-    if !ACTIONS.contains(&action) {
-        return Err(Error::NotFound);
-    }
     let files = checked_files(ctx, uploads)?;
     let today = ctx.today();
     let mut from = None;
@@ -282,19 +255,24 @@ pub fn act(
             .filter(|a| can_see(by, a))
             .ok_or(Error::NotFound)?;
         from = Some(before.status);
+        // Who asks, the status and the time are checked before what the form says: a step
+        // that is not offered (a stale page, a forged form) is refused for that reason.
+        let calendar = ctx.calendar();
+        let moment = super::moment(ctx, &calendar);
+        crate::domain::lifecycle::may(&before, action, &actor(by), moment)?;
         let mut attachments = Vec::with_capacity(files.len());
         for file in &files {
             attachments.push(tx.insert_attachment(id, by.id, file)?);
         }
         let command = command(tx, &before, action, form, attachments, today)?;
         let part = form.get("part").trim();
-        if action == "forward" && !part.is_empty() {
+        if action == Action::Forward && !part.is_empty() {
             return forward_part(ctx, tx, &before, command, part, by, &files);
         }
         let after = apply_in(ctx, tx, &before, command, by, &files)?;
         // The director's ЭЦП posted with "sign" must verify over the draft, or nothing is
         // saved; it is kept with the step's event.
-        if action == "sign"
+        if action == Action::Sign
             && let Some(signature) =
                 super::ecp::check_answer(ctx, tx, &before, by, form.get("cms"))?
         {
@@ -430,17 +408,13 @@ fn forward_part(
     by: &User,
     files: &[NewAttachment],
 ) -> Result<Appeal> {
-    let Command::Forward(Forwarding { letter, .. }) = command else {
-        return Err(Error::NotFound);
-    };
-    // Check the guards on the parent first (role, status, 3-working-day window).
-    let probe = Command::Forward(Forwarding {
-        letter: letter.clone(),
-        part: None,
-    });
+    // The parent's forwarding is decided first (guard and letter), as the form asked for it.
     let calendar = ctx.calendar();
     let moment = super::moment(ctx, &calendar);
-    decide(parent, probe, &actor(by), moment)?;
+    let Change::Forwarded(Forwarding { letter, .. }) = decide(parent, command, &actor(by), moment)?
+    else {
+        return Err(Error::NotFound);
+    };
 
     let now = ctx.now();
     let child_id = AppealId(tx.next_in_sequence("appeal")?);
@@ -506,152 +480,26 @@ pub fn has_director(ctx: &Ctx) -> Result<bool> {
         .any(|u| u.active && u.roles().has(Role::Director)))
 }
 
-/// Whether a refusal is about the input (the form can still be offered) rather than about who
-/// asks, the status or the time.
-fn about_input(refusal: crate::domain::lifecycle::Refusal) -> bool {
-    use crate::domain::lifecycle::Refusal as R;
-    matches!(
-        refusal,
-        R::EmptyText
-            | R::DateInPast
-            | R::ExtensionTooLong
-            | R::ExtensionNotLater
-            | R::HearingRequired
-            | R::NotAnExecutor
-            | R::GroundNotForTrack
-    )
-}
-
-/// The steps `viewer` may take on `appeal` now: each is tried against the state machine with
-/// a plausible form, so the page offers exactly what would be accepted.
-pub fn available(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> Vec<&'static str> {
+/// The steps `viewer` may take on `appeal` now: every [`Action`] the guard allows (who, status,
+/// time). A step offered is refused afterwards only for what its form says.
+pub fn available(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> Vec<Action> {
     let calendar = ctx.calendar();
     available_at(viewer, appeal, super::moment(ctx, &calendar))
 }
 
 /// [`available`] at a moment the caller read (a page reads its clock and calendar once).
-#[allow(clippy::too_many_lines)] // one probe per step
-pub fn available_at(viewer: &User, appeal: &Appeal, moment: Moment<'_>) -> Vec<&'static str> {
-    use crate::domain::appeal::AttachmentRef;
-    let (calendar, today) = (moment.calendar, moment.today);
-    let later =
-        calendar.next_working_day(calendar.next_working_day(calendar.next_working_day(today)));
-    let track = appeal.kind.track();
-    let letter = || Letter {
-        number: "1".into(),
-        to: "x".into(),
-        text: "x".into(),
-        sent_on: today,
-    };
-    let probe = |action: &str| -> Option<Command> {
-        let none: Vec<AttachmentRef> = Vec::new();
-        Some(match action {
-            // Anyone but the signer of a contested answer (no user has this number).
-            "route" => Command::Route {
-                unit: appeal.unit,
-                executor: Assignee {
-                    user: UserId(u64::MAX),
-                    name: String::new(),
-                },
-                executor_roles: crate::domain::user::Roles::of(&[Role::Executor]),
-                co_executors: Vec::new(),
-            },
-            "request-correction" => Command::RequestCorrection(Request {
-                text: "x".into(),
-                until: later,
-            }),
-            "correct" => Command::Correct {
-                note: String::new(),
-                attachments: none,
-            },
-            "request-documents" => Command::RequestDocuments(Request {
-                text: "x".into(),
-                until: later,
-            }),
-            "add-documents" => Command::AddDocuments {
-                note: String::new(),
-                attachments: none,
-            },
-            "start-hearing" => Command::StartHearing(Hearing {
-                preliminary: "x".into(),
-                objections_until: later,
-                protocol: None,
-            }),
-            "record-hearing" => Command::RecordHearing {
-                protocol: "x".into(),
-            },
-            "submit-draft" => Command::SubmitDraft {
-                text: "x".into(),
-                outcome: Outcome::for_track(track)[0],
-                appeal_clause: true,
-                attachments: none,
-                hearing_waiver: None,
-            },
-            "return-draft" => Command::ReturnDraft {
-                comment: "x".into(),
-            },
-            "sign" => Command::Sign,
-            "extend" => Command::Extend {
-                new_due: appeal.due.tomorrow().ok()?,
-                reason: "x".into(),
-            },
-            "forward" => Command::Forward(Forwarding {
-                letter: letter(),
-                part: None,
-            }),
-            "return" => Command::Return { reason: "x".into() },
-            "withdraw" => Command::Withdraw {
-                reason: String::new(),
-            },
-            "terminate" => Command::Terminate {
-                ground: Ground::for_track(track)[0],
-                reason: "x".into(),
-            },
-            "send-up" => Command::SendUp(letter()),
-            "decide-complaint" => Command::DecideComplaint {
-                outcome: if appeal.status == Status::ComplaintSentUp {
-                    Outcome::ComplaintRejected
-                } else {
-                    Outcome::SelfRemedied
-                },
-                text: "x".into(),
-                attachments: none,
-            },
-            "rate" => Command::Rate {
-                score: Score::Neutral,
-                comment: String::new(),
-            },
-            "note" => Command::AddNote { text: "x".into() },
-            _ => return None,
-        })
-    };
+pub fn available_at(viewer: &User, appeal: &Appeal, moment: Moment<'_>) -> Vec<Action> {
     let who = actor(viewer);
-    ACTIONS
-        .iter()
-        .copied()
-        .filter(|action| {
-            probe(action).is_some_and(|command| match decide(appeal, command, &who, moment) {
-                Ok(_) => true,
-                Err(refusal) => about_input(refusal),
-            })
-        })
+    Action::ALL
+        .into_iter()
+        .filter(|action| crate::domain::lifecycle::may(appeal, *action, &who, moment).is_ok())
         .collect()
 }
 
 /// Whether the applicant may complain about this appeal's answer: once it is answered, and
 /// after the window too (a missed term is no ground to refuse, art. 92 ч.3).
-pub fn may_complain(ctx: &Ctx, viewer: &User, appeal: &Appeal) -> bool {
-    let calendar = ctx.calendar();
-    may_complain_at(viewer, appeal, super::moment(ctx, &calendar))
-}
-
-/// [`may_complain`] at a moment the caller read.
-pub fn may_complain_at(viewer: &User, appeal: &Appeal, moment: Moment<'_>) -> bool {
-    let probe = Command::LinkComplaint {
-        complaint: AppealId(0),
-        number: appeal.number,
-    };
-    viewer.is_applicant() && decide(appeal, probe, &actor(viewer), moment).is_ok()
+pub fn may_complain(viewer: &User, appeal: &Appeal) -> bool {
+    viewer.is_applicant() && crate::domain::lifecycle::may_complain(appeal, &actor(viewer)).is_ok()
 }
 
 /// The day a complaint must be passed to the higher body by (art. 91 ч.4: 3 working days

@@ -111,7 +111,7 @@ pub struct AppealPage {
     /// The appeal and its history as the viewer may see them.
     pub view: AppealView,
     /// The steps the viewer may take now.
-    pub available: Vec<&'static str>,
+    pub available: Vec<crate::domain::lifecycle::Action>,
     /// Whether the applicant may complain about the answer.
     pub may_complain: bool,
     /// Staff the appeal can be routed to (only when routing is offered; never the signer of
@@ -188,7 +188,7 @@ fn read_appeal(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<AppealPage> {
         let available = lifecycle::available_at(viewer, a, moment);
         // The signer of a contested answer is not offered (art. 97 ч.2).
         let signer = a.links.contested.as_ref().and_then(|c| c.signer);
-        let executors = if available.contains(&"route") {
+        let executors = if available.contains(&crate::domain::lifecycle::Action::Route) {
             registry::executors_in(tx)?
                 .into_iter()
                 .filter(|u| Some(u.id) != signer)
@@ -196,14 +196,15 @@ fn read_appeal(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<AppealPage> {
         } else {
             Vec::new()
         };
-        let ecp_sign = if available.contains(&"sign") && ecp::available(ctx) {
-            ecp::answer_text(tx, a)?.map(|text| {
-                use base64::Engine;
-                base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
-            })
-        } else {
-            None
-        };
+        let ecp_sign =
+            if available.contains(&crate::domain::lifecycle::Action::Sign) && ecp::available(ctx) {
+                ecp::answer_text(tx, a)?.map(|text| {
+                    use base64::Engine;
+                    base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
+                })
+            } else {
+                None
+            };
         let contested = a
             .links
             .contested
@@ -220,7 +221,7 @@ fn read_appeal(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<AppealPage> {
         Ok(AppealPage {
             chrome: chrome_in(tx, Some(viewer))?,
             available,
-            may_complain: lifecycle::may_complain_at(viewer, a, moment),
+            may_complain: lifecycle::may_complain(viewer, a),
             executors,
             units: tx.units()?,
             categories: tx.categories()?,

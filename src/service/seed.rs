@@ -11,6 +11,7 @@ use super::lifecycle::{self, FieldList};
 use super::{Ctx, Result};
 use crate::domain::kind::AppealKind;
 use crate::domain::lang::Lang;
+use crate::domain::lifecycle::Action;
 use crate::domain::tax_id::TaxId;
 use crate::domain::user::{Role, User, UserId};
 use crate::store::UserReads;
@@ -304,7 +305,7 @@ pub fn seed_appeals(
                 ctx,
                 clerk,
                 appeal.id,
-                "route",
+                Action::Route,
                 &FieldList::of(&[("executor", &id)]),
                 &[],
             )?;
@@ -331,14 +332,14 @@ pub fn seed_appeals(
                         ("to", "Қостанай облысы білім басқармасы"),
                         ("text", "Шағым іс материалдарымен жолданады."),
                     ]);
-                    lifecycle::act(ctx, clerk, appeal.id, "send-up", &up, &[])?;
+                    lifecycle::act(ctx, clerk, appeal.id, Action::SendUp, &up, &[])?;
                 } else {
-                    lifecycle::act(ctx, executor, appeal.id, "submit-draft", &answer, &[])?;
+                    lifecycle::act(ctx, executor, appeal.id, Action::SubmitDraft, &answer, &[])?;
                     lifecycle::act(
                         ctx,
                         &desk.director,
                         appeal.id,
-                        "sign",
+                        Action::Sign,
                         &FieldList::default(),
                         &[],
                     )?;

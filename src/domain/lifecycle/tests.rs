@@ -937,3 +937,432 @@ fn only_the_director_or_a_deputy_may_extend_never_clerk_executor_or_admin() {
     assert!(decide(&a, extend(), &staff(8, &[Role::Deputy]), today()).is_ok());
     assert!(decide(&a, extend(), &director(), today()).is_ok());
 }
+
+// ---- the guard and the commands agree (issue 13) -----------------------------------------
+
+const OTHER_APPLICANT: u64 = 11;
+const DEPUTY: u64 = 6;
+const ADMIN: u64 = 7;
+
+/// Everyone who might open a card: the owner, another applicant, and each staff role (the
+/// assigned executor and one who is not assigned).
+fn every_actor() -> Vec<Actor> {
+    vec![
+        applicant(),
+        Actor {
+            user: Some(UserId(OTHER_APPLICANT)),
+            name: "Басқа".into(),
+            roles: Roles::default(),
+        },
+        clerk(),
+        executor(),
+        staff(OTHER_EXECUTOR, &[Role::Executor]),
+        director(),
+        staff(DEPUTY, &[Role::Deputy]),
+        staff(ADMIN, &[Role::Admin]),
+    ]
+}
+
+/// An appeal of `kind` in `status`, with the facts the guards look at switched on by the bits
+/// of `facts`: assigned, answered, rated, a correction term, a contested answer signed by the
+/// director, anonymous, heard. The combinations need not be reachable: the guard and the
+/// command must agree on any appeal.
+fn appeal_in(kind: AppealKind, status: Status, facts: u8) -> Appeal {
+    let mut a = appeal_of(kind);
+    a.status = status;
+    let signed = Signature {
+        by: director(),
+        at: today().now,
+        on: date(2026, 3, 3),
+    };
+    if facts & 1 != 0 {
+        a.executor = Some(Assignee {
+            user: UserId(EXECUTOR),
+            name: "staff 3".into(),
+        });
+    }
+    if facts & 2 != 0 {
+        a.answer = Some(Answer {
+            text: "Жауап.".into(),
+            outcome: Outcome::for_track(kind.track())[0],
+            attachments: Vec::new(),
+            appeal_clause: true,
+            by: executor(),
+            at: today().now,
+            hearing_waiver: None,
+            signed: Some(signed),
+        });
+    }
+    if facts & 4 != 0 {
+        a.rating = Some(Rating {
+            score: Score::Neutral,
+            comment: String::new(),
+            at: today().now,
+        });
+    }
+    if facts & 8 != 0 {
+        a.correction = Some(Request {
+            text: "Мекенжайды көрсетіңіз".into(),
+            until: date(2026, 3, 10),
+        });
+    }
+    if facts & 16 != 0 {
+        a.links.contested = Some(Contested {
+            appeal: AppealId(9),
+            number: a.number,
+            signer: Some(UserId(DIRECTOR)),
+        });
+    }
+    if facts & 32 != 0 {
+        a.applicant.tax_id = TaxId::anonymous();
+    }
+    if facts & 64 != 0 {
+        a.hearing = Some(Hearing {
+            preliminary: "Алдын ала шешім".into(),
+            objections_until: date(2026, 3, 6),
+            protocol: Some("Хаттама".into()),
+        });
+    }
+    a
+}
+
+/// Days around the terms of [`appeal_in`]: in time, after the correction term and the
+/// 3-working-day window, after the deadline.
+const DAYS: [(i16, i8, i8); 3] = [(2026, 3, 3), (2026, 3, 11), (2026, 3, 30)];
+
+/// A form for `action` that a person filled in well: the command any allowed step must accept.
+fn filled_in(action: Action, appeal: &Appeal, at: Moment) -> Command {
+    let track = appeal.kind.track();
+    let later = add_working_days(at.today, 5, at.calendar);
+    let letter = Letter {
+        number: "01-12/45".into(),
+        to: "Аудандық білім бөлімі".into(),
+        text: "Қарауға жолдаймыз".into(),
+        sent_on: at.today,
+    };
+    match action {
+        Action::Route => route_to(EXECUTOR),
+        Action::RequestCorrection => Command::RequestCorrection(Request {
+            text: "Мекенжайды көрсетіңіз".into(),
+            until: later,
+        }),
+        Action::Correct => Command::Correct {
+            note: String::new(),
+            attachments: Vec::new(),
+        },
+        Action::RequestDocuments => Command::RequestDocuments(Request {
+            text: "Анықтама қоса беріңіз".into(),
+            until: later,
+        }),
+        Action::AddDocuments => Command::AddDocuments {
+            note: String::new(),
+            attachments: Vec::new(),
+        },
+        Action::StartHearing => Command::StartHearing(Hearing {
+            preliminary: "Алдын ала шешім".into(),
+            objections_until: later,
+            protocol: None,
+        }),
+        Action::RecordHearing => Command::RecordHearing {
+            protocol: "Хаттама".into(),
+        },
+        // The first result of every procedure is not burdensome: no hearing needed.
+        Action::SubmitDraft => draft(Outcome::for_track(track)[0]),
+        Action::ReturnDraft => Command::ReturnDraft {
+            comment: "Толықтырыңыз".into(),
+        },
+        Action::Sign => Command::Sign,
+        Action::Extend => Command::Extend {
+            new_due: appeal.due.checked_add(Span::new().days(7)).unwrap(),
+            reason: "Қосымша тексеру".into(),
+        },
+        Action::Forward => Command::Forward(Forwarding { letter, part: None }),
+        Action::Return => Command::Return {
+            reason: "Түзетілмеді".into(),
+        },
+        Action::Withdraw => Command::Withdraw {
+            reason: String::new(),
+        },
+        Action::Terminate => Command::Terminate {
+            ground: Ground::for_track(track)[0],
+            reason: "Негіз".into(),
+        },
+        Action::SendUp => Command::SendUp(letter),
+        Action::DecideComplaint => Command::DecideComplaint {
+            outcome: if appeal.status == Status::ComplaintSentUp {
+                Outcome::ComplaintRejected
+            } else {
+                Outcome::SelfRemedied
+            },
+            text: "Шешім".into(),
+            attachments: Vec::new(),
+        },
+        Action::Rate => Command::Rate {
+            score: Score::Positive,
+            comment: String::new(),
+        },
+        Action::Note => Command::AddNote {
+            text: "Ескерту".into(),
+        },
+    }
+}
+
+/// The refusals a step's form can earn by what it says; every other refusal is the guard's.
+fn input_refusals(action: Action) -> &'static [Refusal] {
+    use Refusal::{
+        ConflictOfInterest, DateInPast, EmptyText, ExtensionNotLater, ExtensionTooLong,
+        GroundNotForTrack, HearingRequired, NotAnExecutor, OutcomeNotForTrack,
+    };
+    match action {
+        Action::Route => &[NotAnExecutor, ConflictOfInterest],
+        Action::RequestCorrection | Action::RequestDocuments | Action::StartHearing => {
+            &[EmptyText, DateInPast]
+        }
+        Action::Correct | Action::AddDocuments | Action::Sign | Action::Withdraw | Action::Rate => {
+            &[]
+        }
+        Action::RecordHearing
+        | Action::ReturnDraft
+        | Action::Forward
+        | Action::Return
+        | Action::SendUp
+        | Action::Note => &[EmptyText],
+        Action::SubmitDraft => &[OutcomeNotForTrack, EmptyText, HearingRequired],
+        Action::Extend => &[EmptyText, ExtensionNotLater, ExtensionTooLong],
+        Action::Terminate => &[GroundNotForTrack, EmptyText],
+        Action::DecideComplaint => &[EmptyText, OutcomeNotForTrack],
+    }
+}
+
+/// The combinations of [`appeal_in`]'s facts tried: none, each but the hearing alone, the
+/// hearing and the answer and rating with an executor assigned, and all of them.
+const FACTS: [u8; 11] = [0, 1, 2, 4, 8, 16, 32, 3, 7, 65, 127];
+
+/// Every appeal state of [`appeal_in`] for each procedure, with every actor and day.
+fn every_situation() -> impl Iterator<Item = (Appeal, Actor, Moment<'static>)> {
+    let kinds = [
+        AppealKind::Application,
+        AppealKind::Request,
+        AppealKind::Complaint,
+    ];
+    kinds.into_iter().flat_map(|kind| {
+        Status::ALL.iter().flat_map(move |status| {
+            FACTS.into_iter().flat_map(move |facts| {
+                let appeal = appeal_in(kind, *status, facts);
+                every_actor().into_iter().flat_map(move |actor| {
+                    let appeal = appeal.clone();
+                    DAYS.into_iter()
+                        .map(move |(y, m, d)| (appeal.clone(), actor.clone(), at(date(y, m, d))))
+                })
+            })
+        })
+    })
+}
+
+/// For every state, actor, day and step: a step the guard allows is accepted when its form is
+/// filled in well, and a step the guard refuses is refused by the command for the same
+/// reason. So the card offers exactly the steps that can succeed. See: issue 13.
+#[test]
+fn every_step_the_guard_allows_succeeds_with_a_good_form_and_every_other_fails_as_the_guard_says() {
+    let mut ever_allowed = std::collections::HashSet::new();
+    for (appeal, actor, moment) in every_situation() {
+        for action in Action::ALL {
+            let command = filled_in(action, &appeal, moment);
+            assert_eq!(command.action(), Some(action));
+            let guard = may(&appeal, action, &actor, moment);
+            let decided = decide(&appeal, command, &actor, moment).map(|_| ());
+            assert_eq!(
+                decided, guard,
+                "{action} by {:?} on {:?} {:?} on {}",
+                actor.roles, appeal.kind, appeal.status, moment.today
+            );
+            if guard.is_ok() {
+                ever_allowed.insert(action);
+            }
+        }
+    }
+    // Every step is possible somewhere, so the check above is never empty for a step.
+    for action in Action::ALL {
+        assert!(ever_allowed.contains(&action), "{action} is never allowed");
+    }
+}
+
+fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("  ".to_owned()),
+        Just("мәтін".to_owned())
+    ]
+}
+
+/// A form for `action` with any input: empty or filled texts, any day, any result, ground and
+/// executor.
+fn any_form(action: Action) -> impl Strategy<Value = (Action, Vec<String>, i64, usize, u8)> {
+    (
+        Just(action),
+        proptest::collection::vec(any_text(), 3),
+        -5i64..80,
+        0usize..64,
+        0u8..8,
+    )
+}
+
+fn command_from(
+    (action, texts, days, choice, who): (Action, Vec<String>, i64, usize, u8),
+    day: Date,
+) -> Command {
+    let on = day.checked_add(Span::new().days(days)).unwrap();
+    let text = || texts[0].clone();
+    let letter = Letter {
+        number: texts[1].clone(),
+        to: texts[2].clone(),
+        text: text(),
+        sent_on: day,
+    };
+    let all_outcomes: Vec<Outcome> = Outcome::ALL.to_vec();
+    let outcome = all_outcomes[choice % all_outcomes.len()];
+    match action {
+        Action::Route => {
+            let roles = [
+                Roles::of(&[Role::Executor]),
+                Roles::of(&[Role::Clerk]),
+                Roles::of(&[Role::Director]),
+                Roles::default(),
+            ];
+            let mut command =
+                route_to([EXECUTOR, DIRECTOR, OTHER_EXECUTOR, CLERK][usize::from(who % 4)]);
+            if let Command::Route { executor_roles, .. } = &mut command {
+                *executor_roles = roles[choice % roles.len()];
+            }
+            command
+        }
+        Action::RequestCorrection => Command::RequestCorrection(Request {
+            text: text(),
+            until: on,
+        }),
+        Action::RequestDocuments => Command::RequestDocuments(Request {
+            text: text(),
+            until: on,
+        }),
+        Action::StartHearing => Command::StartHearing(Hearing {
+            preliminary: text(),
+            objections_until: on,
+            protocol: None,
+        }),
+        Action::RecordHearing => Command::RecordHearing { protocol: text() },
+        Action::SubmitDraft => Command::SubmitDraft {
+            text: text(),
+            outcome,
+            appeal_clause: who % 2 == 0,
+            attachments: Vec::new(),
+            hearing_waiver: (who % 3 == 0).then(|| texts[1].clone()),
+        },
+        Action::ReturnDraft => Command::ReturnDraft { comment: text() },
+        Action::Extend => Command::Extend {
+            new_due: on,
+            reason: text(),
+        },
+        Action::Forward => Command::Forward(Forwarding { letter, part: None }),
+        Action::Return => Command::Return { reason: text() },
+        Action::Terminate => Command::Terminate {
+            ground: Ground::ALL[choice % Ground::ALL.len()],
+            reason: text(),
+        },
+        Action::SendUp => Command::SendUp(letter),
+        Action::DecideComplaint => Command::DecideComplaint {
+            outcome,
+            text: text(),
+            attachments: Vec::new(),
+        },
+        Action::Note => Command::AddNote { text: text() },
+        Action::Correct | Action::AddDocuments | Action::Sign | Action::Withdraw | Action::Rate => {
+            let mut command = filled_in(action, &appeal_of(AppealKind::Application), at(day));
+            if let Command::Rate { score, .. } = &mut command {
+                *score = Score::ALL[choice % Score::ALL.len()];
+            }
+            command
+        }
+    }
+}
+
+proptest! {
+    /// Whatever a form says, a step the guard allows is refused only for its input (a text, a
+    /// day, the result, the ground, the executor), never for who asks, the status or the
+    /// time; a step the guard refuses is refused for the guard's reason. See: issue 13.
+    #[test]
+    fn a_step_the_guard_allows_is_refused_only_for_its_input(
+        kind in prop::sample::select(vec![AppealKind::Application, AppealKind::Request, AppealKind::Complaint]),
+        status in prop::sample::select(Status::ALL.to_vec()),
+        facts in prop::sample::select(FACTS.to_vec()),
+        who in 0usize..8,
+        day in prop::sample::select(DAYS.to_vec()),
+        form in prop::sample::select(Action::ALL.to_vec()).prop_flat_map(any_form),
+    ) {
+        let appeal = appeal_in(kind, status, facts);
+        let actor = every_actor().swap_remove(who);
+        let moment = at(date(day.0, day.1, day.2));
+        let action = form.0;
+        let command = command_from(form, moment.today);
+        let guard = may(&appeal, action, &actor, moment);
+        match (guard, decide(&appeal, command, &actor, moment)) {
+            (Err(guard), decided) => prop_assert_eq!(decided.map(|_| ()), Err(guard)),
+            (Ok(()), Ok(_)) => {}
+            (Ok(()), Err(refusal)) => prop_assert!(
+                input_refusals(action).contains(&refusal),
+                "{} allowed by the guard but refused with {:?}", action, refusal
+            ),
+        }
+    }
+}
+
+/// Linking a complaint has its own guard; `decide` runs it for `LinkComplaint`. See: issue 13.
+#[test]
+fn linking_a_complaint_is_refused_exactly_when_its_guard_refuses() {
+    for (appeal, actor, moment) in every_situation() {
+        let command = Command::LinkComplaint {
+            complaint: AppealId(9),
+            number: appeal.number,
+        };
+        assert_eq!(command.action(), None);
+        assert_eq!(
+            decide(&appeal, command, &actor, moment).map(|_| ()),
+            may_complain(&appeal, &actor)
+        );
+    }
+}
+
+/// The form's `action` values stay the codes the pages have always posted. See: issue 13.
+#[test]
+fn action_codes_round_trip_and_keep_their_form_values() {
+    let codes: Vec<&str> = Action::ALL.iter().map(|a| a.code()).collect();
+    assert_eq!(
+        codes,
+        [
+            "route",
+            "request-correction",
+            "correct",
+            "request-documents",
+            "add-documents",
+            "start-hearing",
+            "record-hearing",
+            "submit-draft",
+            "return-draft",
+            "sign",
+            "extend",
+            "forward",
+            "return",
+            "withdraw",
+            "terminate",
+            "send-up",
+            "decide-complaint",
+            "rate",
+            "note",
+        ]
+    );
+    for action in Action::ALL {
+        assert_eq!(Action::from_code(action.code()), Some(action));
+        assert_eq!(action.to_string(), action.code());
+    }
+    assert_eq!(Action::from_code("link-complaint"), None);
+    assert_eq!(Action::from_code(""), None);
+}

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::domain::lang::Lang;
+use crate::domain::lifecycle::Action;
 use crate::service::admin::{self, SetupForm};
 use crate::service::auth::{self, RegistrationForm, StaffForm};
 use crate::service::lifecycle::{self, FieldList};
@@ -29,7 +30,7 @@ impl World {
             &self.ctx,
             &self.clerk,
             id,
-            "route",
+            Action::Route,
             &FieldList::of(&[("executor", &executor)]),
             &[],
         )
@@ -43,12 +44,20 @@ impl World {
             ("text", text),
             ("appeal_clause", "yes"),
         ]);
-        lifecycle::act(&self.ctx, &self.executor, id, "submit-draft", &draft, &[]).unwrap();
+        lifecycle::act(
+            &self.ctx,
+            &self.executor,
+            id,
+            Action::SubmitDraft,
+            &draft,
+            &[],
+        )
+        .unwrap();
         lifecycle::act(
             &self.ctx,
             &self.director,
             id,
-            "sign",
+            Action::Sign,
             &FieldList::default(),
             &[],
         )
@@ -138,6 +147,44 @@ fn filing_registers_with_a_number_and_a_deadline() {
     assert_eq!(appeal.attachments.len(), 1);
     let second = file(&w.ctx, &w.applicant, &appeal_form(), &[]).unwrap();
     assert_eq!(second.number.to_string(), "ЖТ-2026-00000002");
+}
+
+/// A step the person may not take now is refused for that reason before its form is read,
+/// so a stale or forged form gets no field errors for a step the card does not offer.
+/// See: issue 13.
+#[test]
+fn a_step_not_offered_is_refused_by_its_guard_before_its_form_is_checked() {
+    let w = world();
+    let appeal = file(&w.ctx, &w.applicant, &appeal_form(), &[]).unwrap();
+    // The executor may not route, and the form names no executor either.
+    let refused = lifecycle::act(
+        &w.ctx,
+        &w.executor,
+        appeal.id,
+        Action::Route,
+        &FieldList::default(),
+        &[],
+    );
+    assert!(
+        matches!(
+            refused,
+            Err(Error::Refused(crate::domain::lifecycle::Refusal::WrongRole))
+        ),
+        "{refused:?}"
+    );
+    // Allowed to the clerk, the same empty form is refused for its input, next to the field.
+    let invalid = lifecycle::act(
+        &w.ctx,
+        &w.clerk,
+        appeal.id,
+        Action::Route,
+        &FieldList::default(),
+        &[],
+    );
+    assert!(
+        matches!(&invalid, Err(Error::Invalid(errors)) if errors.for_field("executor").is_some()),
+        "{invalid:?}"
+    );
 }
 
 #[test]
@@ -366,7 +413,7 @@ fn a_complaint_is_linked_both_ways_with_the_complaint_term() {
         &w.ctx,
         &w.clerk,
         complaint.id,
-        "route",
+        Action::Route,
         &FieldList::of(&[("executor", &director)]),
         &[],
     );

@@ -6,6 +6,7 @@ use super::{ok, unprocessable};
 use crate::domain::appeal::{Appeal, AppealId, AttachmentId};
 use crate::domain::field::FieldErrors;
 use crate::domain::institution::{Category, Unit};
+use crate::domain::lifecycle::Action;
 use crate::domain::user::User;
 use crate::service::appeals::{self, AppealForm, Reading};
 use crate::service::security::Origin;
@@ -17,7 +18,7 @@ use crate::web::paths;
 use crate::web::response::Response;
 use crate::web::session::{AnyUser, ApplicantUser};
 use crate::web::views;
-use crate::web::views::actions::{ActionPanel, CONFIRMED_STEPS};
+use crate::web::views::actions::ActionPanel;
 use crate::web::views::appeal::AppealPage;
 use crate::web::views::applicant::Names;
 
@@ -48,7 +49,7 @@ fn render(
     call: &Call,
     viewer: &User,
     id: AppealId,
-    refused: Option<(&str, &Form, &FieldErrors)>,
+    refused: Option<(Action, &Form, &FieldErrors)>,
 ) -> Result<maud::Markup, WebError> {
     let (address, device) = call.client();
     let origin = Origin {
@@ -63,7 +64,7 @@ fn render(
     let empty = Form::default();
     let no_errors = FieldErrors::default();
     let (values, errors, refused_action) = match refused {
-        Some((action, values, errors)) => (values, errors, Some(action.to_owned())),
+        Some((action, values, errors)) => (values, errors, Some(action)),
         None => (&empty, &no_errors, None),
     };
     let panel = ActionPanel {
@@ -98,7 +99,7 @@ fn render(
             panel,
             signatures,
             procedure: procedure_facts(viewer, &page),
-            done: views::actions::done_key(call.query().get("done")),
+            done: Action::from_code(call.query().get("done")).map(views::actions::done_key),
         },
     ))
 }
@@ -178,11 +179,9 @@ pub fn download(call: &Call, who: &AnyUser, id: AttachmentId) -> Result<Response
 /// POST /appeals/{id}/act: one step, named by the form's `action`.
 pub fn act(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebError> {
     let (form, uploads) = call.multipart()?;
-    let action = form.string("action");
+    let action = Action::from_code(form.get("action")).ok_or(service::Error::NotFound)?;
     // A step that cannot be undone needs its "I confirm" box (or the ЭЦП signature itself).
-    if CONFIRMED_STEPS.contains(&action.as_str())
-        && !form.checked("confirm")
-        && form.get("cms").trim().is_empty()
+    if action.needs_confirmation() && !form.checked("confirm") && form.get("cms").trim().is_empty()
     {
         let mut errors = FieldErrors::default();
         errors.add("confirm", "pages.confirm_required");
@@ -190,23 +189,23 @@ pub fn act(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, WebErro
             call,
             &who.0,
             id,
-            Some((&action, &form, &errors)),
+            Some((action, &form, &errors)),
         )?));
     }
     let done = super::refuse_too_long(&form)
-        .and_then(|()| lifecycle::act(&call.app.ctx, &who.0, id, &action, &form, &uploads));
+        .and_then(|()| lifecycle::act(&call.app.ctx, &who.0, id, action, &form, &uploads));
     match done {
         // The page landed on says what was done (`?done=<step>`).
         Ok(appeal) => Ok(Response::see_other(&format!(
             "{}?done={}",
             paths::appeal(appeal.id),
-            crate::web::forms::encode(&action)
+            action.code()
         ))),
         Err(service::Error::Invalid(errors)) => Ok(unprocessable(render(
             call,
             &who.0,
             id,
-            Some((&action, &form, &errors)),
+            Some((action, &form, &errors)),
         )?)),
         Err(other) => Err(other.into()),
     }
@@ -224,7 +223,7 @@ pub fn complaint_form(
         device: &device,
     };
     let view = appeals::view(&call.app.ctx, &who.0, id, Reading::Page, origin)?;
-    if !lifecycle::may_complain(&call.app.ctx, &who.0, &view.appeal) {
+    if !lifecycle::may_complain(&who.0, &view.appeal) {
         return Err(WebError::Refused(
             crate::domain::lifecycle::Refusal::TooLate,
         ));

@@ -1,7 +1,8 @@
 //! The forms of the steps a viewer may take on an appeal (the card's actions), one per step.
 //!
-//! Every form posts to `/appeals/{id}/act` with its `action`; the page offers only the steps
-//! the state machine would accept now (the service works that out).
+//! Every form posts to `/appeals/{id}/act` with its `action` code; the page offers only the
+//! steps the guard allows now (the service works that out). Every choice per step here is an
+//! exhaustive `match` on [`Action`], so a new step must be placed in each.
 
 use maud::{Markup, html};
 
@@ -10,14 +11,15 @@ use super::layout::Chrome;
 use crate::domain::appeal::Appeal;
 use crate::domain::field::FieldErrors;
 use crate::domain::kind::{Ground, Outcome, Score, Status};
+use crate::domain::lifecycle::Action;
 use crate::web::forms::Form;
 use crate::web::paths;
 
 /// What the action forms need.
 #[derive(Debug, Clone)]
 pub struct ActionPanel<'a> {
-    /// Steps offered, by action code.
-    pub available: Vec<&'static str>,
+    /// Steps offered, in card order.
+    pub available: Vec<Action>,
     /// Whether the applicant may complain about the answer.
     pub may_complain: bool,
     /// Staff who can be routed to, as (id, name).
@@ -31,7 +33,7 @@ pub struct ActionPanel<'a> {
     /// Its refused fields.
     pub errors: &'a FieldErrors,
     /// Which form was refused.
-    pub refused: Option<String>,
+    pub refused: Option<Action>,
     /// The draft answer's canonical text (base64) for the director's ЭЦП, when ЭЦП is set up.
     pub ecp_sign: Option<String>,
 }
@@ -62,19 +64,46 @@ fn files_input(c: &Chrome, errors: &FieldErrors) -> Markup {
     files(c, errors, None)
 }
 
+/// The label of a step's `text` field, or `None` when it has none; the error summary names
+/// the field with the same label.
+pub(super) fn text_label_key(action: Action) -> Option<&'static str> {
+    match action {
+        Action::Extend
+        | Action::ReturnDraft
+        | Action::Return
+        | Action::Note
+        | Action::Terminate
+        | Action::Withdraw => Some("field.reason"),
+        Action::RequestCorrection | Action::RequestDocuments => Some("field.request"),
+        Action::StartHearing => Some("field.preliminary"),
+        Action::RecordHearing => Some("field.protocol"),
+        Action::SubmitDraft | Action::DecideComplaint => Some("card.answer_text"),
+        Action::Forward | Action::SendUp => Some("field.letter"),
+        Action::Route | Action::Correct | Action::AddDocuments | Action::Sign | Action::Rate => {
+            None
+        }
+    }
+}
+
+/// The label of a step's `text` field (every step that shows one has one).
+fn text_label(action: Action) -> &'static str {
+    text_label_key(action).unwrap_or("field.reason")
+}
+
 /// The fields of one action's form.
 #[allow(clippy::too_many_lines, clippy::many_single_char_names)] // one arm per step; c, a, p, v, e as in every view
 fn fields(
     c: &Chrome,
     a: &Appeal,
-    action: &str,
+    action: Action,
     p: &ActionPanel,
     v: &Form,
     e: &FieldErrors,
 ) -> Markup {
     let track = a.kind.track();
+    let text = text_label(action);
     match action {
-        "route" => html! {
+        Action::Route => html! {
             (select(c, e, "unit", "appeal.unit", &p.units, if v.get("unit").is_empty() { "" } else { v.get("unit") }, false))
             (select(c, e, "executor", "appeal.executor", &p.executors, a.executor.as_ref().map(|x| x.user.0.to_string()).as_deref().unwrap_or(v.get("executor")), true))
             fieldset {
@@ -88,22 +117,22 @@ fn fields(
                 }
             }
         },
-        "request-correction" | "request-documents" | "extend" => html! {
-            (textarea(c, e, "text", if action == "extend" { "field.reason" } else { "field.request" }, v.get("text"), 4))
+        Action::RequestCorrection | Action::RequestDocuments | Action::Extend => html! {
+            (textarea(c, e, "text", text, v.get("text"), 4))
             (date_input(c, e, "until", "field.until", v.get("until")))
         },
-        "correct" | "add-documents" => html! {
+        Action::Correct | Action::AddDocuments => html! {
             (textarea(c, e, "note", "field.note", v.get("note"), 3))
             (files_input(c, e))
         },
-        "start-hearing" => html! {
-            (textarea(c, e, "text", "field.preliminary", v.get("text"), 6))
+        Action::StartHearing => html! {
+            (textarea(c, e, "text", text, v.get("text"), 6))
             (date_input(c, e, "until", "field.objections_until", v.get("until")))
         },
-        "record-hearing" => html! { (textarea(c, e, "text", "field.protocol", v.get("text"), 6)) },
-        "submit-draft" => html! {
+        Action::RecordHearing => html! { (textarea(c, e, "text", text, v.get("text"), 6)) },
+        Action::SubmitDraft => html! {
             (select(c, e, "outcome", "appeal.outcome", &options(c, Outcome::for_track(track), Outcome::code, Outcome::label_key), v.get("outcome"), true))
-            (textarea(c, e, "text", "card.answer_text", v.get("text"), 8))
+            (textarea(c, e, "text", text, v.get("text"), 8))
             div.check {
                 input type="checkbox" id="appeal_clause" name="appeal_clause" value="yes" checked;
                 label for="appeal_clause" { (c.t("field.appeal_clause")) }
@@ -111,21 +140,21 @@ fn fields(
             (input(c, e, Input::text("hearing_waiver", "field.hearing_waiver", v.get("hearing_waiver")).optional()))
             (files_input(c, e))
         },
-        "return-draft" | "return" | "note" => {
-            html! { (textarea(c, e, "text", "field.reason", v.get("text"), 3)) }
+        Action::ReturnDraft | Action::Return | Action::Note => {
+            html! { (textarea(c, e, "text", text, v.get("text"), 3)) }
         }
-        "withdraw" => {
-            html! { (input(c, e, Input::text("text", "field.reason", v.get("text")).optional())) }
+        Action::Withdraw => {
+            html! { (input(c, e, Input::text("text", text, v.get("text")).optional())) }
         }
-        "sign" => html! {
+        Action::Sign => html! {
             p { (c.t("action.sign_text")) }
             @if let Some(content) = &p.ecp_sign { (super::ecp::sign_answer(c, content)) }
         },
-        "forward" | "send-up" => html! {
-            (input(c, e, Input::text("to", "field.to", if v.get("to").is_empty() && action == "send-up" { &p.higher_body } else { v.get("to") })))
+        Action::Forward | Action::SendUp => html! {
+            (input(c, e, Input::text("to", "field.to", if v.get("to").is_empty() && action == Action::SendUp { &p.higher_body } else { v.get("to") })))
             (input(c, e, Input::text("letter_number", "field.letter_number", v.get("letter_number"))))
-            (textarea(c, e, "text", "field.letter", v.get("text"), 5))
-            @if action == "forward" {
+            (textarea(c, e, "text", text, v.get("text"), 5))
+            @if action == Action::Forward {
                 @let id = c.field_id("part");
                 div.field {
                     label for=(id) { (c.t("field.part")) }
@@ -134,11 +163,11 @@ fn fields(
                 }
             }
         },
-        "terminate" => html! {
+        Action::Terminate => html! {
             (select(c, e, "ground", "field.ground", &options(c, Ground::for_track(track), Ground::code, Ground::label_key), v.get("ground"), true))
-            (textarea(c, e, "text", "field.reason", v.get("text"), 3))
+            (textarea(c, e, "text", text, v.get("text"), 3))
         },
-        "decide-complaint" => {
+        Action::DecideComplaint => {
             let outcomes: Vec<Outcome> = if a.status == Status::ComplaintSentUp {
                 Outcome::for_track(track)
                     .iter()
@@ -150,11 +179,11 @@ fn fields(
             };
             html! {
                 (select(c, e, "outcome", "appeal.outcome", &options(c, &outcomes, Outcome::code, Outcome::label_key), v.get("outcome"), true))
-                (textarea(c, e, "text", "card.answer_text", v.get("text"), 6))
+                (textarea(c, e, "text", text, v.get("text"), 6))
                 (files_input(c, e))
             }
         }
-        "rate" => html! {
+        Action::Rate => html! {
             fieldset {
                 legend { (c.t("field.score")) }
                 @for score in Score::ALL {
@@ -166,49 +195,75 @@ fn fields(
             }
             (input(c, e, Input::text("comment", "field.comment", v.get("comment")).optional()))
         },
-        _ => html! {},
     }
 }
 
-/// Steps that cannot be undone: their form asks the person to confirm (a ticked box the
-/// server requires, so it works without JavaScript). Signing with ЭЦП confirms by itself.
-pub const CONFIRMED_STEPS: [&str; 4] = ["withdraw", "return", "terminate", "sign"];
-
-/// The steps that move an appeal on at each stage, most pressing first: the first one
-/// available is the card's main step. Steps that end an appeal are never the main one.
-const MAIN_STEPS: [&str; 13] = [
-    "sign",
-    "route",
-    "correct",
-    "add-documents",
-    "submit-draft",
-    "decide-complaint",
-    "record-hearing",
-    "rate",
-    "send-up",
-    "return-draft",
-    "request-correction",
-    "request-documents",
-    "start-hearing",
-];
+/// How pressing a step is when it is offered (lower first): the first one available is the
+/// card's main step. Steps that end an appeal, and side steps, are never the main one.
+fn main_rank(action: Action) -> Option<u8> {
+    match action {
+        Action::Sign => Some(0),
+        Action::Route => Some(1),
+        Action::Correct => Some(2),
+        Action::AddDocuments => Some(3),
+        Action::SubmitDraft => Some(4),
+        Action::DecideComplaint => Some(5),
+        Action::RecordHearing => Some(6),
+        Action::Rate => Some(7),
+        Action::SendUp => Some(8),
+        Action::ReturnDraft => Some(9),
+        Action::RequestCorrection => Some(10),
+        Action::RequestDocuments => Some(11),
+        Action::StartHearing => Some(12),
+        Action::Extend
+        | Action::Forward
+        | Action::Return
+        | Action::Withdraw
+        | Action::Terminate
+        | Action::Note => None,
+    }
+}
 
 /// The card's main step among the `available` ones, if any.
-pub fn main_step<'s>(available: &[&'s str]) -> Option<&'s str> {
-    MAIN_STEPS
+pub fn main_step(available: &[Action]) -> Option<Action> {
+    available
         .iter()
-        .find_map(|m| available.iter().copied().find(|a| a == m))
+        .filter_map(|action| main_rank(*action).map(|rank| (rank, *action)))
+        .min_by_key(|(rank, _)| *rank)
+        .map(|(_, action)| action)
+}
+
+/// What the "I confirm" box of a step that cannot be undone says (a ticked box the server
+/// requires, so it works without JavaScript; signing with ЭЦП confirms by itself); `None` for
+/// the steps that need no confirmation ([`Action::needs_confirmation`]).
+fn confirm_key(action: Action) -> Option<&'static str> {
+    match action {
+        Action::Withdraw => Some("pages.confirm_withdraw"),
+        Action::Return => Some("pages.confirm_return"),
+        Action::Terminate => Some("pages.confirm_terminate"),
+        Action::Sign => Some("pages.confirm_sign"),
+        Action::Route
+        | Action::RequestCorrection
+        | Action::Correct
+        | Action::RequestDocuments
+        | Action::AddDocuments
+        | Action::StartHearing
+        | Action::RecordHearing
+        | Action::SubmitDraft
+        | Action::ReturnDraft
+        | Action::Extend
+        | Action::Forward
+        | Action::SendUp
+        | Action::DecideComplaint
+        | Action::Rate
+        | Action::Note => None,
+    }
 }
 
 /// The "I confirm" box of a step that cannot be undone.
-fn confirm_box(c: &Chrome, action: &str, e: &FieldErrors) -> Markup {
+fn confirm_box(c: &Chrome, text: &'static str, e: &FieldErrors) -> Markup {
     let id = c.field_id("confirm");
     let error = e.for_field("confirm").map(|key| c.tr.t(key));
-    let text = match action {
-        "withdraw" => "pages.confirm_withdraw",
-        "return" => "pages.confirm_return",
-        "terminate" => "pages.confirm_terminate",
-        _ => "pages.confirm_sign",
-    };
     html! {
         div.field.confirm.invalid[error.is_some()] {
             div.check {
@@ -224,30 +279,31 @@ fn confirm_box(c: &Chrome, action: &str, e: &FieldErrors) -> Markup {
 
 /// One step's card with its form.
 #[allow(clippy::many_single_char_names)] // c, a, p, v, e as in every view
-fn step(c: &Chrome, a: &Appeal, p: &ActionPanel, action: &'static str, main: bool) -> Markup {
+fn step(c: &Chrome, a: &Appeal, p: &ActionPanel, action: Action, main: bool) -> Markup {
     let empty_form = Form::default();
     let no_errors = FieldErrors::default();
-    let refused = p.refused.as_deref() == Some(action);
+    let refused = p.refused == Some(action);
     let (v, e) = if refused {
         (p.values, p.errors)
     } else {
         (&empty_form, &no_errors)
     };
     // Several forms share field names: each gets its own control ids.
-    let sc = c.scoped(action);
-    let confirmed = CONFIRMED_STEPS.contains(&action);
+    let sc = c.scoped(action.code());
+    let confirm = confirm_key(action);
+    let confirmed = confirm.is_some();
     html! {
-        section.card.no-print.main-step[main] id=(format!("action-{action}")) {
-            @if main { h2 { (c.t("pages.next_step")) ": " (c.t(title_key(action))) } }
-            @else { h2 { (c.t(title_key(action))) } }
+        section.card.no-print.main-step[main] id=(format!("action-{}", action.code())) {
+            @if main { h2 { (c.t("pages.next_step")) ": " (c.t(action.label_key())) } }
+            @else { h2 { (c.t(action.label_key())) } }
             @if refused { (error_summary(&sc, e)) }
             form.stack method="post" action=(paths::with_csrf(&paths::act(a.id), &c.csrf)) enctype="multipart/form-data" novalidate {
                 (csrf(c))
-                input type="hidden" name="action" value=(action);
+                input type="hidden" name="action" value=(action.code());
                 (fields(&sc, a, action, p, v, e))
-                @if confirmed { (confirm_box(&sc, action, e)) }
+                @if let Some(text) = confirm { (confirm_box(&sc, text, e)) }
                 p.actions {
-                    button.primary[!confirmed].danger[confirmed] type="submit" { (c.t(title_key(action))) }
+                    button.primary[!confirmed].danger[confirmed] type="submit" { (c.t(action.label_key())) }
                 }
             }
         }
@@ -258,75 +314,83 @@ fn step(c: &Chrome, a: &Appeal, p: &ActionPanel, action: &'static str, main: boo
 /// "Other actions" (a `<details>`, open when one of them was just refused).
 pub fn actions(c: &Chrome, a: &Appeal, p: &ActionPanel) -> Markup {
     let main = main_step(&p.available);
-    let others: Vec<&'static str> = p
+    let others: Vec<Action> = p
         .available
         .iter()
         .copied()
         .filter(|s| Some(*s) != main)
         .collect();
-    let other_refused = p.refused.as_deref().is_some_and(|r| others.contains(&r));
+    let other_refused = p.refused.is_some_and(|r| others.contains(&r));
     html! {
         @if p.may_complain {
             p.actions.no-print { a.btn.secondary href=(paths::complaint(a.id)) { (c.t("action.complain")) } }
         }
         @if let Some(main) = main { (step(c, a, p, main, true)) }
         @if !others.is_empty() {
-            details.other-actions.no-print open[other_refused || main.is_none() && others.len() == 1 && !CONFIRMED_STEPS.contains(&others[0])] {
+            details.other-actions.no-print open[other_refused || main.is_none() && others.len() == 1 && !others[0].needs_confirmation()] {
                 summary { (c.t("pages.other_actions")) " (" (others.len()) ")" }
-                @for action in &others { (step(c, a, p, action, false)) }
+                @for action in &others { (step(c, a, p, *action, false)) }
             }
         }
     }
 }
 
-/// The message shown after `action` was done, for the `?done=` of the page landed on;
-/// `None` for anything else.
-pub fn done_key(action: &str) -> Option<&'static str> {
-    Some(match action {
-        "route" => "pages.done_route",
-        "request-correction" => "pages.done_request_correction",
-        "correct" => "pages.done_correct",
-        "request-documents" => "pages.done_request_documents",
-        "add-documents" => "pages.done_add_documents",
-        "start-hearing" => "pages.done_start_hearing",
-        "record-hearing" => "pages.done_record_hearing",
-        "submit-draft" => "pages.done_submit_draft",
-        "return-draft" => "pages.done_return_draft",
-        "sign" => "pages.done_sign",
-        "extend" => "pages.done_extend",
-        "forward" => "pages.done_forward",
-        "return" => "pages.done_return",
-        "withdraw" => "pages.done_withdraw",
-        "terminate" => "pages.done_terminate",
-        "send-up" => "pages.done_send_up",
-        "decide-complaint" => "pages.done_decide_complaint",
-        "rate" => "pages.done_rate",
-        "note" => "pages.done_note",
-        _ => return None,
-    })
+/// The message shown after `action` was done, for the `?done=` of the page landed on.
+pub fn done_key(action: Action) -> &'static str {
+    match action {
+        Action::Route => "pages.done_route",
+        Action::RequestCorrection => "pages.done_request_correction",
+        Action::Correct => "pages.done_correct",
+        Action::RequestDocuments => "pages.done_request_documents",
+        Action::AddDocuments => "pages.done_add_documents",
+        Action::StartHearing => "pages.done_start_hearing",
+        Action::RecordHearing => "pages.done_record_hearing",
+        Action::SubmitDraft => "pages.done_submit_draft",
+        Action::ReturnDraft => "pages.done_return_draft",
+        Action::Sign => "pages.done_sign",
+        Action::Extend => "pages.done_extend",
+        Action::Forward => "pages.done_forward",
+        Action::Return => "pages.done_return",
+        Action::Withdraw => "pages.done_withdraw",
+        Action::Terminate => "pages.done_terminate",
+        Action::SendUp => "pages.done_send_up",
+        Action::DecideComplaint => "pages.done_decide_complaint",
+        Action::Rate => "pages.done_rate",
+        Action::Note => "pages.done_note",
+    }
 }
 
-/// The translation key naming an action.
-pub fn title_key(action: &str) -> &'static str {
-    match action {
-        "route" => "action.route",
-        "request-correction" => "action.request_correction",
-        "correct" => "action.correct",
-        "request-documents" => "action.request_documents",
-        "add-documents" => "action.add_documents",
-        "start-hearing" => "action.start_hearing",
-        "record-hearing" => "action.record_hearing",
-        "submit-draft" => "action.submit_draft",
-        "return-draft" => "action.return_draft",
-        "sign" => "action.sign",
-        "extend" => "action.extend",
-        "forward" => "action.forward",
-        "return" => "action.return",
-        "withdraw" => "action.withdraw",
-        "terminate" => "action.terminate",
-        "send-up" => "action.send_up",
-        "decide-complaint" => "action.decide_complaint",
-        "rate" => "action.rate",
-        _ => "action.note",
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The view's confirmation boxes and the server's check (`Action::needs_confirmation`)
+    /// name the same steps. See: issue 13.
+    #[test]
+    fn every_step_that_needs_confirmation_has_a_confirm_box_and_no_other() {
+        for action in Action::ALL {
+            assert_eq!(
+                confirm_key(action).is_some(),
+                action.needs_confirmation(),
+                "{action}"
+            );
+        }
+    }
+
+    /// Steps that end an appeal are never the card's main step, and the main step is the
+    /// most pressing one offered. See: issue 11, issue 13.
+    #[test]
+    fn the_main_step_is_the_most_pressing_offered_and_never_one_that_ends_the_appeal() {
+        for action in Action::ALL.into_iter().filter(|a| a.needs_confirmation()) {
+            assert_eq!(
+                main_step(&[action]),
+                (action == Action::Sign).then_some(action)
+            );
+        }
+        assert_eq!(
+            main_step(&[Action::Withdraw, Action::RequestCorrection, Action::Route]),
+            Some(Action::Route)
+        );
+        assert_eq!(main_step(&[Action::Note, Action::Extend]), None);
     }
 }

@@ -6,6 +6,7 @@ use maud::{Markup, html};
 use super::layout::Chrome;
 use crate::domain::field::FieldErrors;
 use crate::domain::kind::Status;
+use crate::domain::lifecycle::Action;
 
 /// The hidden CSRF field every form carries.
 pub fn csrf(c: &Chrome) -> Markup {
@@ -189,18 +190,10 @@ pub fn files(c: &Chrome, errors: &FieldErrors, hint: Option<&str>) -> Markup {
 fn label_key(c: &Chrome, name: &str) -> Option<&'static str> {
     let on = |prefix: &str| c.path.starts_with(prefix);
     Some(match name {
-        "text" => match c.scope {
-            "extend" | "return-draft" | "return" | "note" | "terminate" | "withdraw" => {
-                "field.reason"
-            }
-            "request-correction" | "request-documents" => "field.request",
-            "start-hearing" => "field.preliminary",
-            "record-hearing" => "field.protocol",
-            "submit-draft" | "decide-complaint" => "card.answer_text",
-            "forward" | "send-up" => "field.letter",
-            _ => return None,
-        },
-        "until" if c.scope == "start-hearing" => "field.objections_until",
+        "text" => super::actions::text_label_key(Action::from_code(c.scope)?)?,
+        "until" if Action::from_code(c.scope) == Some(Action::StartHearing) => {
+            "field.objections_until"
+        }
         "until" => "field.until",
         "kind" => "appeal.kind",
         "unit" => "appeal.unit",
