@@ -1,10 +1,12 @@
 //! Routing rules: category → unit → executor, applied at registration (domain.md §4.5).
 //!
 //! The admin keeps one rule per category; a rule names the unit and one or more executors,
-//! taken in turn (round-robin) when there are several. The clerk can always re-route.
+//! taken in turn (round-robin) when there are several, and the routing is decided by the state
+//! machine (`decide`) as the clerk's would be. The clerk can always re-route.
 
 use super::{Ctx, Result};
 use crate::domain::appeal::{Actor, Appeal, Assignee, CategoryId, Change, Event};
+use crate::domain::lifecycle::{Command, decide};
 use crate::domain::routing::{RoutingRule, executor_for_turn};
 use crate::domain::user::{Role, Roles, User};
 use crate::store::{NoticeKind, RoutingReads, UserReads, WriteTx};
@@ -25,32 +27,33 @@ pub(super) fn route_by_rule(ctx: &Ctx, tx: &mut WriteTx, appeal: Appeal) -> Resu
     let Some(executor) = tx.user(next)?.filter(|u| u.active) else {
         return Ok(appeal);
     };
-    if !executor.roles().any(&[Role::Executor, Role::Director]) {
-        return Ok(appeal);
-    }
-    // A complaint is never routed to the signer of the answer it contests (art. 97 ч.2);
-    // it waits for the clerk instead.
-    if appeal
-        .links
-        .contested
-        .as_ref()
-        .is_some_and(|c| c.signer == Some(executor.id))
-    {
-        return Ok(appeal);
-    }
-    let change = Change::Routed {
+    // The rule is the clerk's standing instruction: it is decided as the clerk's routing would
+    // be (an executor's role; never the signer of a contested answer, art. 97 ч.2), and a
+    // refusal leaves the appeal waiting for the clerk. The history names the system.
+    let command = Command::Route {
         unit: rule.unit,
         executor: Assignee {
             user: executor.id,
             name: executor.full_name.as_str().to_owned(),
         },
+        executor_roles: executor.roles(),
         co_executors: Vec::new(),
-        by_rule: true,
     };
-    let system = Actor {
+    let clerk = Actor {
         user: None,
         name: "Otinish".into(),
+        roles: Roles::of(&[Role::Clerk]),
+    };
+    let calendar = ctx.calendar();
+    let Ok(mut change) = decide(&appeal, command, &clerk, super::moment(ctx, &calendar)) else {
+        return Ok(appeal);
+    };
+    if let Change::Routed { by_rule, .. } = &mut change {
+        *by_rule = true;
+    }
+    let system = Actor {
         roles: Roles::default(),
+        ..clerk
     };
     let mut after = appeal.clone();
     after.apply(&change);

@@ -287,3 +287,36 @@ fn a_late_complaint_is_accepted_marked_late_and_its_reason_shown() {
         assert!(card.contains("Ауруханада жатып шықтым"), "{card}");
     }
 }
+
+/// A routing rule naming the director who signed the contested answer does not route the
+/// complaint to her: rule routing is decided by the state machine like the clerk's, and the
+/// complaint waits for the clerk. See: issue 13 (rule routing through `decide`) and issue 11
+/// (art. 97 ч.2).
+#[test]
+fn a_routing_rule_never_sends_a_complaint_to_the_signer_of_the_contested_answer() {
+    let app = TestApp::spawn();
+    let (mut applicant, appeal) = answered(&app);
+    let mut admin = staff(&app, "admin");
+    let page = admin.get("/admin/routing");
+    let at = page.body.find("Гүлнар Серікова").unwrap();
+    let before = &page.body[..at];
+    let value_at = before.rfind("value=\"").unwrap() + 7;
+    let director = before[value_at..].split('"').next().unwrap().to_owned();
+    let saved = admin.post(
+        "/admin/routing",
+        &[("category", "1"), ("unit", "1"), ("executors", &director)],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    let filed = complain(&mut applicant, &appeal, "");
+    assert_eq!(filed.status, 303, "{}", filed.text());
+    assert!(filed.location.is_some());
+    // The complaint is the second appeal of the store.
+    let complaint = format!("{}/2", appeal.rsplit_once('/').unwrap().0);
+    let card = staff(&app, "clerk").get(&complaint).text();
+    assert!(card.contains("ЖТ-2026-00000002"), "{card}");
+    assert!(
+        !card.contains("Ереже бойынша орындаушыға жолданды"),
+        "{card}"
+    );
+    assert!(card.contains("Тіркелді"), "waits for the clerk: {card}");
+}
