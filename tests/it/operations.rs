@@ -822,10 +822,7 @@ fn every_appeal_record_of_the_v5_fixture_encodes_back_to_its_bytes() {
     use otinish::store::records::event::StoredEventV2;
     use otinish::store::schema::APPEALS;
 
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(FILE_NAME);
-    std::fs::copy(fixture("store-v5.redb"), &path).unwrap();
-    let db = redb::Database::open(&path).unwrap();
+    let (_dir, db) = raw_fixture("store-v5.redb");
     let txn = redb::ReadableDatabase::begin_read(&db).unwrap();
     let appeals = txn.open_table(APPEALS).unwrap();
     let mut seen = 0;
@@ -1001,13 +998,11 @@ fn write_fixture_export() {
 #[test]
 fn the_settings_units_categories_and_outbox_of_the_v5_fixture_encode_back_to_their_bytes() {
     use otinish::domain::institution::{Category, Institution, Unit};
+    use otinish::store::OutboxEntry;
     use otinish::store::codec::{decode_as, encode_as};
-    use otinish::store::schema::{CATEGORIES, SETTINGS, UNITS};
+    use otinish::store::schema::{CATEGORIES, OUTBOX, SETTINGS, UNITS};
 
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(FILE_NAME);
-    std::fs::copy(fixture("store-v5.redb"), &path).unwrap();
-    let db = redb::Database::open(&path).unwrap();
+    let (_dir, db) = raw_fixture("store-v5.redb");
     let txn = redb::ReadableDatabase::begin_read(&db).unwrap();
     let settings = txn.open_table(SETTINGS).unwrap();
     let bytes = settings
@@ -1019,39 +1014,39 @@ fn the_settings_units_categories_and_outbox_of_the_v5_fixture_encode_back_to_the
     let institution: Institution = decode_as(&bytes).unwrap();
     assert!(!institution.names.kk.is_empty());
     assert_eq!(encode_as(&institution).unwrap(), bytes);
-    let units = txn.open_table(UNITS).unwrap();
+    let units = each_encodes_back::<u32, Unit>(&txn, UNITS);
+    let categories = each_encodes_back::<u32, Category>(&txn, CATEGORIES);
+    assert_eq!(units + categories, 7, "2 units and 5 categories");
+    assert_eq!(each_encodes_back::<u64, OutboxEntry>(&txn, OUTBOX), 17);
+}
+
+/// A copy of a fixture store opened as a bare redb file (no migration); the directory holds it.
+fn raw_fixture(name: &str) -> (tempfile::TempDir, redb::Database) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    std::fs::copy(fixture(name), &path).unwrap();
+    let db = redb::Database::open(&path).unwrap();
+    (dir, db)
+}
+
+/// Reads every record of `table` as a `T` and asserts it encodes back to its bytes; returns how
+/// many there were.
+fn each_encodes_back<K: redb::Key + 'static, T: otinish::store::records::Freeze>(
+    txn: &redb::ReadTransaction,
+    table: redb::TableDefinition<'static, K, &'static [u8]>,
+) -> usize
+where
+    T::Record: otinish::store::codec::Record,
+{
+    use otinish::store::codec::{decode_as, encode_as};
+    let name = redb::TableHandle::name(&table).to_owned();
+    let table = txn.open_table(table).unwrap();
     let mut seen = 0;
-    for entry in units.iter().unwrap() {
+    for entry in table.iter().unwrap() {
         let bytes = entry.unwrap().1.value().to_vec();
-        let unit: Unit = decode_as(&bytes).unwrap();
-        assert_eq!(encode_as(&unit).unwrap(), bytes, "unit {}", unit.id.0);
+        let value: T = decode_as(&bytes).unwrap();
+        assert_eq!(encode_as(&value).unwrap(), bytes, "record {seen} of {name}");
         seen += 1;
     }
-    let categories = txn.open_table(CATEGORIES).unwrap();
-    for entry in categories.iter().unwrap() {
-        let bytes = entry.unwrap().1.value().to_vec();
-        let category: Category = decode_as(&bytes).unwrap();
-        assert_eq!(
-            encode_as(&category).unwrap(),
-            bytes,
-            "category {}",
-            category.id.0
-        );
-        seen += 1;
-    }
-    assert_eq!(seen, 7, "2 units and 5 categories");
-    let outbox = txn.open_table(otinish::store::schema::OUTBOX).unwrap();
-    let mut seen = 0;
-    for entry in outbox.iter().unwrap() {
-        let bytes = entry.unwrap().1.value().to_vec();
-        let entry: otinish::store::OutboxEntry = decode_as(&bytes).unwrap();
-        assert_eq!(
-            encode_as(&entry).unwrap(),
-            bytes,
-            "outbox entry {}",
-            entry.id
-        );
-        seen += 1;
-    }
-    assert_eq!(seen, 17);
+    seen
 }
