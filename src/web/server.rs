@@ -9,7 +9,9 @@
 //! A body is read only after the application has seen the head and named the largest body it
 //! takes ([`Application::body_limit`]) and the bytes have room in the in-flight budget: a body
 //! over its limit gets 413 without being read (declared length) or as soon as the count passes
-//! the limit (chunked).
+//! the limit (chunked). After such an early answer the rest of the body is read and thrown
+//! away for a while ([`LINGER_BYTES`], [`LINGER_TIME`]) before the connection closes, so that a
+//! client still sending gets the answer rather than a TCP reset that loses it.
 //!
 //! It must not route, render pages or touch the store, and hyper, hyper-util, tokio,
 //! tokio-rustls and http-body-util must not appear anywhere else in the crate. Nothing a client
@@ -51,6 +53,10 @@ const BUDGET_UNIT: usize = 1024;
 /// Bodies up to this size skip the in-flight budget, so that a sign-in is never kept waiting
 /// behind uploads: the connection cap already bounds them (256 × 64 KiB = 16 MiB).
 const UNBUDGETED_BODY: usize = 64 * 1024;
+/// At most this many bytes of a refused body are read and thrown away after the answer.
+const LINGER_BYTES: u64 = 256 * 1024 * 1024;
+/// For at most this long; then the connection closes whatever is still coming.
+const LINGER_TIME: Duration = Duration::from_secs(10);
 /// Timeouts before its headers that halve an address's share of connections.
 const STRIKES_PER_HALVING: u32 = 8;
 /// An address's share never falls below its limit divided by this (an office behind one NAT
@@ -426,7 +432,7 @@ async fn read_request(
     id: u64,
     shared: &Shared,
 ) -> Result<(Request, Option<OwnedSemaphorePermit>), Response> {
-    let (parts, body) = request.into_parts();
+    let (parts, mut body) = request.into_parts();
     let path = parts.uri.path();
     if !path.starts_with('/') {
         // `*` (OPTIONS) and authority-form (CONNECT) targets: nothing here serves them.
@@ -464,10 +470,14 @@ async fn read_request(
     head = head_back;
     let limit = match limit {
         Ok(limit) => limit.min(limits.max_body_bytes),
-        Err(answer) => return Err(closing(answer)),
+        Err(answer) => {
+            linger(body);
+            return Err(closing(answer));
+        }
     };
     let too_large = BodyRefusal::TooLarge { limit };
     if declared.is_some_and(|len| len > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        linger(body);
         return Err(refuse(shared, head, too_large).await);
     }
 
@@ -488,6 +498,7 @@ async fn read_request(
         .await;
         let Ok(Ok(budget)) = budget else {
             log::warn!("request {id}: no room for {reserve} body bytes in flight; 503");
+            linger(body);
             return Err(refuse(shared, head, BodyRefusal::Busy).await);
         };
         Some(budget)
@@ -495,7 +506,7 @@ async fn read_request(
 
     let read = tokio::time::timeout(
         limits.body_read_timeout,
-        collect_body(body, declared, limit),
+        collect_body(&mut body, declared, limit),
     );
     match read.await {
         Ok(Ok(bytes)) => {
@@ -504,6 +515,7 @@ async fn read_request(
         }
         Ok(Err(BodyError::TooLarge)) => {
             drop(budget);
+            linger(body);
             Err(refuse(shared, head, too_large).await)
         }
         Ok(Err(BodyError::Broken(error))) => {
@@ -521,7 +533,7 @@ enum BodyError {
 
 /// Reads the body into one buffer, stopping as soon as it passes `limit`.
 async fn collect_body(
-    mut body: Incoming,
+    body: &mut Incoming,
     declared: Option<u64>,
     limit: usize,
 ) -> Result<Vec<u8>, BodyError> {
@@ -541,6 +553,27 @@ async fn collect_body(
         }
     }
     Ok(bytes)
+}
+
+/// Reads what is left of a refused body and throws it away, within [`LINGER_BYTES`] and
+/// [`LINGER_TIME`], while hyper writes the early answer. Dropping the body instead makes hyper
+/// close the connection with bytes unread, and the kernel then answers the client with a reset
+/// that can overtake the answer (a browser shows "connection reset" instead of the 413 page).
+fn linger(mut body: Incoming) {
+    tokio::spawn(async move {
+        let mut thrown_away = 0u64;
+        let drain = async {
+            while let Some(Ok(frame)) = body.frame().await {
+                if let Ok(data) = frame.into_data() {
+                    thrown_away += data.len() as u64;
+                    if thrown_away > LINGER_BYTES {
+                        break;
+                    }
+                }
+            }
+        };
+        let _ = tokio::time::timeout(LINGER_TIME, drain).await;
+    });
 }
 
 /// The application's answer to a body it will not get; the connection closes after it.

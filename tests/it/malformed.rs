@@ -1,13 +1,13 @@
 //! Oversized and malformed requests get 4xx answers (or a closed connection), never a panic or a
 //! hang; the router never panics on arbitrary requests; upload names are cleaned.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 use otinish::web::request::{Method, Request};
 use otinish::web::{self, App};
 
-use crate::support::{self, FileUpload, PDF, TestApp, tls_stream};
+use crate::support::{self, FileUpload, PDF, TestApp, read_answer, tls_stream};
 
 /// Sends `head` then `body_chunks` (stopping at the first write error or after `max_time`) and
 /// returns the status code of the answer, or `None` when the server closed without one.
@@ -28,9 +28,7 @@ fn raw_exchange(
             }
         }
     }
-    let mut answer = Vec::new();
-    let _ = s.read_to_end(&mut answer);
-    let text = String::from_utf8_lossy(&answer);
+    let text = read_answer(&mut s);
     text.strip_prefix("HTTP/1.1 ")
         .and_then(|rest| rest.get(..3))
         .and_then(|code| code.parse().ok())

@@ -56,6 +56,31 @@ pub fn tls_stream(
     rustls::StreamOwned::new(conn, tcp)
 }
 
+/// Reads one HTTP answer from a raw stream: its head, then as many body bytes as its
+/// Content-Length names (or up to the end of the stream without one). The server keeps reading
+/// a refused body for a while before it closes, so waiting for the end would wait that long.
+pub fn read_answer(stream: &mut impl std::io::Read) -> String {
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 16 * 1024];
+    loop {
+        if let Some(head_end) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&answer[..head_end]).to_ascii_lowercase();
+            let length = head.lines().find_map(|line| {
+                line.strip_prefix("content-length:")
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+            });
+            if length.is_some_and(|length| answer.len() >= head_end + 4 + length) {
+                break;
+            }
+        }
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(read) => answer.extend_from_slice(&buffer[..read]),
+        }
+    }
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
 /// The password of every account the tests create.
 pub const PASSWORD: &str = "correct horse battery";
 
