@@ -32,13 +32,13 @@ use super::records::notice_v1::{NoticeV1, OutboxEntryV1};
 use super::records::settings_v1::{
     CalendarV1, CategoryV1, ExtendersV1, InstitutionV1, RoutingRuleV1, RulesV1, TermsV1, UnitV1,
 };
+use super::records::sign_in_v1::{CredentialsV1, SessionV1, SignInPolicyV1, TotpV1};
 use super::records::user_v1::UserV1;
 use super::records::values_v1::TermV1;
 use super::schema::{
     self, APPEALS, ATTACHMENTS, AUDIT, CATEGORIES, COUNTERS, CREDENTIALS, NOTICES, OUTBOX,
     SCHEMA_VERSION, SESSIONS, SETTINGS, TableVisitor, UNITS, USERS,
 };
-use super::sessions::Session;
 use super::signatures::StoredSignature;
 use super::totp::TotpReads;
 use super::users::Credentials;
@@ -172,7 +172,7 @@ struct SettingIn {
 #[derive(Serialize, Deserialize)]
 struct CredentialsLine {
     user: UserId,
-    credentials: Credentials,
+    credentials: CredentialsV1,
 }
 
 /// One line of `staff_iin.jsonl`.
@@ -199,13 +199,13 @@ struct CodeFactorLine {
 #[derive(Debug, Serialize, Deserialize)]
 struct TotpLine {
     user: UserId,
-    totp: super::totp::TotpRecord,
+    totp: TotpV1,
 }
 
 #[derive(Serialize, Deserialize)]
 struct SessionLine {
     token_sha256: String,
-    session: Session,
+    session: SessionV1,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -431,7 +431,7 @@ impl ReadTx {
                     })?,
                     "sign_in_policy" => out.line(&SettingOut {
                         key: &key,
-                        value: &self.sign_in_policy()?,
+                        value: &self.sign_in_policy()?.freeze(),
                     })?,
                     other => {
                         return Err(bad_export(format!(
@@ -695,7 +695,7 @@ fn import_totp(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>)
     }
     if let Some(mut lines) = LinesIn::<TotpLine>::open_optional(dir, "totp.jsonl")? {
         while let Some(line) = lines.next()? {
-            tx.put_totp(line.user, &line.totp)?;
+            tx.put_totp(line.user, &thaw(line.totp)?)?;
         }
         lines.finish(counts);
     }
@@ -867,7 +867,10 @@ fn import_setting(tx: &mut WriteTx, line: &SettingIn) -> Result<()> {
             let record: u8 = serde_json::from_value(value()).map_err(bad)?;
             tx.put_extenders(thaw_part::<Roles>(record, ExtendersV1::NAME)?)
         }
-        "sign_in_policy" => tx.put_sign_in_policy(serde_json::from_value(value()).map_err(bad)?),
+        "sign_in_policy" => {
+            let record: SignInPolicyV1 = serde_json::from_value(value()).map_err(bad)?;
+            tx.put_sign_in_policy(thaw(record)?)
+        }
         other => Err(bad_export(format!("unknown settings record `{other}`"))),
     }
 }
@@ -901,7 +904,7 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
     let mut secrets = BTreeMap::new();
     if let Some(mut lines) = LinesIn::<CredentialsLine>::open_optional(dir, "credentials.jsonl")? {
         while let Some(line) = lines.next()? {
-            secrets.insert(line.user, line.credentials);
+            secrets.insert(line.user, thaw::<Credentials>(line.credentials)?);
         }
         lines.finish(&mut counts);
     }
@@ -990,7 +993,7 @@ fn import_sessions_and_passkeys(
         while let Some(line) = lines.next()? {
             let hash = hash_from_hex(&line.token_sha256)
                 .ok_or_else(|| bad_export(format!("session hash `{}`", line.token_sha256)))?;
-            tx.insert_session(&hash, &line.session)?;
+            tx.insert_session(&hash, &thaw(line.session)?)?;
         }
         lines.finish(counts);
     }

@@ -348,7 +348,7 @@ impl Checker<'_> {
             for entry in table.iter()? {
                 let (key, value) = entry?;
                 let id = key.value();
-                if let Err(e) = decode::<Credentials>(value.value()) {
+                if let Err(e) = decode_as::<Credentials>(value.value()) {
                     self.problem(format!("user {id}"), format!("credentials: {e}"));
                 }
                 if !users.contains(&id) {

@@ -6,13 +6,13 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::DeliveryChannel;
-use super::codec::{Record, encode};
+use super::codec::{Record, encode, encode_as};
 use super::schema::{CODE_FACTORS, PENDING_SIGN_INS, SETTINGS, TOTP};
-use super::{Result, Tx, WriteTx, decode_guard};
+use super::{Result, Tx, WriteTx, decode_guard, decode_guard_as};
 use crate::domain::user::UserId;
 
-/// An account's authenticator secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An account's authenticator secret (stored as `records::sign_in_v1::TotpV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TotpRecord {
     /// The shared secret (RFC 6238, 160 bits).
     pub secret: [u8; 20],
@@ -20,11 +20,6 @@ pub struct TotpRecord {
     pub confirmed_at: Option<Timestamp>,
     /// The last time step a code was accepted for (a code is never accepted twice).
     pub last_step: Option<i64>,
-}
-
-impl Record for TotpRecord {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "authenticator";
 }
 
 /// An account's choice of a code by SMS or e-mail as its second factor.
@@ -41,8 +36,9 @@ impl Record for CodeFactor {
     const NAME: &'static str = "code second factor";
 }
 
-/// A password accepted, waiting for the authenticator code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A password accepted, waiting for the authenticator code (stored as
+/// `records::sign_in_v1::PendingSignInV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingSignIn {
     /// Who.
     pub user: UserId,
@@ -52,21 +48,11 @@ pub struct PendingSignIn {
     pub attempts_left: u32,
 }
 
-impl Record for PendingSignIn {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "pending sign-in";
-}
-
-/// The admin's sign-in policy.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The admin's sign-in policy (stored as `records::sign_in_v1::SignInPolicyV1`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SignInPolicy {
     /// Staff must use an authenticator app as a second factor.
     pub staff_need_authenticator: bool,
-}
-
-impl Record for SignInPolicy {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "sign-in policy";
 }
 
 /// The settings key of [`SignInPolicy`].
@@ -79,7 +65,7 @@ pub trait TotpReads: Tx {
         let Some(table) = self.view(TOTP)? else {
             return Ok(None);
         };
-        decode_guard(table.get(user.0)?)
+        decode_guard_as(table.get(user.0)?)
     }
 
     /// The account's choice of a code as second factor.
@@ -95,7 +81,7 @@ pub trait TotpReads: Tx {
         let Some(table) = self.view(PENDING_SIGN_INS)? else {
             return Ok(None);
         };
-        decode_guard(table.get(token_hash.as_slice())?)
+        decode_guard_as(table.get(token_hash.as_slice())?)
     }
 
     /// The admin's sign-in policy.
@@ -103,7 +89,7 @@ pub trait TotpReads: Tx {
         let Some(table) = self.view(SETTINGS)? else {
             return Ok(SignInPolicy::default());
         };
-        Ok(decode_guard(table.get(POLICY_KEY)?)?.unwrap_or_default())
+        Ok(decode_guard_as(table.get(POLICY_KEY)?)?.unwrap_or_default())
     }
 }
 
@@ -113,7 +99,7 @@ impl WriteTx {
     /// Stores the authenticator of `user`.
     pub fn put_totp(&mut self, user: UserId, record: &TotpRecord) -> Result<()> {
         self.table(TOTP)?
-            .insert(user.0, encode(record)?.as_slice())?;
+            .insert(user.0, encode_as(record)?.as_slice())?;
         Ok(())
     }
 
@@ -144,7 +130,7 @@ impl WriteTx {
         pending: &PendingSignIn,
     ) -> Result<()> {
         self.table(PENDING_SIGN_INS)?
-            .insert(token_hash.as_slice(), encode(pending)?.as_slice())?;
+            .insert(token_hash.as_slice(), encode_as(pending)?.as_slice())?;
         Ok(())
     }
 
@@ -158,7 +144,7 @@ impl WriteTx {
     /// Sets the admin's sign-in policy.
     pub fn put_sign_in_policy(&mut self, policy: SignInPolicy) -> Result<()> {
         self.table(SETTINGS)?
-            .insert(POLICY_KEY, encode(&policy)?.as_slice())?;
+            .insert(POLICY_KEY, encode_as(&policy)?.as_slice())?;
         Ok(())
     }
 }

@@ -9,7 +9,7 @@ use redb::ReadableTable;
 use super::Checker;
 use crate::domain::security::{AuditEntry, Failures};
 use crate::store::Result;
-use crate::store::codec::decode;
+use crate::store::codec::{decode, decode_as};
 use crate::store::schema::{
     AUDIT, CODE_FACTORS, CODES, DELIVERIES, PASSKEY_CHALLENGES, PASSKEYS, PENDING_SIGN_INS,
     PENDING_UPLOADS, QR_LOGINS, SESSIONS, SIGN_IN_FAILURES, STAFF_IIN, TOTP,
@@ -48,7 +48,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(TOTP)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                match decode::<crate::store::totp::TotpRecord>(value.value()) {
+                match decode_as::<crate::store::totp::TotpRecord>(value.value()) {
                     Ok(_) if !users.contains(&key.value()) => self.problem(
                         format!("authenticator of user {}", key.value()),
                         "belongs to a missing user",
@@ -86,7 +86,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(QR_LOGINS)? {
             for entry in table.iter()? {
                 let (_, value) = entry?;
-                if let Err(e) = decode::<crate::store::qr_logins::QrLogin>(value.value()) {
+                if let Err(e) = decode_as::<crate::store::qr_logins::QrLogin>(value.value()) {
                     self.problem("QR sign-in".to_owned(), e.to_string());
                 }
             }
@@ -95,7 +95,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(PENDING_SIGN_INS)? {
             for entry in table.iter()? {
                 let (_, value) = entry?;
-                if let Err(e) = decode::<crate::store::totp::PendingSignIn>(value.value()) {
+                if let Err(e) = decode_as::<crate::store::totp::PendingSignIn>(value.value()) {
                     self.problem("pending sign-in".to_owned(), e.to_string());
                 }
             }
@@ -103,7 +103,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(CODES)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                if let Err(e) = decode::<crate::store::codes::CodeRecord>(value.value()) {
+                if let Err(e) = decode_as::<crate::store::codes::CodeRecord>(value.value()) {
                     self.problem(format!("one-time code {}", key.value()), e.to_string());
                 }
             }
@@ -145,7 +145,7 @@ impl Checker<'_> {
                 "session {}…",
                 crate::hex::encode(&key.value()[..4.min(key.value().len())])
             );
-            match decode::<Session>(value.value()) {
+            match decode_as::<Session>(value.value()) {
                 Ok(session) if !users.contains(&session.user.0) => {
                     self.problem(
                         subject,

@@ -13,7 +13,8 @@
 //! One module per family: [`values_v1`] (ids, coded enums and small values shared by every
 //! family), [`appeal_v1`] (the appeal snapshot and its parts), [`event`] (history entries and
 //! their changes), [`notice_v1`] (the outbox and in-app notices), [`report_v1`] (the report's running tallies), [`settings_v1`] (the profile, units, categories, calendar, routing rules and
-//! terms).
+//! terms), [`sign_in_v1`] (sessions, one-time codes, credentials, second factors, QR
+//! sign-ins).
 //!
 //! # Adding a variant to a stored enum
 //!
@@ -44,6 +45,7 @@ pub mod event;
 pub mod notice_v1;
 pub mod report_v1;
 pub mod settings_v1;
+pub mod sign_in_v1;
 pub mod user_v1;
 pub mod values_v1;
 
@@ -86,10 +88,14 @@ macro_rules! frozen_as_itself {
 frozen_as_itself!(
     bool,
     u8,
+    [u8; 16],
+    [u8; 20],
+    [u8; 32],
     u16,
     u32,
     u64,
     i16,
+    i64,
     String,
     jiff::Timestamp,
     jiff::civil::Date
@@ -286,5 +292,7 @@ macro_rules! frozen_enum {
 }
 pub(crate) use frozen_enum;
 
+#[cfg(test)]
+mod store_owned_bytes;
 #[cfg(test)]
 mod tests;
