@@ -27,6 +27,7 @@ use super::passkeys::Passkey;
 use super::records::Freeze;
 use super::records::appeal_v1::AppealV1;
 use super::records::audit_v1::AuditEntryV1;
+use super::records::delivery_v1::CodeFactorV1;
 use super::records::event::EventV2;
 use super::records::notice_v1::{NoticeV1, OutboxEntryV1};
 use super::records::settings_v1::{
@@ -192,7 +193,7 @@ struct LanguageChosenLine {
 #[derive(Debug, Serialize, Deserialize)]
 struct CodeFactorLine {
     user: UserId,
-    factor: super::totp::CodeFactor,
+    factor: CodeFactorV1,
 }
 
 /// One line of totp.jsonl.
@@ -689,7 +690,7 @@ fn import_totp(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>)
     }
     if let Some(mut lines) = LinesIn::<CodeFactorLine>::open_optional(dir, "code_factors.jsonl")? {
         while let Some(line) = lines.next()? {
-            tx.put_code_factor(line.user, Some(&line.factor))?;
+            tx.put_code_factor(line.user, Some(&thaw(line.factor)?))?;
         }
         lines.finish(counts);
     }

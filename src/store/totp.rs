@@ -3,12 +3,11 @@
 //! admin's policy requiring one of staff.
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
 use super::DeliveryChannel;
-use super::codec::{Record, encode, encode_as};
+use super::codec::encode_as;
 use super::schema::{CODE_FACTORS, PENDING_SIGN_INS, SETTINGS, TOTP};
-use super::{Result, Tx, WriteTx, decode_guard, decode_guard_as};
+use super::{Result, Tx, WriteTx, decode_guard_as};
 use crate::domain::user::UserId;
 
 /// An account's authenticator secret (stored as `records::sign_in_v1::TotpV1`).
@@ -22,18 +21,14 @@ pub struct TotpRecord {
     pub last_step: Option<i64>,
 }
 
-/// An account's choice of a code by SMS or e-mail as its second factor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An account's choice of a code by SMS or e-mail as its second factor (stored as
+/// `records::delivery_v1::CodeFactorV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeFactor {
     /// Where the code goes.
     pub channel: DeliveryChannel,
     /// Since when.
     pub since: Timestamp,
-}
-
-impl Record for CodeFactor {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "code second factor";
 }
 
 /// A password accepted, waiting for the authenticator code (stored as
@@ -73,7 +68,7 @@ pub trait TotpReads: Tx {
         let Some(table) = self.view(CODE_FACTORS)? else {
             return Ok(None);
         };
-        decode_guard(table.get(user.0)?)
+        decode_guard_as(table.get(user.0)?)
     }
 
     /// A sign-in waiting for its second factor.
@@ -114,7 +109,7 @@ impl WriteTx {
         let mut table = self.table(CODE_FACTORS)?;
         match factor {
             Some(factor) => {
-                table.insert(user.0, encode(factor)?.as_slice())?;
+                table.insert(user.0, encode_as(factor)?.as_slice())?;
             }
             None => {
                 table.remove(user.0)?;

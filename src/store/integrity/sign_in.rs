@@ -75,7 +75,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(CODE_FACTORS)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                if let Err(e) = decode::<crate::store::totp::CodeFactor>(value.value()) {
+                if let Err(e) = decode_as::<crate::store::totp::CodeFactor>(value.value()) {
                     self.problem(
                         format!("code second factor of user {}", key.value()),
                         e.to_string(),
@@ -111,7 +111,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(DELIVERIES)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                if let Err(e) = decode::<crate::store::deliveries::Delivery>(value.value()) {
+                if let Err(e) = decode_as::<crate::store::deliveries::Delivery>(value.value()) {
                     self.problem(format!("delivery {}", key.value()), e.to_string());
                 }
             }

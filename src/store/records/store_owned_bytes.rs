@@ -79,6 +79,13 @@ fn sessions_codes_credentials_second_factors_and_qr_sign_ins_keep_their_bytes() 
     encode_as_written_before("qr_logins", samples::qr_logins());
 }
 
+/// See: issue 13.
+#[test]
+fn deliveries_and_code_second_factors_keep_their_bytes() {
+    encode_as_written_before("deliveries", samples::deliveries());
+    encode_as_written_before("code_factors", samples::code_factors());
+}
+
 /// Values of each store-owned record, with every variant of its enums: what the lines of
 /// `store-owned-records-v7.txt` were written from.
 // Until every family has its frozen record, some are not checked yet.
