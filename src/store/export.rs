@@ -23,13 +23,13 @@ use super::appeals::AppealReads;
 use super::attachments::{AttachmentMeta, AttachmentReads, NewAttachment};
 use super::codec::{Record, decode, decode_as, encode_as, thaw, thaw_part};
 use super::notices::{Notice, OutboxEntry};
-use super::passkeys::Passkey;
 use super::records::Freeze;
 use super::records::appeal_v1::AppealV1;
 use super::records::audit_v1::AuditEntryV1;
 use super::records::delivery_v1::CodeFactorV1;
 use super::records::event::EventV2;
 use super::records::notice_v1::{NoticeV1, OutboxEntryV1};
+use super::records::passkey_v1::PasskeyV1;
 use super::records::settings_v1::{
     CalendarV1, CategoryV1, ExtendersV1, InstitutionV1, RoutingRuleV1, RulesV1, TermsV1, UnitV1,
 };
@@ -213,7 +213,7 @@ struct SessionLine {
 struct PasskeyLine {
     /// Unpadded base64url, as `WebAuthn` writes credential ids.
     credential_id: String,
-    passkey: Passkey,
+    passkey: PasskeyV1,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -1003,7 +1003,7 @@ fn import_sessions_and_passkeys(
             let id = crate::crypto::webauthn::decode_b64url(&line.credential_id).map_err(|_| {
                 bad_export(format!("passkey credential id `{}`", line.credential_id))
             })?;
-            tx.put_passkey(&id, &line.passkey)?;
+            tx.put_passkey(&id, &thaw(line.passkey)?)?;
         }
         lines.finish(counts);
     }

@@ -166,7 +166,7 @@ impl Checker<'_> {
                 let (key, value) = entry?;
                 let id = key.value();
                 let subject = format!("passkey {}…", crate::hex::encode(&id[..8.min(id.len())]));
-                match decode::<crate::store::passkeys::Passkey>(value.value()) {
+                match decode_as::<crate::store::passkeys::Passkey>(value.value()) {
                     Ok(passkey) if !users.contains(&passkey.user.0) => {
                         self.problem(
                             subject,
@@ -181,7 +181,8 @@ impl Checker<'_> {
         if let Some(table) = self.open(PASSKEY_CHALLENGES)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                if let Err(e) = decode::<crate::store::passkeys::PasskeyChallenge>(value.value()) {
+                if let Err(e) = decode_as::<crate::store::passkeys::PasskeyChallenge>(value.value())
+                {
                     let id = key.value();
                     self.problem(
                         format!(

@@ -86,6 +86,13 @@ fn deliveries_and_code_second_factors_keep_their_bytes() {
     encode_as_written_before("code_factors", samples::code_factors());
 }
 
+/// See: issue 13.
+#[test]
+fn passkeys_and_their_challenges_keep_their_bytes() {
+    encode_as_written_before("passkeys", samples::passkeys());
+    encode_as_written_before("passkey_challenges", samples::passkey_challenges());
+}
+
 /// Values of each store-owned record, with every variant of its enums: what the lines of
 /// `store-owned-records-v7.txt` were written from.
 // Until every family has its frozen record, some are not checked yet.
