@@ -28,6 +28,7 @@ use super::records::appeal_v1::AppealV1;
 use super::records::audit_v1::AuditEntryV1;
 use super::records::delivery_v1::CodeFactorV1;
 use super::records::event::EventV2;
+use super::records::file_v1::AttachmentMetaV1;
 use super::records::notice_v1::{NoticeV1, OutboxEntryV1};
 use super::records::passkey_v1::PasskeyV1;
 use super::records::settings_v1::{
@@ -568,7 +569,7 @@ impl ReadTx {
         let mut written = Vec::new();
         if let Some(table) = self.open_for_export(ATTACHMENTS)? {
             for entry in table.iter()? {
-                let meta: AttachmentMeta = decode(entry?.1.value())?;
+                let meta: AttachmentMeta = decode_as(entry?.1.value())?;
                 let bytes = self.attachment_bytes(meta.id)?;
                 if crate::hex::encode(&Sha256::digest(&bytes)) != meta.sha256 {
                     return Err(bad_export(format!(
@@ -579,7 +580,7 @@ impl ReadTx {
                 let path = attachment_dir.join(meta.id.0.to_string());
                 write_file(&path, &bytes)?;
                 written.push(path);
-                out.line(&meta)?;
+                out.line(&meta.freeze())?;
             }
         }
         out.finish(counts)?;
@@ -1072,8 +1073,9 @@ fn import_attachments(
     dir: &Path,
     counts: &mut BTreeMap<String, u64>,
 ) -> Result<()> {
-    let mut metas = LinesIn::<AttachmentMeta>::open(dir, "attachments.jsonl")?;
-    while let Some(meta) = metas.next()? {
+    let mut metas = LinesIn::<AttachmentMetaV1>::open(dir, "attachments.jsonl")?;
+    while let Some(record) = metas.next()? {
+        let meta: AttachmentMeta = thaw(record)?;
         let path = dir.join(ATTACHMENT_DIR).join(meta.id.0.to_string());
         let bytes = fs::read(&path).map_err(|e| io_error(&path, &e))?;
         if crate::hex::encode(&Sha256::digest(&bytes)) != meta.sha256 {

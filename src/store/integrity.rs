@@ -565,7 +565,7 @@ impl Checker<'_> {
                 metas.insert(id);
                 self.floor("attachment".into(), id);
                 let subject = format!("attachment {id}");
-                let meta: AttachmentMeta = match decode(value.value()) {
+                let meta: AttachmentMeta = match decode_as(value.value()) {
                     Ok(meta) => meta,
                     Err(e) => {
                         self.problem(subject, e.to_string());

@@ -9,7 +9,7 @@ use redb::ReadableTable;
 use super::Checker;
 use crate::domain::security::{AuditEntry, Failures};
 use crate::store::Result;
-use crate::store::codec::{decode, decode_as};
+use crate::store::codec::decode_as;
 use crate::store::schema::{
     AUDIT, CODE_FACTORS, CODES, DELIVERIES, PASSKEY_CHALLENGES, PASSKEYS, PENDING_SIGN_INS,
     PENDING_UPLOADS, QR_LOGINS, SESSIONS, SIGN_IN_FAILURES, STAFF_IIN, TOTP,
@@ -23,7 +23,7 @@ impl Checker<'_> {
             for entry in table.iter()? {
                 let (_, value) = entry?;
                 if let Err(e) =
-                    decode::<crate::store::pending_uploads::PendingUploads>(value.value())
+                    decode_as::<crate::store::pending_uploads::PendingUploads>(value.value())
                 {
                     self.problem("held uploads of a refused form".to_owned(), e.to_string());
                 }

@@ -12,7 +12,7 @@
 //!
 //! One module per family: [`values_v1`] (ids, coded enums and small values shared by every
 //! family), [`appeal_v1`] (the appeal snapshot and its parts), [`event`] (history entries and
-//! their changes), [`delivery_v1`] (gateway messages and the code second factor's channel),
+//! their changes), [`file_v1`] (attachments and held uploads), [`delivery_v1`] (gateway messages and the code second factor's channel),
 //! [`notice_v1`] (the outbox and in-app notices), [`passkey_v1`] (passkeys and their
 //! challenges), [`report_v1`] (the report's running tallies), [`settings_v1`] (the profile, units, categories, calendar, routing rules and
 //! terms), [`sign_in_v1`] (sessions, one-time codes, credentials, second factors, QR
@@ -45,6 +45,7 @@ pub mod appeal_v1;
 pub mod audit_v1;
 pub mod delivery_v1;
 pub mod event;
+pub mod file_v1;
 pub mod notice_v1;
 pub mod passkey_v1;
 pub mod report_v1;

@@ -93,6 +93,13 @@ fn passkeys_and_their_challenges_keep_their_bytes() {
     encode_as_written_before("passkey_challenges", samples::passkey_challenges());
 }
 
+/// See: issue 13.
+#[test]
+fn attachments_and_held_uploads_keep_their_bytes() {
+    encode_as_written_before("attachments", samples::attachments());
+    encode_as_written_before("pending_uploads", samples::pending_uploads());
+}
+
 /// Values of each store-owned record, with every variant of its enums: what the lines of
 /// `store-owned-records-v7.txt` were written from.
 // Until every family has its frozen record, some are not checked yet.
