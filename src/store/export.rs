@@ -35,6 +35,7 @@ use super::records::settings_v1::{
     CalendarV1, CategoryV1, ExtendersV1, InstitutionV1, RoutingRuleV1, RulesV1, TermsV1, UnitV1,
 };
 use super::records::sign_in_v1::{CredentialsV1, SessionV1, SignInPolicyV1, TotpV1};
+use super::records::signature_v1::StoredSignatureV1;
 use super::records::user_v1::UserV1;
 use super::records::values_v1::TermV1;
 use super::schema::{
@@ -348,7 +349,7 @@ impl ReadTx {
         }
         self.export_appeals(dir, &mut counts)?;
         self.export_attachments(dir, &mut counts)?;
-        self.export_records::<(u64, u32), StoredSignature>(
+        self.export_records_as::<(u64, u32), StoredSignature>(
             dir,
             schema::SIGNATURES,
             "signatures.jsonl",
@@ -934,8 +935,9 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
     import_appeals(tx, dir, &mut counts)?;
     import_attachments(tx, dir, &mut counts)?;
     // Exports from before electronic signatures have no signatures.jsonl.
-    if let Some(mut lines) = LinesIn::<StoredSignature>::open_optional(dir, "signatures.jsonl")? {
-        while let Some(signature) = lines.next()? {
+    if let Some(mut lines) = LinesIn::<StoredSignatureV1>::open_optional(dir, "signatures.jsonl")? {
+        while let Some(record) = lines.next()? {
+            let signature: StoredSignature = thaw(record)?;
             if tx.appeal(signature.appeal)?.is_none() {
                 return Err(bad_export(format!(
                     "signatures.jsonl: signature of appeal id {} without its appeal",

@@ -372,7 +372,7 @@ impl Checker<'_> {
             let (key, value) = entry?;
             let (appeal, event) = key.value();
             let subject = format!("signature of {} step {event}", appeals.subject(appeal));
-            match decode::<super::signatures::StoredSignature>(value.value()) {
+            match decode_as::<super::signatures::StoredSignature>(value.value()) {
                 Ok(s) if (s.appeal.0, s.event) != (appeal, event) => self.problem(
                     subject,
                     format!("is stored under the key of {} step {}", s.appeal.0, s.event),

@@ -15,7 +15,7 @@
 //! their changes), [`file_v1`] (attachments and held uploads), [`delivery_v1`] (gateway messages and the code second factor's channel),
 //! [`notice_v1`] (the outbox and in-app notices), [`passkey_v1`] (passkeys and their
 //! challenges), [`report_v1`] (the report's running tallies), [`settings_v1`] (the profile, units, categories, calendar, routing rules and
-//! terms), [`sign_in_v1`] (sessions, one-time codes, credentials, second factors, QR
+//! terms), [`signature_v1`] (electronic signatures), [`sign_in_v1`] (sessions, one-time codes, credentials, second factors, QR
 //! sign-ins).
 //!
 //! # Adding a variant to a stored enum
@@ -51,6 +51,7 @@ pub mod passkey_v1;
 pub mod report_v1;
 pub mod settings_v1;
 pub mod sign_in_v1;
+pub mod signature_v1;
 pub mod user_v1;
 pub mod values_v1;
 
