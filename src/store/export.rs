@@ -174,7 +174,7 @@ struct SettingIn {
 
 #[derive(Serialize, Deserialize)]
 struct CredentialsLine {
-    user: UserId,
+    user: u64,
     credentials: CredentialsV1,
 }
 
@@ -182,26 +182,26 @@ struct CredentialsLine {
 #[derive(Debug, Serialize, Deserialize)]
 struct StaffIinLine {
     iin: String,
-    user: UserId,
+    user: u64,
 }
 
 /// One line of `language_chosen.jsonl`: a user who chose their language.
 #[derive(Debug, Serialize, Deserialize)]
 struct LanguageChosenLine {
-    user: UserId,
+    user: u64,
 }
 
 /// One line of `code_factors.jsonl`.
 #[derive(Debug, Serialize, Deserialize)]
 struct CodeFactorLine {
-    user: UserId,
+    user: u64,
     factor: CodeFactorV1,
 }
 
 /// One line of totp.jsonl.
 #[derive(Debug, Serialize, Deserialize)]
 struct TotpLine {
-    user: UserId,
+    user: u64,
     totp: TotpV1,
 }
 
@@ -226,7 +226,7 @@ struct EventLine {
 
 #[derive(Serialize, Deserialize)]
 struct NoticeLine {
-    user: UserId,
+    user: u64,
     notice: NoticeV1,
 }
 
@@ -453,7 +453,7 @@ impl ReadTx {
     fn export_staff_iins(&self, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
         let mut out = LinesOut::create(dir, "staff_iin.jsonl")?;
         for (iin, user) in super::staff_iin::StaffIinReads::staff_iins(self)? {
-            out.line(&StaffIinLine { iin, user })?;
+            out.line(&StaffIinLine { iin, user: user.0 })?;
         }
         out.finish(counts)
     }
@@ -466,7 +466,7 @@ impl ReadTx {
     ) -> Result<()> {
         let mut out = LinesOut::create(dir, "language_chosen.jsonl")?;
         for user in super::language_choices::LanguageChoiceReads::language_choosers(self)? {
-            out.line(&LanguageChosenLine { user })?;
+            out.line(&LanguageChosenLine { user: user.0 })?;
         }
         out.finish(counts)
     }
@@ -478,7 +478,7 @@ impl ReadTx {
             for entry in table.iter()? {
                 let (user, value) = entry?;
                 out.line(&CodeFactorLine {
-                    user: UserId(user.value()),
+                    user: user.value(),
                     factor: decode(value.value())?,
                 })?;
             }
@@ -493,7 +493,7 @@ impl ReadTx {
             for entry in table.iter()? {
                 let (user, value) = entry?;
                 out.line(&TotpLine {
-                    user: UserId(user.value()),
+                    user: user.value(),
                     totp: decode(value.value())?,
                 })?;
             }
@@ -508,7 +508,7 @@ impl ReadTx {
             for entry in table.iter()? {
                 let (user, value) = entry?;
                 out.line(&CredentialsLine {
-                    user: UserId(user.value()),
+                    user: user.value(),
                     credentials: decode(value.value())?,
                 })?;
             }
@@ -602,7 +602,7 @@ impl ReadTx {
             for entry in table.iter()? {
                 let (key, value) = entry?;
                 out.line(&NoticeLine {
-                    user: UserId(key.value().0),
+                    user: key.value().0,
                     notice: decode::<NoticeV1>(value.value())?,
                 })?;
             }
@@ -678,7 +678,7 @@ fn import_audit(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>
 fn import_totp(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
     if let Some(mut lines) = LinesIn::<StaffIinLine>::open_optional(dir, "staff_iin.jsonl")? {
         while let Some(line) = lines.next()? {
-            tx.put_staff_iin(line.user, Some(&line.iin))?;
+            tx.put_staff_iin(UserId(line.user), Some(&line.iin))?;
         }
         lines.finish(counts);
     }
@@ -686,19 +686,19 @@ fn import_totp(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>)
         LinesIn::<LanguageChosenLine>::open_optional(dir, "language_chosen.jsonl")?
     {
         while let Some(line) = lines.next()? {
-            tx.mark_language_chosen(line.user)?;
+            tx.mark_language_chosen(UserId(line.user))?;
         }
         lines.finish(counts);
     }
     if let Some(mut lines) = LinesIn::<CodeFactorLine>::open_optional(dir, "code_factors.jsonl")? {
         while let Some(line) = lines.next()? {
-            tx.put_code_factor(line.user, Some(&thaw(line.factor)?))?;
+            tx.put_code_factor(UserId(line.user), Some(&thaw(line.factor)?))?;
         }
         lines.finish(counts);
     }
     if let Some(mut lines) = LinesIn::<TotpLine>::open_optional(dir, "totp.jsonl")? {
         while let Some(line) = lines.next()? {
-            tx.put_totp(line.user, &thaw(line.totp)?)?;
+            tx.put_totp(UserId(line.user), &thaw(line.totp)?)?;
         }
         lines.finish(counts);
     }
@@ -907,7 +907,7 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
     let mut secrets = BTreeMap::new();
     if let Some(mut lines) = LinesIn::<CredentialsLine>::open_optional(dir, "credentials.jsonl")? {
         while let Some(line) = lines.next()? {
-            secrets.insert(line.user, thaw::<Credentials>(line.credentials)?);
+            secrets.insert(UserId(line.user), thaw::<Credentials>(line.credentials)?);
         }
         lines.finish(&mut counts);
     }
@@ -959,7 +959,7 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
     let mut notices = LinesIn::<NoticeLine>::open(dir, "notices.jsonl")?;
     while let Some(line) = notices.next()? {
         tx.table(NOTICES)?.insert(
-            (line.user.0, line.notice.id),
+            (line.user, line.notice.id),
             encode_as(&thaw::<Notice>(line.notice)?)?.as_slice(),
         )?;
     }
