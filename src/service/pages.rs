@@ -237,6 +237,45 @@ fn read_appeal(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<AppealPage> {
     })
 }
 
+/// An appeal's receipt: its registration card with the institution's name, for printing.
+#[derive(Debug)]
+pub struct ReceiptPage {
+    /// The chrome (the institution heads the receipt too).
+    pub chrome: Chrome,
+    /// The appeal as the viewer may see it.
+    pub view: AppealView,
+    /// Every unit (the appeal's is named).
+    pub units: Vec<Unit>,
+    /// Every category (the appeal's is named).
+    pub categories: Vec<Category>,
+}
+
+/// The receipt of one appeal for `viewer`; "not found" for anyone who may not see it. As on
+/// the appeal page, the owner's first look at a signed answer is recorded and staff's view of
+/// personal data audited.
+pub fn receipt(ctx: &Ctx, viewer: &User, id: AppealId, origin: Origin<'_>) -> Result<ReceiptPage> {
+    let mut page = read_receipt(ctx, viewer, id)?;
+    if appeals::first_look_at_answer(viewer, &page.view)
+        && lifecycle::record_answer_received(ctx, viewer, id)?
+    {
+        page = read_receipt(ctx, viewer, id)?;
+    }
+    appeals::audit_or_withhold(ctx, viewer, &mut page.view, Reading::Receipt, origin);
+    Ok(page)
+}
+
+/// The receipt's snapshot.
+fn read_receipt(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<ReceiptPage> {
+    ctx.store.read(|tx| {
+        Ok(ReceiptPage {
+            view: appeals::view_in(tx, viewer, id)?,
+            chrome: chrome_in(tx, Some(viewer))?,
+            units: tx.units()?,
+            categories: tx.categories()?,
+        })
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
