@@ -276,6 +276,57 @@ fn read_receipt(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<ReceiptPage> {
     })
 }
 
+/// The appeal form (the applicant's own, the clerk's on behalf of someone, or a complaint).
+#[derive(Debug)]
+pub struct AppealFormPage {
+    /// The chrome.
+    pub chrome: Chrome,
+    /// Every unit (the form offers the active ones).
+    pub units: Vec<Unit>,
+    /// Every category (the form offers the active ones).
+    pub categories: Vec<Category>,
+    /// For a complaint: the appeal whose answer it contests, as the viewer may see it.
+    pub contested: Option<AppealView>,
+}
+
+/// The appeal form's read model for `viewer` (`None` for a visitor); with `complaint`, the
+/// contested appeal too ("not found" for anyone who may not see it), recorded and audited as
+/// on its own page.
+pub fn appeal_form(
+    ctx: &Ctx,
+    viewer: Option<&User>,
+    complaint: Option<(AppealId, Origin<'_>)>,
+) -> Result<AppealFormPage> {
+    let contested_id = complaint.and_then(|(id, _)| viewer.map(|v| (v, id)));
+    let read = || {
+        ctx.store.read(|tx| {
+            Ok::<_, Error>(AppealFormPage {
+                contested: contested_id
+                    .map(|(viewer, id)| appeals::view_in(tx, viewer, id))
+                    .transpose()?,
+                chrome: chrome_in(tx, viewer)?,
+                units: tx.units()?,
+                categories: tx.categories()?,
+            })
+        })
+    };
+    let mut page: AppealFormPage = read()?;
+    if let (Some((viewer, id)), Some((_, origin))) = (contested_id, complaint) {
+        if page
+            .contested
+            .as_ref()
+            .is_some_and(|view| appeals::first_look_at_answer(viewer, view))
+            && lifecycle::record_answer_received(ctx, viewer, id)?
+        {
+            page = read()?;
+        }
+        if let Some(view) = &mut page.contested {
+            appeals::audit_or_withhold(ctx, viewer, view, Reading::Page, origin);
+        }
+    }
+    Ok(page)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
