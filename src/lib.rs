@@ -2,7 +2,7 @@
 //!
 //! # Codemap
 //! - `domain/`: pure rules (appeal state machine, calendar and deadlines, IIN/BIN, numbers).
-//!   No IO, no clock, no framework types; time and ids are parameters.
+//!   No IO, no clock, no framework types, no serde; time and ids are parameters.
 //! - `store/`: the redb file. Records are `[version][postcard]` of frozen record types
 //!   (`store/records/`), never of domain types; one write transaction per use
 //!   case, committed durably (concurrent use cases share one: group commit); history is

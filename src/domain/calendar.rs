@@ -47,7 +47,7 @@ impl DayOverride {
 
 /// A built-in day off. `OrthodoxChristmas` is legally a day off rather than a holiday, and it is
 /// the only one not transferred when it falls on a weekend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Holiday {
     /// Жаңа жыл / Новый год, 1–2 January.
     NewYear,
@@ -98,7 +98,7 @@ impl Holiday {
 }
 
 /// What a date is, and why: the answer behind "why is my deadline this day".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DayKind {
     /// An ordinary Monday–Friday.
     Working,

@@ -12,7 +12,7 @@ use jiff::civil::{Date, DateTime, Time};
 use super::calendar::Calendar;
 
 /// The unit a term is measured in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DayUnit {
     /// Only working days count (the АППК default).
     Working,
@@ -48,9 +48,7 @@ impl Term {
 }
 
 /// Which day is day 1 of a term.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum CountingRule {
     /// Current АППК art. 76 ч.2: counting starts the day after registration. The default.
     #[default]
@@ -60,7 +58,7 @@ pub enum CountingRule {
 }
 
 /// A computed deadline, with what is needed to explain it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deadline {
     /// The registration day the term was counted from.
     pub registered_on: Date,

@@ -5,8 +5,6 @@
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Serialize};
-
 /// One refused field: which one, and the message key explaining why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -78,7 +76,7 @@ pub fn optional_text(input: &str, max: usize) -> Result<String, &'static str> {
 }
 
 /// A person's or organisation's name as it appears on documents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FullName(String);
 
 impl FullName {
@@ -104,7 +102,7 @@ impl FullName {
 }
 
 /// A phone number normalised to `+` and digits (Kazakhstan: `+7 7xx xxx xx xx`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phone(String);
 
 impl Phone {
@@ -146,7 +144,7 @@ impl Phone {
 }
 
 /// An e-mail address (a light check: one `@`, a dot in the domain, no spaces).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
 impl Email {
@@ -215,7 +213,7 @@ impl std::fmt::Debug for NewPassword {
 }
 
 /// A staff login name: 3 to 32 of `a-z 0-9 . _ -`, stored in lower case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Login(String);
 
 impl Login {

@@ -1,9 +1,7 @@
 //! Attachment types, recognised by content, never by file name.
 
-use serde::{Deserialize, Serialize};
-
 /// The attachment types an appeal or answer may carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileType {
     /// PDF document.
     Pdf,

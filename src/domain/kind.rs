@@ -1,9 +1,8 @@
 //! Appeal types, their procedural tracks, intake channels, statuses and results.
 //!
 //! Codes (`code()`) are stable strings used in URLs, forms and exports; the stored form is the
-//! serde variant, so renaming a variant needs a migration.
-
-use serde::{Deserialize, Serialize};
+//! variant's position in its frozen record (`store::records::values_v1`), so variants are only
+//! ever appended.
 
 use super::deadline::{DayUnit, Term};
 
@@ -11,7 +10,7 @@ use super::deadline::{DayUnit, Term};
 macro_rules! coded_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
@@ -62,7 +61,7 @@ coded_enum! {
 }
 
 /// The procedure an appeal type follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Track {
     /// General administrative procedure (arts. 62-86).
     General,

@@ -1,9 +1,7 @@
 //! The three interface languages, and text that is kept in all three.
 
-use serde::{Deserialize, Serialize};
-
 /// An interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     /// Kazakh, the state language and the default.
     #[default]

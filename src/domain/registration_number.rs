@@ -3,12 +3,10 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use super::tax_id::ApplicantKind;
 
 /// A registration number, also printed on the receipt (талон, art. 64 ч.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RegistrationNumber {
     /// Individual (ЖТ) or legal entity (ЗТ).
     pub kind: ApplicantKind,

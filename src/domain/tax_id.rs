@@ -9,10 +9,7 @@
 use std::fmt;
 
 /// Who files the appeal; decides the registration-number prefix and which tax id is asked for.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicantKind {
     /// Жеке тұлға / физическое лицо, identified by an IIN.
     Individual,
@@ -80,11 +77,8 @@ impl TaxIdError {
 
 /// A validated IIN or BIN (the two share one format and one check digit).
 ///
-/// Serialized as its 12-digit string; deserializing re-validates it.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(try_from = "String", into = "String")]
+/// Stored as its 12-digit string (`store::records::values_v1`) and checked again when read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TaxId(String);
 
 /// Number of digits in an IIN/BIN.
@@ -283,16 +277,6 @@ mod tests {
         assert_eq!(TaxId::with_check_digit("9001013001"), None);
         assert_eq!(TaxId::with_check_digit("900101300126"), None);
         assert_eq!(TaxId::with_check_digit("9001013001a"), None);
-    }
-
-    #[test]
-    fn deserializing_revalidates() {
-        use serde::Deserialize;
-        use serde::de::value::{Error, StrDeserializer};
-        let ok = TaxId::deserialize(StrDeserializer::<Error>::new("150340001236"));
-        assert_eq!(ok.unwrap().as_str(), "150340001236");
-        let bad = TaxId::deserialize(StrDeserializer::<Error>::new("780322300455"));
-        assert!(bad.is_err());
     }
 
     #[test]

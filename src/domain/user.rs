@@ -1,18 +1,17 @@
 //! People who use the desk: applicants (by IIN/BIN) and staff (by login, with roles).
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
 use super::field::{Email, FullName, Login, Phone};
 use super::lang::Lang;
 use super::tax_id::{ApplicantKind, TaxId};
 
 /// A user's number in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UserId(pub u64);
 
 /// A staff role. One person may hold several (a small centre's director is often its clerk).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// Registers and routes appeals (іс жүргізуші / канцелярия).
     Clerk,
@@ -66,7 +65,7 @@ impl Role {
 }
 
 /// A set of staff roles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Roles(u8);
 
 impl Roles {

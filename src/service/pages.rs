@@ -237,6 +237,96 @@ fn read_appeal(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<AppealPage> {
     })
 }
 
+/// An appeal's receipt: its registration card with the institution's name, for printing.
+#[derive(Debug)]
+pub struct ReceiptPage {
+    /// The chrome (the institution heads the receipt too).
+    pub chrome: Chrome,
+    /// The appeal as the viewer may see it.
+    pub view: AppealView,
+    /// Every unit (the appeal's is named).
+    pub units: Vec<Unit>,
+    /// Every category (the appeal's is named).
+    pub categories: Vec<Category>,
+}
+
+/// The receipt of one appeal for `viewer`; "not found" for anyone who may not see it. As on
+/// the appeal page, the owner's first look at a signed answer is recorded and staff's view of
+/// personal data audited.
+pub fn receipt(ctx: &Ctx, viewer: &User, id: AppealId, origin: Origin<'_>) -> Result<ReceiptPage> {
+    let mut page = read_receipt(ctx, viewer, id)?;
+    if appeals::first_look_at_answer(viewer, &page.view)
+        && lifecycle::record_answer_received(ctx, viewer, id)?
+    {
+        page = read_receipt(ctx, viewer, id)?;
+    }
+    appeals::audit_or_withhold(ctx, viewer, &mut page.view, Reading::Receipt, origin);
+    Ok(page)
+}
+
+/// The receipt's snapshot.
+fn read_receipt(ctx: &Ctx, viewer: &User, id: AppealId) -> Result<ReceiptPage> {
+    ctx.store.read(|tx| {
+        Ok(ReceiptPage {
+            view: appeals::view_in(tx, viewer, id)?,
+            chrome: chrome_in(tx, Some(viewer))?,
+            units: tx.units()?,
+            categories: tx.categories()?,
+        })
+    })
+}
+
+/// The appeal form (the applicant's own, the clerk's on behalf of someone, or a complaint).
+#[derive(Debug)]
+pub struct AppealFormPage {
+    /// The chrome.
+    pub chrome: Chrome,
+    /// Every unit (the form offers the active ones).
+    pub units: Vec<Unit>,
+    /// Every category (the form offers the active ones).
+    pub categories: Vec<Category>,
+    /// For a complaint: the appeal whose answer it contests, as the viewer may see it.
+    pub contested: Option<AppealView>,
+}
+
+/// The appeal form's read model for `viewer` (`None` for a visitor); with `complaint`, the
+/// contested appeal too ("not found" for anyone who may not see it), recorded and audited as
+/// on its own page.
+pub fn appeal_form(
+    ctx: &Ctx,
+    viewer: Option<&User>,
+    complaint: Option<(AppealId, Origin<'_>)>,
+) -> Result<AppealFormPage> {
+    let contested_id = complaint.and_then(|(id, _)| viewer.map(|v| (v, id)));
+    let read = || {
+        ctx.store.read(|tx| {
+            Ok::<_, Error>(AppealFormPage {
+                contested: contested_id
+                    .map(|(viewer, id)| appeals::view_in(tx, viewer, id))
+                    .transpose()?,
+                chrome: chrome_in(tx, viewer)?,
+                units: tx.units()?,
+                categories: tx.categories()?,
+            })
+        })
+    };
+    let mut page: AppealFormPage = read()?;
+    if let (Some((viewer, id)), Some((_, origin))) = (contested_id, complaint) {
+        if page
+            .contested
+            .as_ref()
+            .is_some_and(|view| appeals::first_look_at_answer(viewer, view))
+            && lifecycle::record_answer_received(ctx, viewer, id)?
+        {
+            page = read()?;
+        }
+        if let Some(view) = &mut page.contested {
+            appeals::audit_or_withhold(ctx, viewer, view, Reading::Page, origin);
+        }
+    }
+    Ok(page)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

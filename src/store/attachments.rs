@@ -1,11 +1,10 @@
 //! Attached files: metadata plus the bytes in 1 MiB chunks.
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::codec::{Record, encode};
+use super::codec::encode_as;
 use super::schema::{ATTACHMENT_CHUNKS, ATTACHMENTS};
-use super::{Result, Tx, WriteTx, decode_guard};
+use super::{Result, Tx, WriteTx, decode_guard_as};
 use crate::domain::appeal::{AppealId, AttachmentId, AttachmentRef};
 use crate::domain::file_bytes::FileBytes;
 use crate::domain::file_type::FileType;
@@ -13,8 +12,8 @@ use crate::domain::user::UserId;
 
 const CHUNK: usize = 1024 * 1024;
 
-/// What is known about a stored file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What is known about a stored file (stored as `records::file_v1::AttachmentMetaV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentMeta {
     /// Number.
     pub id: AttachmentId,
@@ -30,11 +29,6 @@ pub struct AttachmentMeta {
     pub size: u64,
     /// SHA-256 of the bytes, hex.
     pub sha256: String,
-}
-
-impl Record for AttachmentMeta {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "attachment";
 }
 
 /// A file about to be stored (already checked and named).
@@ -55,7 +49,7 @@ pub trait AttachmentReads: Tx {
         let Some(table) = self.view(ATTACHMENTS)? else {
             return Ok(None);
         };
-        decode_guard(table.get(id.0)?)
+        decode_guard_as(table.get(id.0)?)
     }
 
     /// A file's bytes.
@@ -98,7 +92,7 @@ impl WriteTx {
             }
         }
         self.table(ATTACHMENTS)?
-            .insert(id.0, encode(&meta)?.as_slice())?;
+            .insert(id.0, encode_as(&meta)?.as_slice())?;
         Ok(AttachmentRef {
             id,
             name: meta.name,

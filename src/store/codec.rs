@@ -3,9 +3,9 @@
 //! Each stored type names its current record version; a byte that does not match is either
 //! migrated at open (`migrate`) or reported as corruption, never silently misread.
 //!
-//! [`Record`] is implemented by the frozen record types of `store::records` (and by small
-//! store-local types that are records already), never by domain types: a domain value is
-//! written through its record with [`encode_as`] and read back with [`decode_as`].
+//! [`Record`] is implemented only by the frozen record types of `store::records`, never by
+//! domain types or by the store's own types (`Session`, `Passkey`, …): a value is written
+//! through its record with [`encode_as`] and read back with [`decode_as`].
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -2,15 +2,14 @@
 //! sign-in name (a new code replaces the old one).
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
-use super::codec::{Record, encode};
+use super::codec::encode_as;
 use super::schema::CODES;
-use super::{Result, Tx, WriteTx, decode_guard};
+use super::{Result, Tx, WriteTx, decode_guard_as};
 use crate::domain::user::UserId;
 
-/// A code that was sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A code that was sent (stored as `records::sign_in_v1::CodeV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeRecord {
     /// Whose.
     pub user: UserId,
@@ -26,11 +25,6 @@ pub struct CodeRecord {
     pub attempts_left: u32,
 }
 
-impl Record for CodeRecord {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "one-time code";
-}
-
 /// Reading codes.
 pub trait CodeReads: Tx {
     /// The code for `key` (`<purpose>:<sign-in key>`).
@@ -38,7 +32,7 @@ pub trait CodeReads: Tx {
         let Some(table) = self.view(CODES)? else {
             return Ok(None);
         };
-        decode_guard(table.get(key)?)
+        decode_guard_as(table.get(key)?)
     }
 }
 
@@ -47,7 +41,8 @@ impl<T: Tx> CodeReads for T {}
 impl WriteTx {
     /// Stores (or replaces) the code for `key`.
     pub fn put_code(&mut self, key: &str, code: &CodeRecord) -> Result<()> {
-        self.table(CODES)?.insert(key, encode(code)?.as_slice())?;
+        self.table(CODES)?
+            .insert(key, encode_as(code)?.as_slice())?;
         Ok(())
     }
 

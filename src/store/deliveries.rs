@@ -6,18 +6,17 @@
 //! here: the sender reads that index, so delivered messages, however many, are never walked.
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
 use redb::ReadableTable;
 
 use super::access::Access;
-use super::codec::{Record, decode, encode};
+use super::codec::{decode_as, encode_as};
 use super::schema::{DELIVERIES, DELIVERIES_DUE};
 use super::{Result, Tx, WriteTx};
 use crate::domain::user::UserId;
 
 /// Which gateway carries a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeliveryChannel {
     /// SMTP.
     Email,
@@ -26,7 +25,7 @@ pub enum DeliveryChannel {
 }
 
 /// Where a message stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryStatus {
     /// Waiting for its (next) attempt.
     Pending,
@@ -38,8 +37,8 @@ pub enum DeliveryStatus {
     Expired,
 }
 
-/// One outgoing message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One outgoing message (stored as `records::delivery_v1::DeliveryV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
     /// Sequence number.
     pub id: u64,
@@ -69,11 +68,6 @@ pub struct Delivery {
     pub status: DeliveryStatus,
 }
 
-impl Record for Delivery {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "delivery";
-}
-
 /// Reading deliveries.
 pub trait DeliveryReads: Tx {
     /// Pending messages whose next attempt is due at `now`, the longest waiting first. Reads
@@ -89,7 +83,7 @@ pub trait DeliveryReads: Tx {
             let Some(value) = table.get(id)? else {
                 continue;
             };
-            let delivery: Delivery = decode(value.value())?;
+            let delivery: Delivery = decode_as(value.value())?;
             if delivery.status == DeliveryStatus::Pending && delivery.next_attempt_at <= now {
                 due.push(delivery);
                 if due.len() >= limit {
@@ -109,7 +103,7 @@ pub trait DeliveryReads: Tx {
             .range::<u64>(..)?
             .rev()
             .take(limit)
-            .map(|e| decode(e?.1.value()))
+            .map(|e| decode_as(e?.1.value()))
             .collect()
     }
 }
@@ -127,7 +121,7 @@ impl WriteTx {
     pub fn enqueue_delivery(&mut self, delivery: &mut Delivery) -> Result<()> {
         let mut table = self.table(DELIVERIES)?;
         delivery.id = table.last()?.map_or(0, |(k, _)| k.value()) + 1;
-        table.insert(delivery.id, encode(delivery)?.as_slice())?;
+        table.insert(delivery.id, encode_as(delivery)?.as_slice())?;
         drop(table);
         if let Some(key) = due_key(delivery) {
             self.table(DELIVERIES_DUE)?.insert(key, ())?;
@@ -138,9 +132,9 @@ impl WriteTx {
     /// Stores a message's new state, moving it in or out of the pending index.
     pub fn update_delivery(&mut self, delivery: &Delivery) -> Result<()> {
         let before: Option<Delivery> =
-            super::decode_guard(self.table(DELIVERIES)?.get(delivery.id)?)?;
+            super::decode_guard_as(self.table(DELIVERIES)?.get(delivery.id)?)?;
         self.table(DELIVERIES)?
-            .insert(delivery.id, encode(delivery)?.as_slice())?;
+            .insert(delivery.id, encode_as(delivery)?.as_slice())?;
         let mut index = self.table(DELIVERIES_DUE)?;
         if let Some(key) = before.as_ref().and_then(due_key) {
             index.remove(key)?;
@@ -157,7 +151,7 @@ pub(super) fn index_pending_deliveries(tx: &mut WriteTx) -> Result<()> {
     let mut keys = Vec::new();
     if let Some(table) = tx.view(DELIVERIES)? {
         for entry in table.range::<u64>(..)? {
-            let delivery: Delivery = decode(entry?.1.value())?;
+            let delivery: Delivery = decode_as(entry?.1.value())?;
             keys.extend(due_key(&delivery));
         }
     }

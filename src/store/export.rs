@@ -23,22 +23,25 @@ use super::appeals::AppealReads;
 use super::attachments::{AttachmentMeta, AttachmentReads, NewAttachment};
 use super::codec::{Record, decode, decode_as, encode_as, thaw, thaw_part};
 use super::notices::{Notice, OutboxEntry};
-use super::passkeys::Passkey;
 use super::records::Freeze;
 use super::records::appeal_v1::AppealV1;
 use super::records::audit_v1::AuditEntryV1;
+use super::records::delivery_v1::CodeFactorV1;
 use super::records::event::EventV2;
+use super::records::file_v1::AttachmentMetaV1;
 use super::records::notice_v1::{NoticeV1, OutboxEntryV1};
+use super::records::passkey_v1::PasskeyV1;
 use super::records::settings_v1::{
     CalendarV1, CategoryV1, ExtendersV1, InstitutionV1, RoutingRuleV1, RulesV1, TermsV1, UnitV1,
 };
+use super::records::sign_in_v1::{CredentialsV1, SessionV1, SignInPolicyV1, TotpV1};
+use super::records::signature_v1::StoredSignatureV1;
 use super::records::user_v1::UserV1;
 use super::records::values_v1::TermV1;
 use super::schema::{
     self, APPEALS, ATTACHMENTS, AUDIT, CATEGORIES, COUNTERS, CREDENTIALS, NOTICES, OUTBOX,
     SCHEMA_VERSION, SESSIONS, SETTINGS, TableVisitor, UNITS, USERS,
 };
-use super::sessions::Session;
 use super::signatures::StoredSignature;
 use super::totp::TotpReads;
 use super::users::Credentials;
@@ -171,48 +174,48 @@ struct SettingIn {
 
 #[derive(Serialize, Deserialize)]
 struct CredentialsLine {
-    user: UserId,
-    credentials: Credentials,
+    user: u64,
+    credentials: CredentialsV1,
 }
 
 /// One line of `staff_iin.jsonl`.
 #[derive(Debug, Serialize, Deserialize)]
 struct StaffIinLine {
     iin: String,
-    user: UserId,
+    user: u64,
 }
 
 /// One line of `language_chosen.jsonl`: a user who chose their language.
 #[derive(Debug, Serialize, Deserialize)]
 struct LanguageChosenLine {
-    user: UserId,
+    user: u64,
 }
 
 /// One line of `code_factors.jsonl`.
 #[derive(Debug, Serialize, Deserialize)]
 struct CodeFactorLine {
-    user: UserId,
-    factor: super::totp::CodeFactor,
+    user: u64,
+    factor: CodeFactorV1,
 }
 
 /// One line of totp.jsonl.
 #[derive(Debug, Serialize, Deserialize)]
 struct TotpLine {
-    user: UserId,
-    totp: super::totp::TotpRecord,
+    user: u64,
+    totp: TotpV1,
 }
 
 #[derive(Serialize, Deserialize)]
 struct SessionLine {
     token_sha256: String,
-    session: Session,
+    session: SessionV1,
 }
 
 #[derive(Serialize, Deserialize)]
 struct PasskeyLine {
     /// Unpadded base64url, as `WebAuthn` writes credential ids.
     credential_id: String,
-    passkey: Passkey,
+    passkey: PasskeyV1,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -223,7 +226,7 @@ struct EventLine {
 
 #[derive(Serialize, Deserialize)]
 struct NoticeLine {
-    user: UserId,
+    user: u64,
     notice: NoticeV1,
 }
 
@@ -346,7 +349,7 @@ impl ReadTx {
         }
         self.export_appeals(dir, &mut counts)?;
         self.export_attachments(dir, &mut counts)?;
-        self.export_records::<(u64, u32), StoredSignature>(
+        self.export_records_as::<(u64, u32), StoredSignature>(
             dir,
             schema::SIGNATURES,
             "signatures.jsonl",
@@ -431,7 +434,7 @@ impl ReadTx {
                     })?,
                     "sign_in_policy" => out.line(&SettingOut {
                         key: &key,
-                        value: &self.sign_in_policy()?,
+                        value: &self.sign_in_policy()?.freeze(),
                     })?,
                     other => {
                         return Err(bad_export(format!(
@@ -450,7 +453,7 @@ impl ReadTx {
     fn export_staff_iins(&self, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
         let mut out = LinesOut::create(dir, "staff_iin.jsonl")?;
         for (iin, user) in super::staff_iin::StaffIinReads::staff_iins(self)? {
-            out.line(&StaffIinLine { iin, user })?;
+            out.line(&StaffIinLine { iin, user: user.0 })?;
         }
         out.finish(counts)
     }
@@ -463,7 +466,7 @@ impl ReadTx {
     ) -> Result<()> {
         let mut out = LinesOut::create(dir, "language_chosen.jsonl")?;
         for user in super::language_choices::LanguageChoiceReads::language_choosers(self)? {
-            out.line(&LanguageChosenLine { user })?;
+            out.line(&LanguageChosenLine { user: user.0 })?;
         }
         out.finish(counts)
     }
@@ -475,7 +478,7 @@ impl ReadTx {
             for entry in table.iter()? {
                 let (user, value) = entry?;
                 out.line(&CodeFactorLine {
-                    user: UserId(user.value()),
+                    user: user.value(),
                     factor: decode(value.value())?,
                 })?;
             }
@@ -490,7 +493,7 @@ impl ReadTx {
             for entry in table.iter()? {
                 let (user, value) = entry?;
                 out.line(&TotpLine {
-                    user: UserId(user.value()),
+                    user: user.value(),
                     totp: decode(value.value())?,
                 })?;
             }
@@ -505,7 +508,7 @@ impl ReadTx {
             for entry in table.iter()? {
                 let (user, value) = entry?;
                 out.line(&CredentialsLine {
-                    user: UserId(user.value()),
+                    user: user.value(),
                     credentials: decode(value.value())?,
                 })?;
             }
@@ -567,7 +570,7 @@ impl ReadTx {
         let mut written = Vec::new();
         if let Some(table) = self.open_for_export(ATTACHMENTS)? {
             for entry in table.iter()? {
-                let meta: AttachmentMeta = decode(entry?.1.value())?;
+                let meta: AttachmentMeta = decode_as(entry?.1.value())?;
                 let bytes = self.attachment_bytes(meta.id)?;
                 if crate::hex::encode(&Sha256::digest(&bytes)) != meta.sha256 {
                     return Err(bad_export(format!(
@@ -578,7 +581,7 @@ impl ReadTx {
                 let path = attachment_dir.join(meta.id.0.to_string());
                 write_file(&path, &bytes)?;
                 written.push(path);
-                out.line(&meta)?;
+                out.line(&meta.freeze())?;
             }
         }
         out.finish(counts)?;
@@ -599,7 +602,7 @@ impl ReadTx {
             for entry in table.iter()? {
                 let (key, value) = entry?;
                 out.line(&NoticeLine {
-                    user: UserId(key.value().0),
+                    user: key.value().0,
                     notice: decode::<NoticeV1>(value.value())?,
                 })?;
             }
@@ -675,7 +678,7 @@ fn import_audit(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>
 fn import_totp(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>) -> Result<()> {
     if let Some(mut lines) = LinesIn::<StaffIinLine>::open_optional(dir, "staff_iin.jsonl")? {
         while let Some(line) = lines.next()? {
-            tx.put_staff_iin(line.user, Some(&line.iin))?;
+            tx.put_staff_iin(UserId(line.user), Some(&line.iin))?;
         }
         lines.finish(counts);
     }
@@ -683,19 +686,19 @@ fn import_totp(tx: &mut WriteTx, dir: &Path, counts: &mut BTreeMap<String, u64>)
         LinesIn::<LanguageChosenLine>::open_optional(dir, "language_chosen.jsonl")?
     {
         while let Some(line) = lines.next()? {
-            tx.mark_language_chosen(line.user)?;
+            tx.mark_language_chosen(UserId(line.user))?;
         }
         lines.finish(counts);
     }
     if let Some(mut lines) = LinesIn::<CodeFactorLine>::open_optional(dir, "code_factors.jsonl")? {
         while let Some(line) = lines.next()? {
-            tx.put_code_factor(line.user, Some(&line.factor))?;
+            tx.put_code_factor(UserId(line.user), Some(&thaw(line.factor)?))?;
         }
         lines.finish(counts);
     }
     if let Some(mut lines) = LinesIn::<TotpLine>::open_optional(dir, "totp.jsonl")? {
         while let Some(line) = lines.next()? {
-            tx.put_totp(line.user, &line.totp)?;
+            tx.put_totp(UserId(line.user), &thaw(line.totp)?)?;
         }
         lines.finish(counts);
     }
@@ -867,7 +870,10 @@ fn import_setting(tx: &mut WriteTx, line: &SettingIn) -> Result<()> {
             let record: u8 = serde_json::from_value(value()).map_err(bad)?;
             tx.put_extenders(thaw_part::<Roles>(record, ExtendersV1::NAME)?)
         }
-        "sign_in_policy" => tx.put_sign_in_policy(serde_json::from_value(value()).map_err(bad)?),
+        "sign_in_policy" => {
+            let record: SignInPolicyV1 = serde_json::from_value(value()).map_err(bad)?;
+            tx.put_sign_in_policy(thaw(record)?)
+        }
         other => Err(bad_export(format!("unknown settings record `{other}`"))),
     }
 }
@@ -901,7 +907,7 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
     let mut secrets = BTreeMap::new();
     if let Some(mut lines) = LinesIn::<CredentialsLine>::open_optional(dir, "credentials.jsonl")? {
         while let Some(line) = lines.next()? {
-            secrets.insert(line.user, line.credentials);
+            secrets.insert(UserId(line.user), thaw::<Credentials>(line.credentials)?);
         }
         lines.finish(&mut counts);
     }
@@ -929,8 +935,9 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
     import_appeals(tx, dir, &mut counts)?;
     import_attachments(tx, dir, &mut counts)?;
     // Exports from before electronic signatures have no signatures.jsonl.
-    if let Some(mut lines) = LinesIn::<StoredSignature>::open_optional(dir, "signatures.jsonl")? {
-        while let Some(signature) = lines.next()? {
+    if let Some(mut lines) = LinesIn::<StoredSignatureV1>::open_optional(dir, "signatures.jsonl")? {
+        while let Some(record) = lines.next()? {
+            let signature: StoredSignature = thaw(record)?;
             if tx.appeal(signature.appeal)?.is_none() {
                 return Err(bad_export(format!(
                     "signatures.jsonl: signature of appeal id {} without its appeal",
@@ -952,7 +959,7 @@ fn import(tx: &mut WriteTx, dir: &Path, manifest: &Manifest) -> Result<ImportSum
     let mut notices = LinesIn::<NoticeLine>::open(dir, "notices.jsonl")?;
     while let Some(line) = notices.next()? {
         tx.table(NOTICES)?.insert(
-            (line.user.0, line.notice.id),
+            (line.user, line.notice.id),
             encode_as(&thaw::<Notice>(line.notice)?)?.as_slice(),
         )?;
     }
@@ -990,7 +997,7 @@ fn import_sessions_and_passkeys(
         while let Some(line) = lines.next()? {
             let hash = hash_from_hex(&line.token_sha256)
                 .ok_or_else(|| bad_export(format!("session hash `{}`", line.token_sha256)))?;
-            tx.insert_session(&hash, &line.session)?;
+            tx.insert_session(&hash, &thaw(line.session)?)?;
         }
         lines.finish(counts);
     }
@@ -999,7 +1006,7 @@ fn import_sessions_and_passkeys(
             let id = crate::crypto::webauthn::decode_b64url(&line.credential_id).map_err(|_| {
                 bad_export(format!("passkey credential id `{}`", line.credential_id))
             })?;
-            tx.put_passkey(&id, &line.passkey)?;
+            tx.put_passkey(&id, &thaw(line.passkey)?)?;
         }
         lines.finish(counts);
     }
@@ -1068,8 +1075,9 @@ fn import_attachments(
     dir: &Path,
     counts: &mut BTreeMap<String, u64>,
 ) -> Result<()> {
-    let mut metas = LinesIn::<AttachmentMeta>::open(dir, "attachments.jsonl")?;
-    while let Some(meta) = metas.next()? {
+    let mut metas = LinesIn::<AttachmentMetaV1>::open(dir, "attachments.jsonl")?;
+    while let Some(record) = metas.next()? {
+        let meta: AttachmentMeta = thaw(record)?;
         let path = dir.join(ATTACHMENT_DIR).join(meta.id.0.to_string());
         let bytes = fs::read(&path).map_err(|e| io_error(&path, &e))?;
         if crate::hex::encode(&Sha256::digest(&bytes)) != meta.sha256 {

@@ -348,7 +348,7 @@ impl Checker<'_> {
             for entry in table.iter()? {
                 let (key, value) = entry?;
                 let id = key.value();
-                if let Err(e) = decode::<Credentials>(value.value()) {
+                if let Err(e) = decode_as::<Credentials>(value.value()) {
                     self.problem(format!("user {id}"), format!("credentials: {e}"));
                 }
                 if !users.contains(&id) {
@@ -372,7 +372,7 @@ impl Checker<'_> {
             let (key, value) = entry?;
             let (appeal, event) = key.value();
             let subject = format!("signature of {} step {event}", appeals.subject(appeal));
-            match decode::<super::signatures::StoredSignature>(value.value()) {
+            match decode_as::<super::signatures::StoredSignature>(value.value()) {
                 Ok(s) if (s.appeal.0, s.event) != (appeal, event) => self.problem(
                     subject,
                     format!("is stored under the key of {} step {}", s.appeal.0, s.event),
@@ -565,7 +565,7 @@ impl Checker<'_> {
                 metas.insert(id);
                 self.floor("attachment".into(), id);
                 let subject = format!("attachment {id}");
-                let meta: AttachmentMeta = match decode(value.value()) {
+                let meta: AttachmentMeta = match decode_as(value.value()) {
                     Ok(meta) => meta,
                     Err(e) => {
                         self.problem(subject, e.to_string());

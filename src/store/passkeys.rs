@@ -5,16 +5,15 @@
 //! besides dropping challenges whose time has passed.
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
-use super::codec::{Record, decode, encode};
+use super::codec::{decode_as, encode_as};
 use super::schema::{PASSKEY_CHALLENGES, PASSKEYS};
-use super::{Result, Tx, WriteTx, decode_guard};
+use super::{Result, Tx, WriteTx, decode_guard_as};
 use crate::crypto::webauthn::PublicKey;
 use crate::domain::user::UserId;
 
-/// A passkey registered to an account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A passkey registered to an account (stored as `records::passkey_v1::PasskeyV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Passkey {
     /// Whose.
     pub user: UserId,
@@ -34,13 +33,8 @@ pub struct Passkey {
     pub backup_eligible: bool,
 }
 
-impl Record for Passkey {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "passkey";
-}
-
 /// What a challenge was issued for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChallengePurpose {
     /// Registering a passkey for this signed-in user.
     Register(UserId),
@@ -48,8 +42,9 @@ pub enum ChallengePurpose {
     SignIn,
 }
 
-/// A challenge waiting for its answer: used once, then removed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A challenge waiting for its answer: used once, then removed (stored as
+/// `records::passkey_v1::PasskeyChallengeV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasskeyChallenge {
     /// What it is for.
     pub purpose: ChallengePurpose,
@@ -59,11 +54,6 @@ pub struct PasskeyChallenge {
     pub expires_at: Timestamp,
 }
 
-impl Record for PasskeyChallenge {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "passkey challenge";
-}
-
 /// Reading passkeys.
 pub trait PasskeyReads: Tx {
     /// The passkey with this credential id.
@@ -71,7 +61,7 @@ pub trait PasskeyReads: Tx {
         let Some(table) = self.view(PASSKEYS)? else {
             return Ok(None);
         };
-        decode_guard(table.get(credential_id)?)
+        decode_guard_as(table.get(credential_id)?)
     }
 
     /// Every passkey of `user` with its credential id, oldest first (a scan: passkeys are few).
@@ -82,7 +72,7 @@ pub trait PasskeyReads: Tx {
         let mut found = Vec::new();
         for entry in table.range::<&[u8]>(..)? {
             let (key, value) = entry?;
-            let passkey: Passkey = decode(value.value())?;
+            let passkey: Passkey = decode_as(value.value())?;
             if passkey.user == user {
                 found.push((key.value().to_vec(), passkey));
             }
@@ -98,7 +88,7 @@ impl WriteTx {
     /// Stores a passkey (new, or with a new counter and time of use).
     pub fn put_passkey(&mut self, credential_id: &[u8], passkey: &Passkey) -> Result<()> {
         self.table(PASSKEYS)?
-            .insert(credential_id, encode(passkey)?.as_slice())?;
+            .insert(credential_id, encode_as(passkey)?.as_slice())?;
         Ok(())
     }
 
@@ -118,9 +108,9 @@ impl WriteTx {
     ) -> Result<()> {
         let mut table = self.table(PASSKEY_CHALLENGES)?;
         table.retain(|_, value| {
-            decode::<PasskeyChallenge>(value).is_ok_and(|c| c.expires_at > now)
+            decode_as::<PasskeyChallenge>(value).is_ok_and(|c| c.expires_at > now)
         })?;
-        table.insert(binding.as_slice(), encode(challenge)?.as_slice())?;
+        table.insert(binding.as_slice(), encode_as(challenge)?.as_slice())?;
         Ok(())
     }
 
@@ -131,7 +121,7 @@ impl WriteTx {
     ) -> Result<Option<PasskeyChallenge>> {
         let mut table = self.table(PASSKEY_CHALLENGES)?;
         let removed = table.remove(binding.as_slice())?;
-        removed.map(|guard| decode(guard.value())).transpose()
+        removed.map(|guard| decode_as(guard.value())).transpose()
     }
 }
 

@@ -4,16 +4,15 @@
 
 use jiff::Timestamp;
 use redb::ReadableTableMetadata;
-use serde::{Deserialize, Serialize};
 
-use super::codec::{Record, decode, encode};
+use super::codec::{decode_as, encode_as};
 use super::schema::PENDING_UPLOADS;
-use super::{Result, Tx, WriteTx, decode_guard};
+use super::{Result, Tx, WriteTx, decode_guard_as};
 use crate::domain::file_type::FileType;
 use crate::domain::user::UserId;
 
 /// One held file, already checked and named.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingFile {
     /// Cleaned file name.
     pub name: String,
@@ -23,8 +22,8 @@ pub struct PendingFile {
     pub bytes: Vec<u8>,
 }
 
-/// The files of one refused form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The files of one refused form (stored as `records::file_v1::PendingUploadsV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingUploads {
     /// Who uploaded them.
     pub owner: UserId,
@@ -38,11 +37,6 @@ pub struct PendingUploads {
     pub files: Vec<PendingFile>,
 }
 
-impl Record for PendingUploads {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "pending uploads";
-}
-
 /// Reading held uploads.
 pub trait PendingUploadReads: Tx {
     /// The holding whose token hashes to `token_hash`, expired or not.
@@ -50,7 +44,7 @@ pub trait PendingUploadReads: Tx {
         let Some(table) = self.view(PENDING_UPLOADS)? else {
             return Ok(None);
         };
-        decode_guard(table.get(token_hash.as_slice())?)
+        decode_guard_as(table.get(token_hash.as_slice())?)
     }
 }
 
@@ -64,7 +58,7 @@ impl WriteTx {
         held: &PendingUploads,
     ) -> Result<()> {
         self.table(PENDING_UPLOADS)?
-            .insert(token_hash.as_slice(), encode(held)?.as_slice())?;
+            .insert(token_hash.as_slice(), encode_as(held)?.as_slice())?;
         Ok(())
     }
 
@@ -79,8 +73,9 @@ impl WriteTx {
     pub fn sweep_pending_uploads(&mut self, now: Timestamp) -> Result<usize> {
         let mut table = self.table(PENDING_UPLOADS)?;
         let before = table.len()?;
-        table
-            .retain(|_, value| decode::<PendingUploads>(value).is_ok_and(|h| h.expires_at > now))?;
+        table.retain(|_, value| {
+            decode_as::<PendingUploads>(value).is_ok_and(|h| h.expires_at > now)
+        })?;
         let after = table.len()?;
         Ok(usize::try_from(before - after).unwrap_or(usize::MAX))
     }

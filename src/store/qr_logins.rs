@@ -2,15 +2,14 @@
 //! it and the browser collects its session (or it expires after a minute).
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
-use super::codec::{Record, encode};
+use super::codec::encode_as;
 use super::schema::QR_LOGINS;
-use super::{Result, Tx, WriteTx, decode_guard};
+use super::{Result, Tx, WriteTx, decode_guard_as};
 use crate::domain::user::UserId;
 
 /// Where a QR sign-in stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QrState {
     /// Shown, not yet answered.
     Waiting,
@@ -22,8 +21,8 @@ pub enum QrState {
     Used,
 }
 
-/// A browser waiting to be signed in by a phone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A browser waiting to be signed in by a phone (stored as `records::sign_in_v1::QrLoginV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QrLogin {
     /// SHA-256 of the waiting browser's CSRF token: only that browser may collect it.
     pub browser: [u8; 32],
@@ -39,11 +38,6 @@ pub struct QrLogin {
     pub state: QrState,
 }
 
-impl Record for QrLogin {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "QR sign-in";
-}
-
 /// Reading QR sign-ins.
 pub trait QrLoginReads: Tx {
     /// The request whose token hashes to `token_hash`.
@@ -51,7 +45,7 @@ pub trait QrLoginReads: Tx {
         let Some(table) = self.view(QR_LOGINS)? else {
             return Ok(None);
         };
-        decode_guard(table.get(token_hash.as_slice())?)
+        decode_guard_as(table.get(token_hash.as_slice())?)
     }
 }
 
@@ -61,7 +55,7 @@ impl WriteTx {
     /// Stores a QR sign-in request.
     pub fn put_qr_login(&mut self, token_hash: &[u8; 32], login: &QrLogin) -> Result<()> {
         self.table(QR_LOGINS)?
-            .insert(token_hash.as_slice(), encode(login)?.as_slice())?;
+            .insert(token_hash.as_slice(), encode_as(login)?.as_slice())?;
         Ok(())
     }
 }

@@ -1,16 +1,15 @@
 //! Sign-in sessions, keyed by the SHA-256 of the token (the token itself is never stored).
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
 use super::access::Access;
-use super::codec::{Record, decode, encode};
+use super::codec::{decode_as, encode_as};
 use super::schema::{SESSION_SEEN, SESSIONS};
-use super::{Result, Tx, WriteTx, decode_guard};
+use super::{Result, Tx, WriteTx, decode_guard_as};
 use crate::domain::user::UserId;
 
-/// A signed-in browser.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A signed-in browser (stored as `records::sign_in_v1::SessionV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     /// Who.
     pub user: UserId,
@@ -26,11 +25,6 @@ pub struct Session {
     pub device: String,
 }
 
-impl Record for Session {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "session";
-}
-
 /// Reading sessions.
 pub trait SessionReads: Tx {
     /// The session whose token hashes to `token_hash`.
@@ -38,7 +32,7 @@ pub trait SessionReads: Tx {
         let Some(table) = self.view(SESSIONS)? else {
             return Ok(None);
         };
-        decode_guard(table.get(token_hash.as_slice())?)
+        decode_guard_as(table.get(token_hash.as_slice())?)
     }
 
     /// When the session was last used, if recorded.
@@ -59,7 +53,7 @@ pub trait SessionReads: Tx {
         let mut found = Vec::new();
         for entry in table.range::<&[u8]>(..)? {
             let (key, value) = entry?;
-            let session: Session = decode(value.value())?;
+            let session: Session = decode_as(value.value())?;
             if session.user == user
                 && let Ok(hash) = <[u8; 32]>::try_from(key.value())
             {
@@ -76,7 +70,7 @@ impl WriteTx {
     /// Stores a new session.
     pub fn insert_session(&mut self, token_hash: &[u8; 32], session: &Session) -> Result<()> {
         self.table(SESSIONS)?
-            .insert(token_hash.as_slice(), encode(session)?.as_slice())?;
+            .insert(token_hash.as_slice(), encode_as(session)?.as_slice())?;
         Ok(())
     }
 
@@ -94,7 +88,7 @@ impl WriteTx {
         if let Some(table) = self.view(SESSIONS)? {
             for entry in table.range::<&[u8]>(..)? {
                 let (key, value) = entry?;
-                let session: Session = decode(value.value())?;
+                let session: Session = decode_as(value.value())?;
                 if session.expires_at <= now {
                     ended.push(key.value().to_vec());
                 }

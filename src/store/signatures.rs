@@ -3,16 +3,15 @@
 //! says. Written in the same transaction as the step's event; never changed afterwards.
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
-use super::codec::{Record, decode, encode};
+use super::codec::{decode_as, encode_as};
 use super::schema::SIGNATURES;
 use super::{Result, Tx, WriteTx};
 use crate::domain::appeal::AppealId;
 use crate::domain::user::UserId;
 
 /// What a signature signs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignedDocument {
     /// The applicant's appeal, on filing ("Sign and send").
     Appeal,
@@ -21,7 +20,7 @@ pub enum SignedDocument {
 }
 
 /// The signer as the verified certificate names them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignerSummary {
     /// Subject CN.
     pub common_name: String,
@@ -45,8 +44,8 @@ pub struct SignerSummary {
     pub algorithm: String,
 }
 
-/// One stored signature.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One stored signature (stored as `records::signature_v1::StoredSignatureV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredSignature {
     /// The appeal.
     pub appeal: AppealId,
@@ -66,11 +65,6 @@ pub struct StoredSignature {
     pub verified_at: Timestamp,
 }
 
-impl Record for StoredSignature {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "signature";
-}
-
 /// Reading signatures.
 pub trait SignatureReads: Tx {
     /// The signatures of one appeal, in the order of its history.
@@ -80,7 +74,7 @@ pub trait SignatureReads: Tx {
         };
         let mut found = Vec::new();
         for entry in table.range((appeal.0, 0)..=(appeal.0, u32::MAX))? {
-            found.push(decode(entry?.1.value())?);
+            found.push(decode_as(entry?.1.value())?);
         }
         Ok(found)
     }
@@ -93,7 +87,7 @@ impl WriteTx {
     pub fn put_signature(&mut self, signature: &StoredSignature) -> Result<()> {
         self.table(SIGNATURES)?.insert(
             (signature.appeal.0, signature.event),
-            encode(signature)?.as_slice(),
+            encode_as(signature)?.as_slice(),
         )?;
         Ok(())
     }

@@ -3,16 +3,15 @@
 //! admin's policy requiring one of staff.
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
 use super::DeliveryChannel;
-use super::codec::{Record, encode};
+use super::codec::encode_as;
 use super::schema::{CODE_FACTORS, PENDING_SIGN_INS, SETTINGS, TOTP};
-use super::{Result, Tx, WriteTx, decode_guard};
+use super::{Result, Tx, WriteTx, decode_guard_as};
 use crate::domain::user::UserId;
 
-/// An account's authenticator secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An account's authenticator secret (stored as `records::sign_in_v1::TotpV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TotpRecord {
     /// The shared secret (RFC 6238, 160 bits).
     pub secret: [u8; 20],
@@ -22,13 +21,9 @@ pub struct TotpRecord {
     pub last_step: Option<i64>,
 }
 
-impl Record for TotpRecord {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "authenticator";
-}
-
-/// An account's choice of a code by SMS or e-mail as its second factor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An account's choice of a code by SMS or e-mail as its second factor (stored as
+/// `records::delivery_v1::CodeFactorV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeFactor {
     /// Where the code goes.
     pub channel: DeliveryChannel,
@@ -36,13 +31,9 @@ pub struct CodeFactor {
     pub since: Timestamp,
 }
 
-impl Record for CodeFactor {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "code second factor";
-}
-
-/// A password accepted, waiting for the authenticator code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A password accepted, waiting for the authenticator code (stored as
+/// `records::sign_in_v1::PendingSignInV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingSignIn {
     /// Who.
     pub user: UserId,
@@ -52,21 +43,11 @@ pub struct PendingSignIn {
     pub attempts_left: u32,
 }
 
-impl Record for PendingSignIn {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "pending sign-in";
-}
-
-/// The admin's sign-in policy.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The admin's sign-in policy (stored as `records::sign_in_v1::SignInPolicyV1`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SignInPolicy {
     /// Staff must use an authenticator app as a second factor.
     pub staff_need_authenticator: bool,
-}
-
-impl Record for SignInPolicy {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "sign-in policy";
 }
 
 /// The settings key of [`SignInPolicy`].
@@ -79,7 +60,7 @@ pub trait TotpReads: Tx {
         let Some(table) = self.view(TOTP)? else {
             return Ok(None);
         };
-        decode_guard(table.get(user.0)?)
+        decode_guard_as(table.get(user.0)?)
     }
 
     /// The account's choice of a code as second factor.
@@ -87,7 +68,7 @@ pub trait TotpReads: Tx {
         let Some(table) = self.view(CODE_FACTORS)? else {
             return Ok(None);
         };
-        decode_guard(table.get(user.0)?)
+        decode_guard_as(table.get(user.0)?)
     }
 
     /// A sign-in waiting for its second factor.
@@ -95,7 +76,7 @@ pub trait TotpReads: Tx {
         let Some(table) = self.view(PENDING_SIGN_INS)? else {
             return Ok(None);
         };
-        decode_guard(table.get(token_hash.as_slice())?)
+        decode_guard_as(table.get(token_hash.as_slice())?)
     }
 
     /// The admin's sign-in policy.
@@ -103,7 +84,7 @@ pub trait TotpReads: Tx {
         let Some(table) = self.view(SETTINGS)? else {
             return Ok(SignInPolicy::default());
         };
-        Ok(decode_guard(table.get(POLICY_KEY)?)?.unwrap_or_default())
+        Ok(decode_guard_as(table.get(POLICY_KEY)?)?.unwrap_or_default())
     }
 }
 
@@ -113,7 +94,7 @@ impl WriteTx {
     /// Stores the authenticator of `user`.
     pub fn put_totp(&mut self, user: UserId, record: &TotpRecord) -> Result<()> {
         self.table(TOTP)?
-            .insert(user.0, encode(record)?.as_slice())?;
+            .insert(user.0, encode_as(record)?.as_slice())?;
         Ok(())
     }
 
@@ -128,7 +109,7 @@ impl WriteTx {
         let mut table = self.table(CODE_FACTORS)?;
         match factor {
             Some(factor) => {
-                table.insert(user.0, encode(factor)?.as_slice())?;
+                table.insert(user.0, encode_as(factor)?.as_slice())?;
             }
             None => {
                 table.remove(user.0)?;
@@ -144,7 +125,7 @@ impl WriteTx {
         pending: &PendingSignIn,
     ) -> Result<()> {
         self.table(PENDING_SIGN_INS)?
-            .insert(token_hash.as_slice(), encode(pending)?.as_slice())?;
+            .insert(token_hash.as_slice(), encode_as(pending)?.as_slice())?;
         Ok(())
     }
 
@@ -158,7 +139,7 @@ impl WriteTx {
     /// Sets the admin's sign-in policy.
     pub fn put_sign_in_policy(&mut self, policy: SignInPolicy) -> Result<()> {
         self.table(SETTINGS)?
-            .insert(POLICY_KEY, encode(&policy)?.as_slice())?;
+            .insert(POLICY_KEY, encode_as(&policy)?.as_slice())?;
         Ok(())
     }
 }

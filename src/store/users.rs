@@ -1,25 +1,18 @@
 //! Users, their sign-in names and their credentials (kept apart so exports can leave them out).
 
-use serde::{Deserialize, Serialize};
-
 use redb::ReadableTable;
 
-use super::codec::{Record, decode_as, encode, encode_as};
+use super::codec::{decode_as, encode_as};
 use super::schema::{CREDENTIALS, USER_BY_LOGIN, USERS};
-use super::{Error, Result, Tx, WriteTx, decode_guard, decode_guard_as};
+use super::{Error, Result, Tx, WriteTx, decode_guard_as};
 use crate::domain::tax_id::TaxId;
 use crate::domain::user::{Account, User, UserId};
 
-/// Secrets of one user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Secrets of one user (stored as `records::sign_in_v1::CredentialsV1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
     /// Argon2id hash in PHC string format.
     pub password_hash: String,
-}
-
-impl Record for Credentials {
-    const VERSION: u8 = 1;
-    const NAME: &'static str = "credentials";
 }
 
 /// The key a user is found by at sign-in (`user_by_login`), which also names a sign-in
@@ -120,7 +113,7 @@ pub trait UserReads: Tx {
         let Some(table) = self.view(CREDENTIALS)? else {
             return Ok(None);
         };
-        decode_guard(table.get(id.0)?)
+        decode_guard_as(table.get(id.0)?)
     }
 
     /// Every staff account, in id order (a small institution has a handful).
@@ -165,7 +158,7 @@ impl WriteTx {
         self.table(USERS)?
             .insert(user.id.0, encode_as(user)?.as_slice())?;
         self.table(CREDENTIALS)?
-            .insert(user.id.0, encode(credentials)?.as_slice())?;
+            .insert(user.id.0, encode_as(credentials)?.as_slice())?;
         Ok(())
     }
 
@@ -191,7 +184,7 @@ impl WriteTx {
     /// Replaces a user's secrets.
     pub fn set_credentials(&mut self, id: UserId, credentials: &Credentials) -> Result<()> {
         self.table(CREDENTIALS)?
-            .insert(id.0, encode(credentials)?.as_slice())?;
+            .insert(id.0, encode_as(credentials)?.as_slice())?;
         Ok(())
     }
 }

@@ -74,6 +74,26 @@ fn the_domain_is_pure() {
     assert!(found.is_empty(), "{found:#?}");
 }
 
+/// Domain types have no serde: what is stored or exported is a frozen record of
+/// `store::records`, so a domain type can change without changing a byte on disk.
+/// Tests included, comments left out. See: issue 13.
+#[test]
+fn the_domain_has_no_serde() {
+    let mut found = Vec::new();
+    for file in rust_files(&src().join("domain")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            for word in ["serde", "Serialize", "Deserialize"] {
+                if code.contains(word) {
+                    found.push(format!("{}:{} uses {word}", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 #[test]
 fn crypto_is_pure_verification() {
     let found = offenders(

@@ -1020,6 +1020,23 @@ fn the_settings_units_categories_and_outbox_of_the_v5_fixture_encode_back_to_the
     assert_eq!(each_encodes_back::<u64, OutboxEntry>(&txn, OUTBOX), 17);
 }
 
+/// The v7 fixture's credentials and attachments (the store-owned records it holds) become
+/// store values and encode back, through their frozen records, to the very bytes on disk.
+/// See: issue 13 (stored layouts frozen apart from the types the store hands out).
+#[test]
+fn the_credentials_and_attachments_of_the_v7_fixture_encode_back_to_their_bytes() {
+    use otinish::store::schema::{ATTACHMENTS, CREDENTIALS};
+    use otinish::store::{AttachmentMeta, Credentials};
+
+    let (_dir, db) = raw_fixture("store-v7.redb");
+    let txn = redb::ReadableDatabase::begin_read(&db).unwrap();
+    assert_eq!(each_encodes_back::<u64, Credentials>(&txn, CREDENTIALS), 13);
+    assert_eq!(
+        each_encodes_back::<u64, AttachmentMeta>(&txn, ATTACHMENTS),
+        2
+    );
+}
+
 /// A copy of a fixture store opened as a bare redb file (no migration); the directory holds it.
 fn raw_fixture(name: &str) -> (tempfile::TempDir, redb::Database) {
     let dir = tempfile::tempdir().unwrap();

@@ -40,3 +40,36 @@ fn the_home_registry_and_appeal_pages_each_read_one_snapshot() {
         assert_eq!(reads_for(&app, &mut applicant, path), 2, "{what}");
     }
 }
+
+/// See: issue 13 (the receipt read the appeal, the institution, the units and categories
+/// and the chrome in snapshots of their own).
+#[test]
+fn the_receipt_reads_one_snapshot() {
+    let app = TestApp::spawn();
+    let mut applicant = registered_applicant(&app, "900101300126", "Айгүл Серікова");
+    let (_, appeal) = file_appeal(&mut applicant, "Домбыра үйірмесі", &[]);
+    let receipt = format!("{appeal}/receipt");
+    assert_eq!(
+        reads_for(&app, &mut applicant, &receipt),
+        2,
+        "receipt, applicant"
+    );
+    let mut clerk = app.browser();
+    assert_eq!(clerk.sign_in("clerk", PASSWORD).status, 303);
+    assert_eq!(reads_for(&app, &mut clerk, &receipt), 2, "receipt, staff");
+}
+
+/// See: issue 13 (the appeal form read its units and categories and its chrome apart).
+#[test]
+fn the_appeal_forms_read_one_snapshot() {
+    let app = TestApp::spawn();
+    let mut applicant = registered_applicant(&app, "900101300126", "Айгүл Серікова");
+    assert_eq!(
+        reads_for(&app, &mut applicant, "/appeals/new"),
+        2,
+        "own form"
+    );
+    let mut clerk = app.browser();
+    assert_eq!(clerk.sign_in("clerk", PASSWORD).status, 303);
+    assert_eq!(reads_for(&app, &mut clerk, "/registry/new"), 2, "on behalf");
+}

@@ -9,7 +9,7 @@ use redb::ReadableTable;
 use super::Checker;
 use crate::domain::security::{AuditEntry, Failures};
 use crate::store::Result;
-use crate::store::codec::decode;
+use crate::store::codec::decode_as;
 use crate::store::schema::{
     AUDIT, CODE_FACTORS, CODES, DELIVERIES, PASSKEY_CHALLENGES, PASSKEYS, PENDING_SIGN_INS,
     PENDING_UPLOADS, QR_LOGINS, SESSIONS, SIGN_IN_FAILURES, STAFF_IIN, TOTP,
@@ -23,7 +23,7 @@ impl Checker<'_> {
             for entry in table.iter()? {
                 let (_, value) = entry?;
                 if let Err(e) =
-                    decode::<crate::store::pending_uploads::PendingUploads>(value.value())
+                    decode_as::<crate::store::pending_uploads::PendingUploads>(value.value())
                 {
                     self.problem("held uploads of a refused form".to_owned(), e.to_string());
                 }
@@ -48,7 +48,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(TOTP)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                match decode::<crate::store::totp::TotpRecord>(value.value()) {
+                match decode_as::<crate::store::totp::TotpRecord>(value.value()) {
                     Ok(_) if !users.contains(&key.value()) => self.problem(
                         format!("authenticator of user {}", key.value()),
                         "belongs to a missing user",
@@ -75,7 +75,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(CODE_FACTORS)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                if let Err(e) = decode::<crate::store::totp::CodeFactor>(value.value()) {
+                if let Err(e) = decode_as::<crate::store::totp::CodeFactor>(value.value()) {
                     self.problem(
                         format!("code second factor of user {}", key.value()),
                         e.to_string(),
@@ -86,7 +86,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(QR_LOGINS)? {
             for entry in table.iter()? {
                 let (_, value) = entry?;
-                if let Err(e) = decode::<crate::store::qr_logins::QrLogin>(value.value()) {
+                if let Err(e) = decode_as::<crate::store::qr_logins::QrLogin>(value.value()) {
                     self.problem("QR sign-in".to_owned(), e.to_string());
                 }
             }
@@ -95,7 +95,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(PENDING_SIGN_INS)? {
             for entry in table.iter()? {
                 let (_, value) = entry?;
-                if let Err(e) = decode::<crate::store::totp::PendingSignIn>(value.value()) {
+                if let Err(e) = decode_as::<crate::store::totp::PendingSignIn>(value.value()) {
                     self.problem("pending sign-in".to_owned(), e.to_string());
                 }
             }
@@ -103,7 +103,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(CODES)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                if let Err(e) = decode::<crate::store::codes::CodeRecord>(value.value()) {
+                if let Err(e) = decode_as::<crate::store::codes::CodeRecord>(value.value()) {
                     self.problem(format!("one-time code {}", key.value()), e.to_string());
                 }
             }
@@ -111,7 +111,7 @@ impl Checker<'_> {
         if let Some(table) = self.open(DELIVERIES)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                if let Err(e) = decode::<crate::store::deliveries::Delivery>(value.value()) {
+                if let Err(e) = decode_as::<crate::store::deliveries::Delivery>(value.value()) {
                     self.problem(format!("delivery {}", key.value()), e.to_string());
                 }
             }
@@ -145,7 +145,7 @@ impl Checker<'_> {
                 "session {}…",
                 crate::hex::encode(&key.value()[..4.min(key.value().len())])
             );
-            match decode::<Session>(value.value()) {
+            match decode_as::<Session>(value.value()) {
                 Ok(session) if !users.contains(&session.user.0) => {
                     self.problem(
                         subject,
@@ -166,7 +166,7 @@ impl Checker<'_> {
                 let (key, value) = entry?;
                 let id = key.value();
                 let subject = format!("passkey {}…", crate::hex::encode(&id[..8.min(id.len())]));
-                match decode::<crate::store::passkeys::Passkey>(value.value()) {
+                match decode_as::<crate::store::passkeys::Passkey>(value.value()) {
                     Ok(passkey) if !users.contains(&passkey.user.0) => {
                         self.problem(
                             subject,
@@ -181,7 +181,8 @@ impl Checker<'_> {
         if let Some(table) = self.open(PASSKEY_CHALLENGES)? {
             for entry in table.iter()? {
                 let (key, value) = entry?;
-                if let Err(e) = decode::<crate::store::passkeys::PasskeyChallenge>(value.value()) {
+                if let Err(e) = decode_as::<crate::store::passkeys::PasskeyChallenge>(value.value())
+                {
                     let id = key.value();
                     self.problem(
                         format!(

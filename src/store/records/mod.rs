@@ -12,8 +12,11 @@
 //!
 //! One module per family: [`values_v1`] (ids, coded enums and small values shared by every
 //! family), [`appeal_v1`] (the appeal snapshot and its parts), [`event`] (history entries and
-//! their changes), [`notice_v1`] (the outbox and in-app notices), [`report_v1`] (the report's running tallies), [`settings_v1`] (the profile, units, categories, calendar, routing rules and
-//! terms).
+//! their changes), [`file_v1`] (attachments and held uploads), [`delivery_v1`] (gateway messages and the code second factor's channel),
+//! [`notice_v1`] (the outbox and in-app notices), [`passkey_v1`] (passkeys and their
+//! challenges), [`report_v1`] (the report's running tallies), [`settings_v1`] (the profile, units, categories, calendar, routing rules and
+//! terms), [`signature_v1`] (electronic signatures), [`sign_in_v1`] (sessions, one-time codes, credentials, second factors, QR
+//! sign-ins).
 //!
 //! # Adding a variant to a stored enum
 //!
@@ -40,10 +43,15 @@
 
 pub mod appeal_v1;
 pub mod audit_v1;
+pub mod delivery_v1;
 pub mod event;
+pub mod file_v1;
 pub mod notice_v1;
+pub mod passkey_v1;
 pub mod report_v1;
 pub mod settings_v1;
+pub mod sign_in_v1;
+pub mod signature_v1;
 pub mod user_v1;
 pub mod values_v1;
 
@@ -86,10 +94,14 @@ macro_rules! frozen_as_itself {
 frozen_as_itself!(
     bool,
     u8,
+    [u8; 16],
+    [u8; 20],
+    [u8; 32],
     u16,
     u32,
     u64,
     i16,
+    i64,
     String,
     jiff::Timestamp,
     jiff::civil::Date
@@ -286,5 +298,7 @@ macro_rules! frozen_enum {
 }
 pub(crate) use frozen_enum;
 
+#[cfg(test)]
+mod store_owned_bytes;
 #[cfg(test)]
 mod tests;

@@ -10,7 +10,7 @@ use crate::domain::lifecycle::Action;
 use crate::domain::user::User;
 use crate::service::appeals::{self, AppealForm, Reading};
 use crate::service::security::Origin;
-use crate::service::{self, admin, lifecycle, notices, pages};
+use crate::service::{self, lifecycle, notices, pages};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::forms::Form;
@@ -21,11 +21,6 @@ use crate::web::views;
 use crate::web::views::actions::ActionPanel;
 use crate::web::views::appeal::AppealPage;
 use crate::web::views::applicant::Names;
-
-fn names(call: &Call, appeal: &Appeal) -> Result<Names, WebError> {
-    let (units, categories) = admin::units_and_categories(&call.app.ctx)?;
-    Ok(names_among(call, &units, &categories, appeal))
-}
 
 /// The names of the appeal's unit and category in the page's language.
 fn names_among(call: &Call, units: &[Unit], categories: &[Category], appeal: &Appeal) -> Names {
@@ -133,15 +128,14 @@ pub fn receipt(call: &Call, who: &AnyUser, id: AppealId) -> Result<Response, Web
         address: &address,
         device: &device,
     };
-    let view = appeals::view(&call.app.ctx, &who.0, id, Reading::Receipt, origin)?;
-    let institution = admin::institution(&call.app.ctx)?;
+    let page = pages::receipt(&call.app.ctx, &who.0, id, origin)?;
     let fresh = call.query().get("new") == "1";
     Ok(ok(views::applicant::receipt(
-        &call.chrome(),
-        &view.appeal,
-        &view.personal,
-        &institution,
-        &names(call, &view.appeal)?,
+        &call.chrome_of(&page.chrome),
+        &page.view.appeal,
+        &page.view.personal,
+        &page.chrome.institution,
+        &names_among(call, &page.units, &page.categories, &page.view.appeal),
         fresh,
     )))
 }

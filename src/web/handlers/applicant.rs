@@ -7,7 +7,7 @@ use crate::domain::lang::Lang;
 use crate::domain::user::User;
 use crate::service::appeals::{self, AppealForm, Upload};
 use crate::service::pending_uploads::{self, Held};
-use crate::service::{self, admin, auth};
+use crate::service::{self, auth, pages};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::forms::Form;
@@ -114,15 +114,25 @@ pub(super) fn appeal_form_page_holding(
         FormMode::Complaint(id) => (paths::complaint(id), "complaint.title"),
     };
     let on_behalf = matches!(mode, FormMode::OnBehalf);
-    let contested = match (mode, call.visitor.user()) {
-        (FormMode::Complaint(id), Some(user)) => Some(contested_answer(call, user, id)?),
+    let (address, device) = call.client();
+    let complaint = match mode {
+        FormMode::Complaint(id) => Some((
+            id,
+            crate::service::security::Origin {
+                address: &address,
+                device: &device,
+            },
+        )),
         _ => None,
     };
-    let (units, categories) = admin::units_and_categories(&call.app.ctx)?;
-    let (units, categories) = options(&units, &categories, call.visitor.lang);
+    let page = pages::appeal_form(&call.app.ctx, call.visitor.user(), complaint)?;
+    let contested = page.contested.as_ref().map(|view| {
+        contested_summary(&view.appeal, appeals::complaint_window(&call.app.ctx, view))
+    });
+    let (units, categories) = options(&page.units, &page.categories, call.visitor.lang);
     let rules = &call.app.ctx.rules;
     Ok(views::applicant::appeal_form(
-        &call.chrome(),
+        &call.chrome_of(&page.chrome),
         &AppealFormPage {
             values,
             errors,
@@ -147,24 +157,6 @@ pub(super) fn appeal_form_page_holding(
                 })
                 .collect(),
         },
-    ))
-}
-
-/// The answer a complaint contests, with its window, as `viewer` may see it.
-pub(super) fn contested_answer(
-    call: &Call,
-    viewer: &crate::domain::user::User,
-    id: crate::domain::appeal::AppealId,
-) -> Result<views::procedure::ContestedAnswer, WebError> {
-    let (address, device) = call.client();
-    let origin = crate::service::security::Origin {
-        address: &address,
-        device: &device,
-    };
-    let view = appeals::view(&call.app.ctx, viewer, id, appeals::Reading::Page, origin)?;
-    Ok(contested_summary(
-        &view.appeal,
-        appeals::complaint_window(&call.app.ctx, &view),
     ))
 }
 
