@@ -142,10 +142,11 @@ pub fn build(
         let counted =
             tx.tally_zone()?.as_deref() == Some(store::zone_name(&ctx.rules.time_zone).as_str());
         let figures = if counted {
-            // The running tallies: a sum over days plus the open appeals, whatever the size.
+            // The running tallies: a sum over months and edge days plus the few loose appeals,
+            // whatever the size.
             let loose = tx.loose_facts()?;
             progress(0, loose.len() as u64);
-            let figures = aggregate_counted(&scope, &tx.period_counts(period)?, loose);
+            let figures = aggregate_counted(&scope, &tx.period_counts(period, today)?, loose);
             progress(1, 1);
             figures
         } else {
@@ -278,6 +279,45 @@ mod tests {
         assert_eq!(year.figures.current.received, 40);
         assert!(year.figures.current.finished > 0, "the demo answers some");
         assert_tallies_equal_the_fold(&ctx);
+    }
+
+    /// Issue 12: open appeals are in the tallies, not folded with every report, and the report
+    /// still equals the fold when their lapse day (a year after registration) falls inside the
+    /// period, after it, or after today. See: issue 12
+    #[test]
+    fn issue_12_open_appeals_are_counted_in_the_tallies_and_agree_with_the_fold() {
+        let now = "2026-03-02T05:00:00Z".parse().unwrap();
+        let ctx = ctx_at("2026-03-02T05:00:00Z");
+        seed::seed_bulk(&ctx, 400, now).unwrap();
+        let mut open = 0;
+        ctx.store
+            .read(|tx| {
+                tx.each_registered(date(2020, 1, 1), date(2026, 12, 31), &mut |a| {
+                    open += u32::from(!a.status.is_terminal());
+                    Ok(())
+                })
+            })
+            .unwrap();
+        assert!(open > 100, "the bulk seed copies open appeals: {open}");
+        let loose = ctx.store.read(|tx| tx.loose_facts()).unwrap().len();
+        assert!(
+            loose <= 24,
+            "{loose} of {open} open appeals are folded in full"
+        );
+        for (from, to) in [
+            ("2025-01-01", "2025-12-31"),
+            ("2025-02-14", "2025-11-03"),
+            ("2024-03-01", "2024-03-31"),
+            ("2026-01-01", "2026-12-31"),
+            ("2025-12-20", "2026-03-01"),
+            ("2026-03-02", "2026-04-15"),
+            ("2026-05-01", "2026-05-31"),
+        ] {
+            let period = Period::new(from.parse().unwrap(), to.parse().unwrap()).unwrap();
+            let counted = build(&ctx, None, period, &mut |_, _| {}).unwrap().figures;
+            assert_eq!(counted, folded(&ctx, period).unwrap(), "{from} – {to}");
+        }
+        assert_eq!(ctx.store.check().unwrap().problems, vec![]);
     }
 
     #[test]

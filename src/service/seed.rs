@@ -422,8 +422,15 @@ pub fn seed_bulk(ctx: &Ctx, count: u64, now: Timestamp) -> Result<Vec<DemoLogin>
                 // Its history is the registration alone: the next step is event 1.
                 appeal.events = 1;
                 appeal.due = appeal.due.saturating_add(shift);
+                // Every dated step moves with it, so a copy's steps lie within its own life.
                 if let Some(signed) = appeal.answer.as_mut().and_then(|a| a.signed.as_mut()) {
                     signed.on = signed.on.saturating_add(shift);
+                }
+                if let Some(up) = appeal.sent_up.as_mut() {
+                    up.sent_on = up.sent_on.saturating_add(shift);
+                }
+                for forwarding in &mut appeal.forwardings {
+                    forwarding.letter.sent_on = forwarding.letter.sent_on.saturating_add(shift);
                 }
                 let mut event = first_event.clone();
                 event.to = appeal.status;

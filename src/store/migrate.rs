@@ -23,6 +23,8 @@ const MIGRATIONS: &[fn(&mut WriteTx) -> Result<()>] = &[
     super::report::count_report_tallies,
     // 6 → 7: the pending deliveries indexed apart from the delivered ones.
     super::deliveries::index_pending_deliveries,
+    // 7 → 8: open appeals counted in the report's running tallies instead of folded in full.
+    super::report::count_open_appeals_in_tallies,
 ];
 
 /// A version step that only announces new tables.

@@ -6,7 +6,7 @@
 //!
 //! The running tallies (`domain::report::ledger`) live here too: `report_facts` holds each
 //! appeal's facts, `report_days` and `report_months` the counter sums per day and month,
-//! `report_loose` the appeals folded in full. `note_report_facts` changes them in the write
+//! `report_loose` the few appeals folded in full (open ones are counted since schema 8). `note_report_facts` changes them in the write
 //! transaction of every appeal change; `check_tallies` recounts them from the appeals.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -344,14 +344,24 @@ fn expected_tallies(
 
 /// Reading the running tallies.
 pub trait TallyReads: Tx + Sized {
-    /// The counter sums for the report's two periods ([`ledger::periods`]).
-    fn period_counts(&self, period: Period) -> Result<[PeriodCounts; 2]> {
+    /// The counter sums for the report's two periods ([`ledger::periods`]), open appeals judged
+    /// as of [`ledger::as_of`] with `today`.
+    fn period_counts(&self, period: Period, today: Date) -> Result<[PeriodCounts; 2]> {
         let [a, b] = ledger::periods(period);
-        Ok([self.counts_for(a)?, self.counts_for(b)?])
+        Ok([
+            self.counts_as_of(a, ledger::as_of(a, today))?,
+            self.counts_as_of(b, ledger::as_of(b, today))?,
+        ])
     }
 
-    /// The sums for one period: every day before it, and its days.
+    /// The sums for one period: every day before it, and its days (open appeals judged on its
+    /// last day).
     fn counts_for(&self, period: Period) -> Result<PeriodCounts> {
+        self.counts_as_of(period, period.to)
+    }
+
+    /// The sums for one period, open appeals judged on `as_of` (a day of the period).
+    fn counts_as_of(&self, period: Period, as_of: Date) -> Result<PeriodCounts> {
         let mut out = PeriodCounts::default();
         let (Some(days), Some(months)) = (self.view(REPORT_DAYS)?, self.view(REPORT_MONTHS)?)
         else {
@@ -372,19 +382,25 @@ pub trait TallyReads: Tx + Sized {
             let last = month.last_of_month();
             let (year, m) = (month.year(), month.month());
             let mut received = 0;
-            if period.from <= month && last <= period.to {
+            let mut add = |day: Option<Date>, counts: &Counts| {
+                received += counts.get(Counter::Received);
+                out.within.merge(counts, 1);
+                // A whole month counts as after `as_of` only when all of it is.
+                if day.unwrap_or(month) > as_of {
+                    out.past_as_of.merge(counts, 1);
+                }
+            };
+            let whole = period.from <= month && last <= period.to;
+            if whole && (month > as_of || last <= as_of) {
                 if let Some(v) = months.get(month_key(month))? {
-                    let counts: Counts = decode_as(v.value())?;
-                    received += counts.get(Counter::Received);
-                    out.within.merge(&counts, 1);
+                    add(None, &decode_as(v.value())?);
                 }
             } else {
                 let from = day_key(period.from.max(month));
                 let to = day_key(period.to.min(last));
                 for entry in days.range::<u32>(from..=to)? {
-                    let counts: Counts = decode_as(entry?.1.value())?;
-                    received += counts.get(Counter::Received);
-                    out.within.merge(&counts, 1);
+                    let (key, value) = entry?;
+                    add(day_of_key(key.value()), &decode_as(value.value())?);
                 }
             }
             if received != 0 {
@@ -396,7 +412,8 @@ pub trait TallyReads: Tx + Sized {
         Ok(out)
     }
 
-    /// The facts of every loose appeal (folded in full with every report).
+    /// The facts of every loose appeal (folded in full with every report; few, see
+    /// `domain::report::ledger`).
     fn loose_facts(&self) -> Result<Vec<Facts>> {
         let (Some(loose), Some(facts)) = (self.view(REPORT_LOOSE)?, self.view(REPORT_FACTS)?)
         else {
@@ -548,6 +565,12 @@ fn zone_from_name(name: &str) -> Option<TimeZone> {
             .map(TimeZone::fixed),
         None => TimeZone::get(name).ok(),
     }
+}
+
+/// Schema 7 → 8: the open appeals counted in the tallies too (until 7 every open appeal was
+/// loose), recounted from the stored facts.
+pub(super) fn count_open_appeals_in_tallies(tx: &mut WriteTx) -> Result<()> {
+    tx.recount_after_calendar()
 }
 
 /// Schema 5 → 6: the report's facts and running tallies for every stored appeal.

@@ -14,12 +14,22 @@
 //!   and `−1` on the day it leaves it, so the sum of every day up to `D` is the number of
 //!   appeals in that state at the end of `D` (carried over, open at the end of a period).
 //!
-//! An appeal whose counters cannot be read back this way is *loose* ([`contribution`] returns
-//! `None`) and is folded in full with every report: one still open (its state depends on
-//! today), one that lived longer than the carry-over look-back, one with steps outside its own
-//! life, or with extensions decided on different days. Loose appeals are few: the open ones.
+//! An open appeal is counted the same way, with its life running to its *lapse day*, the
+//! registration day plus the carry-over look-back: the report stops looking for it after that
+//! day, so its alive counters step down there and *lapsed* counters step up, holding the state
+//! it keeps from then on (overdue, or with the higher body). Its alive steps on days still to
+//! come (its term running out, its lapse) are stored too, so the state at the end of a period
+//! that reaches past today is read as of today ([`PeriodCounts::past_as_of`] takes those days
+//! back out).
 //!
-//! Invariant the counters rely on: no day in the facts of a finished appeal lies after today.
+//! An appeal whose counters cannot be read back this way is *loose* ([`contribution`] returns
+//! `None`) and is folded in full with every report: one that lived longer than the carry-over
+//! look-back, one with steps outside its own life or with extensions decided on different days,
+//! or one open whose state could still change after its lapse day (its term ends later). Loose
+//! appeals are rare.
+//!
+//! Invariant the counters rely on: no day in the facts of a finished appeal lies after today,
+//! and no step of an open appeal (extension, forwarding, passing up) does.
 
 use std::collections::BTreeMap;
 
@@ -127,6 +137,14 @@ pub enum Counter {
     ExecutorAlive(Option<u64>),
     /// Alive and past the term, by executor.
     ExecutorAliveOverdue(Option<u64>),
+    /// Lapsed (open on its lapse day, see the module docs), past the term.
+    LapsedOverdue,
+    /// Lapsed, with the higher body.
+    LapsedUp,
+    /// Lapsed past the term, by unit.
+    UnitLapsedOverdue(u32),
+    /// Lapsed past the term, by executor.
+    ExecutorLapsedOverdue(Option<u64>),
 }
 
 impl Counter {
@@ -142,6 +160,17 @@ impl Counter {
                 | Counter::ExecutorAlive(_)
                 | Counter::ExecutorAliveOverdue(_)
         )
+    }
+
+    /// The alive counter a lapsed counter stands for at the end of a period, if it is one.
+    fn lapsed_as_alive(self) -> Option<Counter> {
+        match self {
+            Counter::LapsedOverdue => Some(Counter::AliveOverdue),
+            Counter::LapsedUp => Some(Counter::AliveUp),
+            Counter::UnitLapsedOverdue(u) => Some(Counter::UnitAliveOverdue(u)),
+            Counter::ExecutorLapsedOverdue(e) => Some(Counter::ExecutorAliveOverdue(e)),
+            _ => None,
+        }
     }
 }
 
@@ -240,6 +269,26 @@ fn alive_counters(f: &Facts, state: Alive) -> Vec<Counter> {
     out
 }
 
+/// The lapsed counters of an open appeal in `state` on its lapse day; `None` while in term
+/// (its term runs out later, so its state could still change).
+fn lapsed_counters(f: &Facts, state: Alive) -> Option<Vec<Counter>> {
+    match state {
+        Alive::InTerm => None,
+        Alive::Up => Some(vec![Counter::LapsedUp]),
+        Alive::Overdue => Some(vec![
+            Counter::LapsedOverdue,
+            Counter::UnitLapsedOverdue(f.unit.0),
+            Counter::ExecutorLapsedOverdue(f.executor.map(|e| e.0)),
+        ]),
+    }
+}
+
+/// The last day an open appeal registered on `registered_on` is looked for by the report (a
+/// period starting after it no longer carries it over).
+pub fn lapse_day(registered_on: Date) -> Date {
+    registered_on.saturating_add(CARRY_OVER_LOOKBACK_DAYS.days())
+}
+
 /// Whether the counters of a finished appeal read back exactly (see the module docs).
 fn is_regular(f: &Facts, end_day: Date) -> bool {
     let reg = f.registered_on;
@@ -258,11 +307,19 @@ fn is_regular(f: &Facts, end_day: Date) -> bool {
 /// in full with every report.
 #[allow(clippy::too_many_lines)] // one appeal's counters, rule by rule as in `tally::add_to`
 pub fn contribution(f: &Facts, calendar: &Calendar) -> Option<Vec<Entry>> {
-    let (end_day, end) = f.end?;
+    let reg = f.registered_on;
+    // An open appeal's life, as the report sees it, runs to its lapse day.
+    let (end_day, end) = match f.end {
+        Some((day, end)) => (day, Some(end)),
+        None => (lapse_day(reg), None),
+    };
     if !is_regular(f, end_day) {
         return None;
     }
-    let reg = f.registered_on;
+    let lapsed = match end {
+        Some(_) => Vec::new(),
+        None => lapsed_counters(f, alive_on(f, end_day))?,
+    };
     let kind = f.kind.index();
     let unit = f.unit.0;
     let executor = f.executor.map(|e| e.0);
@@ -294,57 +351,59 @@ pub fn contribution(f: &Facts, calendar: &Calendar) -> Option<Vec<Entry>> {
         }
     }
 
-    let settled = f.sent_up_on.unwrap_or(end_day);
-    let in_term = settled <= f.due_on(settled);
-    let taken = working_days_between(reg, settled, calendar);
-    let taken_i = i64::from(taken);
-    out.push((
-        end_day,
-        match end {
-            End::Answered(outcome) => Counter::Outcome(outcome.index()),
-            End::Forwarded => Counter::ForwardedFull,
-            End::Returned => Counter::Returned,
-            End::Withdrawn => Counter::Withdrawn,
-            End::Terminated(_) => Counter::Terminated,
-        },
-        1,
-    ));
-    let finished = [
-        (
-            if in_term {
-                Counter::InTerm
-            } else {
-                Counter::Late
+    if let Some(end) = end {
+        let settled = f.sent_up_on.unwrap_or(end_day);
+        let in_term = settled <= f.due_on(settled);
+        let taken = working_days_between(reg, settled, calendar);
+        let taken_i = i64::from(taken);
+        out.push((
+            end_day,
+            match end {
+                End::Answered(outcome) => Counter::Outcome(outcome.index()),
+                End::Forwarded => Counter::ForwardedFull,
+                End::Returned => Counter::Returned,
+                End::Withdrawn => Counter::Withdrawn,
+                End::Terminated(_) => Counter::Terminated,
             },
             1,
-        ),
-        (Counter::Taken(taken), 1),
-        (Counter::KindDaysSum(kind), taken_i),
-        (Counter::KindFinished(kind), 1),
-        (Counter::UnitFinished(unit), 1),
-        (
-            if in_term {
-                Counter::UnitInTerm(unit)
-            } else {
-                Counter::UnitLate(unit)
-            },
-            1,
-        ),
-        (Counter::UnitDaysSum(unit), taken_i),
-        (Counter::ExecutorFinished(executor), 1),
-        (
-            if in_term {
-                Counter::ExecutorInTerm(executor)
-            } else {
-                Counter::ExecutorLate(executor)
-            },
-            1,
-        ),
-        (Counter::ExecutorDaysSum(executor), taken_i),
-    ];
-    out.extend(finished.map(|(c, n)| (end_day, c, n)));
-    if let (End::Answered(_), Some(score)) = (end, f.rating) {
-        out.push((end_day, Counter::Rating(score_slot(score)), 1));
+        ));
+        let finished = [
+            (
+                if in_term {
+                    Counter::InTerm
+                } else {
+                    Counter::Late
+                },
+                1,
+            ),
+            (Counter::Taken(taken), 1),
+            (Counter::KindDaysSum(kind), taken_i),
+            (Counter::KindFinished(kind), 1),
+            (Counter::UnitFinished(unit), 1),
+            (
+                if in_term {
+                    Counter::UnitInTerm(unit)
+                } else {
+                    Counter::UnitLate(unit)
+                },
+                1,
+            ),
+            (Counter::UnitDaysSum(unit), taken_i),
+            (Counter::ExecutorFinished(executor), 1),
+            (
+                if in_term {
+                    Counter::ExecutorInTerm(executor)
+                } else {
+                    Counter::ExecutorLate(executor)
+                },
+                1,
+            ),
+            (Counter::ExecutorDaysSum(executor), taken_i),
+        ];
+        out.extend(finished.map(|(c, n)| (end_day, c, n)));
+        if let (End::Answered(_), Some(score)) = (end, f.rating) {
+            out.push((end_day, Counter::Rating(score_slot(score)), 1));
+        }
     }
 
     for e in &f.extensions {
@@ -373,7 +432,7 @@ pub fn contribution(f: &Facts, calendar: &Calendar) -> Option<Vec<Entry>> {
         }
     }
 
-    // Alive from the registration day up to (not including) the day it finished.
+    // Alive from the registration day up to (not including) the day it finished or lapsed.
     let mut day = reg;
     let mut state: Option<Alive> = None;
     while day < end_day {
@@ -395,6 +454,7 @@ pub fn contribution(f: &Facts, calendar: &Calendar) -> Option<Vec<Entry>> {
                 .map(|c| (end_day, c, -1)),
         );
     }
+    out.extend(lapsed.into_iter().map(|c| (end_day, c, 1)));
     Some(out)
 }
 
@@ -407,6 +467,15 @@ pub struct PeriodCounts {
     pub within: Counts,
     /// Of `within`, [`Counter::Received`] per (year, month) of the day.
     pub received_by_month: BTreeMap<(i16, i8), i64>,
+    /// Of `within`, the days after the day open appeals are judged on ([`as_of`]): only their
+    /// alive and lapsed counters lie there, and the state at the end leaves them out.
+    pub past_as_of: Counts,
+}
+
+/// The day the state of open appeals is read on for `period`: its last day, or today when
+/// the period has not ended (as [`super::aggregate`] judges them).
+pub fn as_of(period: Period, today: Date) -> Date {
+    period.to.min(today).max(period.from)
 }
 
 /// The report's period and the same period a year earlier, whose day sums
@@ -423,9 +492,17 @@ fn count(n: i64) -> u64 {
 fn side_of(counts: &PeriodCounts, year_shift: i16) -> Side {
     let before = &counts.before;
     let within = &counts.within;
+    // Open at the end (as of `as_of`): alive before the period and in it up to `as_of`, and
+    // lapsed in it up to `as_of` (the report still looks for those, in the state they keep).
     let mut at_end = before.clone();
-    for (counter, n) in within.iter().filter(|(c, _)| c.is_alive()) {
-        at_end.add(counter, n);
+    for (sums, sign) in [(within, 1), (&counts.past_as_of, -1)] {
+        for (counter, n) in sums.iter() {
+            if counter.is_alive() {
+                at_end.add(counter, n * sign);
+            } else if let Some(alive) = counter.lapsed_as_alive() {
+                at_end.add(alive, n * sign);
+            }
+        }
     }
     let mut side = Side {
         carried_over: count(
@@ -561,13 +638,21 @@ pub fn aggregate_counted(
 /// Sums day tallies the way the store does, for tests: every entry of every regular appeal,
 /// then the two periods' [`PeriodCounts`].
 #[cfg(test)]
-pub(crate) fn counts_of(days: &BTreeMap<Date, Counts>, period: Period) -> [PeriodCounts; 2] {
+pub(crate) fn counts_of(
+    days: &BTreeMap<Date, Counts>,
+    period: Period,
+    today: Date,
+) -> [PeriodCounts; 2] {
     periods(period).map(|p| {
         let mut counts = PeriodCounts::default();
+        let as_of = as_of(p, today);
         for (day, tally) in days {
             if *day < p.from {
                 counts.before.merge(tally, 1);
             } else if *day <= p.to {
+                if *day > as_of {
+                    counts.past_as_of.merge(tally, 1);
+                }
                 counts.within.merge(tally, 1);
                 *counts
                     .received_by_month
@@ -599,10 +684,11 @@ mod tests {
         base().saturating_add(offset.days())
     }
 
-    /// Random facts over 2023–2026, most of them regular, some loose on purpose.
+    /// Random facts over 2023–2026, a third of them open, most of them regular, some loose on
+    /// purpose.
     fn facts() -> impl Strategy<Value = Facts> {
         (
-            (0i64..1300, 0i64..80, prop::option::weighted(0.85, 0i64..90)),
+            (0i64..1300, 0i64..80, prop::option::weighted(0.67, 0i64..90)),
             (
                 0usize..AppealKind::ALL.len(),
                 0usize..Channel::ALL.len(),
@@ -756,14 +842,14 @@ mod tests {
             let units = [UnitId(1), UnitId(2)];
             let scope = Scope { period, today, calendar: &calendar, units: &units };
             let (days, loose) = by_day(&all, &calendar);
-            let counted = aggregate_counted(&scope, &counts_of(&days, period), loose);
+            let counted = aggregate_counted(&scope, &counts_of(&days, period, today), loose);
             let folded = aggregate(&scope, all.iter().cloned());
             prop_assert_eq!(counted, folded);
         }
     }
 
     #[test]
-    fn open_and_long_lived_appeals_are_loose() {
+    fn open_appeals_are_counted_unless_their_state_can_change_after_their_lapse_day() {
         let calendar = Calendar::builtin();
         let mut f = Facts {
             registered_on: day(10),
@@ -785,7 +871,17 @@ mod tests {
             contests_our_answer: false,
             rating: None,
         };
-        assert!(contribution(&f, &calendar).is_none(), "open");
+        // Open, and overdue by its lapse day.
+        let entries = contribution(&f, &calendar).unwrap();
+        let lapse = lapse_day(day(10));
+        assert!(entries.contains(&(lapse, Counter::AliveOverdue, -1)));
+        assert!(entries.contains(&(lapse, Counter::LapsedOverdue, 1)));
+        f.due = lapse;
+        assert!(
+            contribution(&f, &calendar).is_none(),
+            "open, in term on its lapse day"
+        );
+        f.due = day(30);
         f.end = Some((day(20), End::Withdrawn));
         assert!(
             contribution(&f, &calendar).is_some(),

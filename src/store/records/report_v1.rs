@@ -127,6 +127,10 @@ frozen_enum! {
         UnitAliveOverdue(u32),
         ExecutorAlive(Option<u64>),
         ExecutorAliveOverdue(Option<u64>),
+        LapsedOverdue,
+        LapsedUp,
+        UnitLapsedOverdue(u32),
+        ExecutorLapsedOverdue(Option<u64>),
     }
 }
 
