@@ -138,8 +138,14 @@ fn the_appeal_form_can_be_filled_and_sent_with_the_keyboard_alone() {
         )
     };
 
-    // The first Tab reaches the skip link, which shows itself and jumps to the content.
+    // The first Tab reaches the skip link, which shows itself and jumps to the content. Under
+    // load that Tab was seen lost (focus still on BODY, no element focused); a second one
+    // still starts from the top, so the skip link must be the first stop either way.
     s.keys(&tab);
+    if focus(&s).0 == "BODY" {
+        eprintln!("the first Tab did not reach the page; pressing it again");
+        s.keys(&tab);
+    }
     assert_eq!(focus(&s).0, "skip-link");
     let top = s.js("return document.activeElement.getBoundingClientRect().top;");
     assert!(
