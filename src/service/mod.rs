@@ -10,10 +10,12 @@ pub mod auth;
 pub mod authenticator;
 pub mod backups;
 pub mod calendar;
+mod checked_write;
 pub mod codes;
 pub mod deliveries;
 pub mod ecp;
 pub mod gateway;
+mod history;
 pub mod lifecycle;
 pub mod notices;
 pub mod pages;
@@ -76,6 +78,10 @@ pub enum Error {
     /// The state machine refused the step.
     #[error("refused: {0}")]
     Refused(Refusal),
+    /// The appeal changed each time the step was decided, before it could be written (other
+    /// steps landed first): nothing was saved. Opened again, the appeal shows what changed.
+    #[error("the appeal changed meanwhile; the step was not saved")]
+    ChangedMeanwhile,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] store::Error),
