@@ -1,7 +1,8 @@
 //! Use cases: every change of state goes through one function here, used by web and CLI alike.
 //!
 //! Each use case is one store transaction: it reads what it needs, applies the domain rules,
-//! writes the snapshot, its events and indexes, and commits durably before returning. The
+//! writes the snapshot, its events and indexes, and commits durably before returning (a step
+//! on an appeal decides on a read snapshot first: `checked_write`). The
 //! service decides who may do what; the web layer only turns results into pages.
 
 pub mod admin;
