@@ -549,6 +549,20 @@ pub enum Change {
 }
 
 impl Change {
+    /// The files this change attaches (a correction, added documents, a draft, a complaint
+    /// decision), so that the service can put in their stored references; `None` for the rest.
+    pub fn attachments_mut(&mut self) -> Option<&mut Vec<AttachmentRef>> {
+        match self {
+            Change::Corrected { attachments, .. } | Change::DocumentsAdded { attachments, .. } => {
+                Some(attachments)
+            }
+            Change::DraftSubmitted(answer) | Change::ComplaintDecided(answer) => {
+                Some(&mut answer.attachments)
+            }
+            _ => None,
+        }
+    }
+
     /// Translation key describing the step in the history.
     pub fn label_key(&self) -> &'static str {
         match self {

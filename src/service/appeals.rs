@@ -400,19 +400,14 @@ fn register_in(ctx: &Ctx, tx: &mut WriteTx, parsed: &Parsed, intake: &Intake) ->
         links,
         events: 1,
     };
-    let event = Event {
-        seq: 0,
-        at: intake.received_at,
-        actor: actor.clone(),
-        from: None,
-        to: Status::Registered,
-        message: super::lifecycle::message(
-            ctx,
-            &Change::Registered(Box::new(appeal.clone())),
-            &actor.name,
-        ),
-        change: Change::Registered(Box::new(appeal.clone())),
-    };
+    let event = super::history::event(
+        ctx,
+        None,
+        &appeal,
+        Change::Registered(Box::new(appeal.clone())),
+        actor,
+        intake.received_at,
+    );
     tx.insert_appeal(&appeal, &event)?;
     if let Some(owner) = appeal.owner {
         tx.enqueue_notice(
@@ -521,66 +516,72 @@ pub fn file_complaint(
 ) -> Result<Appeal> {
     let mut form = form.clone();
     AppealKind::Complaint.code().clone_into(&mut form.kind);
-    let now = ctx.now();
-    let calendar = ctx.calendar();
-    ctx.store.write(|tx| {
-        let original = tx
-            .appeal(contested)?
-            .filter(|a| a.owner == Some(applicant.id))
-            .ok_or(Error::NotFound)?;
-        if form.unit.is_empty() {
-            form.unit = original.unit.0.to_string();
-        }
-        if form.category.is_empty() {
-            form.category = original.category.0.to_string();
-        }
-        let parsed = parse_own(ctx, applicant, &form, uploads)?;
-        let signer = original
-            .answer
-            .as_ref()
-            .and_then(|a| a.signed.as_ref())
-            .and_then(|s| s.by.user);
-        let intake = Intake {
-            owner: Some(applicant.id),
-            by: applicant,
-            received_at: now,
-            contested: Some(Contested {
-                appeal: original.id,
+    super::checked_write::decide_then_write(
+        ctx,
+        |tx| {
+            let original = tx
+                .appeal(contested)?
+                .filter(|a| a.owner == Some(applicant.id))
+                .ok_or(Error::NotFound)?;
+            let mut form = form.clone();
+            if form.unit.is_empty() {
+                form.unit = original.unit.0.to_string();
+            }
+            if form.category.is_empty() {
+                form.category = original.category.0.to_string();
+            }
+            let parsed = parse_own(ctx, applicant, &form, uploads)?;
+            let calendar = ctx.calendar();
+            let moment = super::moment(ctx, &calendar);
+            // The link is decided before anything is registered; the write fills in the
+            // complaint's id and number.
+            let probe = Command::LinkComplaint {
+                complaint: AppealId(0),
                 number: original.number,
-                signer,
-            }),
-        };
-        // Check the link before registering anything.
-        let probe = Command::LinkComplaint {
-            complaint: AppealId(0),
-            number: original.number,
-        };
-        decide(
-            &original,
-            probe,
-            &actor(applicant),
-            super::moment(ctx, &calendar),
-        )?;
-        let learned_on = Appeal::answer_received_on(&tx.events(original.id)?);
-        let late = complaint_is_late(&original, learned_on, ctx.today());
-        let mut complaint = register_in(ctx, tx, &parsed, &intake)?;
-        let link = Command::LinkComplaint {
-            complaint: complaint.id,
-            number: complaint.number,
-        };
-        super::lifecycle::apply_in(ctx, tx, &original, link, applicant, &[])?;
-        if late && let Some(window_ended) = complaint_deadline(&original, learned_on) {
-            complaint = super::lifecycle::mark_filed_late(
-                ctx,
-                tx,
-                &complaint,
-                window_ended,
-                late_reason,
-                applicant,
-            )?;
-        }
-        Ok(complaint)
-    })
+            };
+            decide(&original, probe, &actor(applicant), moment)?;
+            let learned_on = Appeal::answer_received_on(&tx.events(original.id)?);
+            let late = complaint_is_late(&original, learned_on, moment.today)
+                .then(|| complaint_deadline(&original, learned_on))
+                .flatten();
+            Ok((original, (parsed, late, moment.now)))
+        },
+        |tx, original, (parsed, late, now)| {
+            let signer = original
+                .answer
+                .as_ref()
+                .and_then(|a| a.signed.as_ref())
+                .and_then(|s| s.by.user);
+            let intake = Intake {
+                owner: Some(applicant.id),
+                by: applicant,
+                received_at: *now,
+                contested: Some(Contested {
+                    appeal: original.id,
+                    number: original.number,
+                    signer,
+                }),
+            };
+            let mut complaint = register_in(ctx, tx, parsed, &intake)?;
+            let link = Change::ComplaintFiled {
+                complaint: complaint.id,
+                number: complaint.number,
+            };
+            super::lifecycle::store_change(ctx, tx, original, link, actor(applicant), *now)?;
+            if let Some(window_ended) = *late {
+                complaint = super::lifecycle::mark_filed_late(
+                    ctx,
+                    tx,
+                    &complaint,
+                    window_ended,
+                    late_reason,
+                    applicant,
+                    *now,
+                )?;
+            }
+            Ok(complaint)
+        },
+    )
 }
 
 /// The clerk registers an appeal that came on paper, by e-mail or in person.

@@ -32,8 +32,8 @@ use crate::domain::field::FieldErrors;
 use crate::domain::tax_id::ApplicantKind;
 use crate::domain::user::{Account, User};
 use crate::store::{
-    AttachmentReads, LoginKey, SettingsReads, SignatureReads, SignerSummary, StaffIinReads,
-    UserReads, WriteTx,
+    AttachmentReads, LoginKey, ReadTx, SettingsReads, SignatureReads, SignerSummary, StaffIinReads,
+    UserReads,
 };
 pub use crate::store::{SignedDocument, StoredSignature};
 
@@ -469,12 +469,14 @@ pub fn answer_to_sign(ctx: &Ctx, appeal: &Appeal) -> Result<Option<String>> {
     Ok(text.map(|t| base64::engine::general_purpose::STANDARD.encode(t.as_bytes())))
 }
 
-/// Checks the director's ЭЦП posted with the "sign" step, inside its transaction: it must
-/// verify over the draft's canonical text with a signing key, and carry the institution's BIN.
-/// Returns the signature to keep with the step's event (`None` when no CMS was posted).
+/// Checks the director's ЭЦП posted with the "sign" step, on the read snapshot the step is
+/// decided on (never inside the shared write: a refusal there would abort other writers, and
+/// verification would hold the writer): it must verify over the draft's canonical text with a
+/// signing key, and carry the institution's BIN. Returns the signature to keep with the step's
+/// event (`None` when no CMS was posted).
 pub(super) fn check_answer(
     ctx: &Ctx,
-    tx: &WriteTx,
+    tx: &ReadTx,
     before: &Appeal,
     by: &User,
     cms: &str,
@@ -526,7 +528,7 @@ fn verify_signing(
 /// own, so the organisation's certificate is what counts).
 fn institution_signer(
     ctx: &Ctx,
-    tx: &WriteTx,
+    tx: &ReadTx,
     cms: &str,
     content: &str,
     now: Timestamp,

@@ -1,20 +1,26 @@
-//! Every step of an appeal after registration, as one use case: parse the form, decide
-//! through `domain::lifecycle`, store the new state with its event and indexes, and queue the
-//! notices it causes — all in one transaction.
+//! Every step of an appeal after registration, as one use case: on a read snapshot, parse the
+//! form, decide through `domain::lifecycle` and verify the director's ЭЦП; then, in one write
+//! transaction that first checks the appeal is as the snapshot showed it
+//! ([`super::checked_write`]), store the new state with its event and indexes and queue the
+//! notices it causes. The write refuses nothing: every refusal comes from the snapshot.
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 
 use super::appeals::{Upload, actor, can_see, checked_files};
+use super::checked_write::decide_then_write;
+use super::ecp::StoredSignature;
 use super::{Ctx, Error, Result};
 use crate::domain::appeal::{
-    Appeal, AppealId, Assignee, Change, Event, Forwarding, Hearing, Letter, Links, Request, UnitId,
+    Actor, Appeal, AppealId, Assignee, AttachmentId, AttachmentRef, Change, Forwarding, Hearing,
+    Letter, Links, Request, UnitId,
 };
 use crate::domain::field::{FieldErrors, required_text};
 use crate::domain::kind::{Ground, Outcome, Score, Status};
 use crate::domain::lifecycle::{Action, Command, Moment, decide};
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::user::{Role, User, UserId};
-use crate::store::{AppealReads, NewAttachment, NoticeKind, UserReads, WriteTx};
+use crate::store::{AppealReads, NewAttachment, NoticeKind, ReadTx, UserReads, WriteTx};
 
 /// Form fields as the web layer received them.
 pub trait Fields {
@@ -75,7 +81,7 @@ fn date(errors: &mut FieldErrors, form: &dyn Fields, name: &'static str) -> Date
         .unwrap_or(Date::MIN)
 }
 
-fn staff_member(tx: &WriteTx, field: &str) -> Result<Option<User>> {
+fn staff_member(tx: &impl UserReads, field: &str) -> Result<Option<User>> {
     let Ok(id) = field.parse::<u64>() else {
         return Ok(None);
     };
@@ -94,7 +100,7 @@ fn assignee(user: &User) -> Assignee {
 /// Turns an action form into a command (files already stored and referenced).
 #[allow(clippy::too_many_lines)] // one arm per step, each a few lines
 fn command(
-    tx: &WriteTx,
+    tx: &impl UserReads,
     appeal: &Appeal,
     action: Action,
     form: &dyn Fields,
@@ -247,87 +253,141 @@ pub fn act(
     uploads: &[Upload],
 ) -> Result<Appeal> {
     let files = checked_files(ctx, uploads)?;
-    let today = ctx.today();
-    let mut from = None;
-    let after = ctx.store.write(|tx| {
-        let before = tx
-            .appeal(id)?
-            .filter(|a| can_see(by, a))
-            .ok_or(Error::NotFound)?;
-        from = Some(before.status);
-        // Who asks, the status and the time are checked before what the form says: a step
-        // that is not offered (a stale page, a forged form) is refused for that reason.
-        let calendar = ctx.calendar();
-        let moment = super::moment(ctx, &calendar);
-        crate::domain::lifecycle::may(&before, action, &actor(by), moment)?;
-        let mut attachments = Vec::with_capacity(files.len());
-        for file in &files {
-            attachments.push(tx.insert_attachment(id, by.id, file)?);
-        }
-        let command = command(tx, &before, action, form, attachments, today)?;
-        let part = form.get("part").trim();
-        if action == Action::Forward && !part.is_empty() {
-            return forward_part(ctx, tx, &before, command, part, by, &files);
-        }
-        let after = apply_in(ctx, tx, &before, command, by, &files)?;
-        // The director's ЭЦП posted with "sign" must verify over the draft, or nothing is
-        // saved; it is kept with the step's event.
-        if action == Action::Sign
-            && let Some(signature) =
-                super::ecp::check_answer(ctx, tx, &before, by, form.get("cms"))?
-        {
-            tx.put_signature(&signature)?;
-        }
-        Ok(after)
-    })?;
+    let (from, after) = decide_then_write(
+        ctx,
+        |tx| decide_step(ctx, tx, by, id, action, form, &files),
+        |tx, before, step| {
+            Ok((
+                before.status,
+                write_step(ctx, tx, before, step, by, &files)?,
+            ))
+        },
+    )?;
     // Logged once the change is on disk.
     log::info!(
         "appeal {} (id {}): {action} by user {}: {} -> {}",
         after.number,
         after.id.0,
         by.id.0,
-        from.map_or("-", |s| s.code()),
+        from.code(),
         after.status.code()
     );
     Ok(after)
 }
 
-/// Decides and stores one command inside an open transaction; queues its notices.
-pub(super) fn apply_in(
+/// A step decided on a read snapshot: what [`write_step`] stores.
+struct DecidedStep {
+    /// The change; the uploaded files in it are placeholders until they are stored.
+    change: Change,
+    /// The description of the forwarded part, when forwarding in part.
+    part: Option<String>,
+    /// The director's ЭЦП, verified over the draft, kept with a "sign" step.
+    signature: Option<StoredSignature>,
+    /// When the step was decided: the time its event records.
+    at: Timestamp,
+}
+
+/// Decides a step on a read snapshot: who asks, the status and the time (the guard), then what
+/// the form says, then the state machine's checks of the input, then the director's ЭЦП.
+fn decide_step(
+    ctx: &Ctx,
+    tx: &ReadTx,
+    by: &User,
+    id: AppealId,
+    action: Action,
+    form: &dyn Fields,
+    files: &[NewAttachment],
+) -> Result<(Appeal, DecidedStep)> {
+    let before = tx
+        .appeal(id)?
+        .filter(|a| can_see(by, a))
+        .ok_or(Error::NotFound)?;
+    let calendar = ctx.calendar();
+    let moment = super::moment(ctx, &calendar);
+    // Who asks, the status and the time are checked before what the form says: a step that is
+    // not offered (a stale page, a forged form) is refused for that reason.
+    crate::domain::lifecycle::may(&before, action, &actor(by), moment)?;
+    let command = command(tx, &before, action, form, unstored(files), moment.today)?;
+    let change = decide(&before, command, &actor(by), moment)?;
+    let part = form.get("part").trim();
+    let part = (action == Action::Forward && !part.is_empty()).then(|| part.to_owned());
+    // The director's ЭЦП posted with "sign" must verify over the draft, or nothing is saved;
+    // it is kept with the step's event.
+    let signature = if action == Action::Sign {
+        super::ecp::check_answer(ctx, tx, &before, by, form.get("cms"))?
+    } else {
+        None
+    };
+    Ok((
+        before,
+        DecidedStep {
+            change,
+            part,
+            signature,
+            at: moment.now,
+        },
+    ))
+}
+
+/// The uploaded files as a command references them before they are stored (id 0): the
+/// decision sees their names, types and sizes; [`write_step`] puts in the stored ones.
+fn unstored(files: &[NewAttachment]) -> Vec<AttachmentRef> {
+    files
+        .iter()
+        .map(|file| AttachmentRef {
+            id: AttachmentId(0),
+            name: file.name.clone(),
+            file_type: file.file_type,
+            size: file.bytes.len() as u64,
+        })
+        .collect()
+}
+
+/// Stores a decided step on the appeal it was decided on (unchanged since, as the caller
+/// checked): the uploaded files, the change with its event and notices (forwarding in part
+/// registers the forwarded part as a child appeal), and the ЭЦП. Refuses nothing.
+fn write_step(
     ctx: &Ctx,
     tx: &mut WriteTx,
     before: &Appeal,
-    command: Command,
+    step: &DecidedStep,
     by: &User,
-    _files: &[NewAttachment],
+    files: &[NewAttachment],
 ) -> Result<Appeal> {
-    let calendar = ctx.calendar();
-    let moment = super::moment(ctx, &calendar);
-    let change = decide(before, command, &actor(by), moment)?;
-    store_change(ctx, tx, before, change, by)
+    let mut stored = Vec::with_capacity(files.len());
+    for file in files {
+        stored.push(tx.insert_attachment(before.id, by.id, file)?);
+    }
+    let mut change = step.change.clone();
+    if let Some(attachments) = change.attachments_mut() {
+        *attachments = stored;
+    }
+    let after = match (&step.part, change) {
+        (Some(part), Change::Forwarded(forwarding)) => {
+            forward_part(ctx, tx, before, forwarding.letter, part, by, step.at)?
+        }
+        (_, change) => store_change(ctx, tx, before, change, actor(by), step.at)?,
+    };
+    if let Some(signature) = &step.signature {
+        tx.put_signature(signature)?;
+    }
+    Ok(after)
 }
 
-fn store_change(
+/// Stores one decided change of `before` inside an open transaction: the new state, its event
+/// (built by [`super::history::event`]), the indexes and the notices it causes.
+pub(super) fn store_change(
     ctx: &Ctx,
     tx: &mut WriteTx,
     before: &Appeal,
     change: Change,
-    by: &User,
+    by: Actor,
+    at: Timestamp,
 ) -> Result<Appeal> {
-    let now = ctx.now();
     let mut after = before.clone();
     after.apply(&change);
-    notify(tx, &after, &change, now)?;
-    let message = message(ctx, &change, by.full_name.as_str());
-    let event = Event {
-        seq: before.events,
-        at: now,
-        actor: actor(by),
-        from: Some(before.status),
-        to: after.status,
-        change,
-        message,
-    };
+    notify(tx, &after, &change, at)?;
+    let event = super::history::event(ctx, Some(before), &after, change, by, at);
     tx.update_appeal(before, &after, &event)?;
     Ok(after)
 }
@@ -399,24 +459,16 @@ fn notify(tx: &mut WriteTx, appeal: &Appeal, change: &Change, now: jiff::Timesta
 
 /// Forwarding in part: the forwarded part becomes a child appeal (registered and forwarded at
 /// once), the parent records the letter and continues (art. 65; e-Otinish "Переадресовано в части").
+/// The parent's forwarding (guard and letter) was decided on the snapshot.
 fn forward_part(
     ctx: &Ctx,
     tx: &mut WriteTx,
     parent: &Appeal,
-    command: Command,
+    letter: Letter,
     part: &str,
     by: &User,
-    files: &[NewAttachment],
+    at: Timestamp,
 ) -> Result<Appeal> {
-    // The parent's forwarding is decided first (guard and letter), as the form asked for it.
-    let calendar = ctx.calendar();
-    let moment = super::moment(ctx, &calendar);
-    let Change::Forwarded(Forwarding { letter, .. }) = decide(parent, command, &actor(by), moment)?
-    else {
-        return Err(Error::NotFound);
-    };
-
-    let now = ctx.now();
     let child_id = AppealId(tx.next_in_sequence("appeal")?);
     let seq = tx.next_in_sequence(&RegistrationNumber::counter_key(
         parent.applicant.kind,
@@ -442,28 +494,25 @@ fn forward_part(
         ..Links::default()
     };
     child.events = 1;
-    let change = Change::Registered(Box::new(child.clone()));
-    let registered = Event {
-        seq: 0,
-        at: now,
-        actor: actor(by),
-        from: None,
-        to: Status::Registered,
-        message: message(ctx, &change, by.full_name.as_str()),
-        change,
-    };
+    let registered = super::history::event(
+        ctx,
+        None,
+        &child,
+        Change::Registered(Box::new(child.clone())),
+        actor(by),
+        at,
+    );
     tx.insert_appeal(&child, &registered)?;
-    let _ = files;
     let full = Change::Forwarded(Forwarding {
         letter: letter.clone(),
         part: None,
     });
-    store_change(ctx, tx, &child, full, by)?;
+    store_change(ctx, tx, &child, full, actor(by), at)?;
     let change = Change::Forwarded(Forwarding {
         letter,
         part: Some((part.to_owned(), child_id, child_number)),
     });
-    store_change(ctx, tx, parent, change, by)
+    store_change(ctx, tx, parent, change, actor(by), at)
 }
 
 /// Staff who can be routed to, for the card's select (executors and directors).
@@ -526,7 +575,7 @@ pub(super) fn record_answer_received(ctx: &Ctx, owner: &User, id: AppealId) -> R
             return Ok(false);
         }
         let change = Change::AnswerReceived { on: ctx.today() };
-        store_change(ctx, tx, &appeal, change, owner)?;
+        store_change(ctx, tx, &appeal, change, actor(owner), ctx.now())?;
         Ok(true)
     })
 }
@@ -540,12 +589,13 @@ pub(super) fn mark_filed_late(
     window_ended: Date,
     reason: &str,
     by: &User,
+    at: Timestamp,
 ) -> Result<Appeal> {
     let change = Change::FiledLate {
         window_ended,
         reason: reason.trim().chars().take(2_000).collect(),
     };
-    store_change(ctx, tx, complaint, change, by)
+    store_change(ctx, tx, complaint, change, actor(by), at)
 }
 
 /// Recomputes the deadlines of every running appeal after the working-day calendar changed,
@@ -582,49 +632,13 @@ pub(super) fn recompute_deadlines(
             tx,
             &before,
             Change::DeadlineRecomputed { due, provisional },
-            by,
+            actor(by),
+            ctx.now(),
         )?;
         changed += 1;
     }
     Ok(changed)
 }
 
-/// The step in words, in Kazakh and Russian, as the history keeps it.
-pub(super) fn message(ctx: &Ctx, change: &Change, actor: &str) -> crate::domain::appeal::Message {
-    use crate::domain::lang::Lang;
-    let say = |lang: Lang| -> String {
-        let tr = ctx.catalog.tr(lang);
-        let detail = match change {
-            Change::Routed { executor, .. } => executor.name.clone(),
-            Change::CorrectionRequested(r) | Change::DocumentsRequested(r) => {
-                format!("{} ({})", r.text, r.until)
-            }
-            Change::DraftSubmitted(a) | Change::ComplaintDecided(a) => {
-                tr.t(a.outcome.label_key()).to_owned()
-            }
-            Change::Extended(e) => format!("{} → {}: {}", e.previous_due, e.new_due, e.reason),
-            Change::Forwarded(f) => format!("{} № {}", f.letter.to, f.letter.number),
-            Change::SentUp(l) => format!("{} № {}", l.to, l.number),
-            Change::Terminated(e) => e
-                .ground
-                .map(|g| tr.t(g.label_key()).to_owned())
-                .unwrap_or_default(),
-            Change::Returned(e) | Change::Withdrawn(e) => e.reason.clone(),
-            Change::ComplaintFiled { number, .. } => number.to_string(),
-            Change::Rated(r) => tr.t(r.score.label_key()).to_owned(),
-            Change::DeadlineRecomputed { due, .. } => due.to_string(),
-            Change::FiledLate { reason, .. } => reason.clone(),
-            _ => String::new(),
-        };
-        let step = tr.t(change.label_key());
-        if detail.is_empty() {
-            format!("{actor}: {step}")
-        } else {
-            format!("{actor}: {step}: {detail}")
-        }
-    };
-    crate::domain::appeal::Message {
-        kk: say(Lang::Kk),
-        ru: say(Lang::Ru),
-    }
-}
+#[cfg(test)]
+mod tests;

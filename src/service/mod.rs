@@ -1,7 +1,8 @@
 //! Use cases: every change of state goes through one function here, used by web and CLI alike.
 //!
 //! Each use case is one store transaction: it reads what it needs, applies the domain rules,
-//! writes the snapshot, its events and indexes, and commits durably before returning. The
+//! writes the snapshot, its events and indexes, and commits durably before returning (a step
+//! on an appeal decides on a read snapshot first: `checked_write`). The
 //! service decides who may do what; the web layer only turns results into pages.
 
 pub mod admin;
@@ -10,10 +11,12 @@ pub mod auth;
 pub mod authenticator;
 pub mod backups;
 pub mod calendar;
+mod checked_write;
 pub mod codes;
 pub mod deliveries;
 pub mod ecp;
 pub mod gateway;
+mod history;
 pub mod lifecycle;
 pub mod notices;
 pub mod pages;
@@ -76,6 +79,10 @@ pub enum Error {
     /// The state machine refused the step.
     #[error("refused: {0}")]
     Refused(Refusal),
+    /// The appeal changed each time the step was decided, before it could be written (other
+    /// steps landed first): nothing was saved. Opened again, the appeal shows what changed.
+    #[error("the appeal changed meanwhile; the step was not saved")]
+    ChangedMeanwhile,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] store::Error),

@@ -5,11 +5,11 @@
 //! machine (`decide`) as the clerk's would be. The clerk can always re-route.
 
 use super::{Ctx, Result};
-use crate::domain::appeal::{Actor, Appeal, Assignee, CategoryId, Change, Event};
+use crate::domain::appeal::{Actor, Appeal, Assignee, CategoryId, Change};
 use crate::domain::lifecycle::{Command, decide};
 use crate::domain::routing::{RoutingRule, executor_for_turn};
 use crate::domain::user::{Role, Roles, User};
-use crate::store::{NoticeKind, RoutingReads, UserReads, WriteTx};
+use crate::store::{RoutingReads, UserReads, WriteTx};
 
 /// Applies the rule for the appeal's category, if any, in the registering transaction.
 pub(super) fn route_by_rule(ctx: &Ctx, tx: &mut WriteTx, appeal: Appeal) -> Result<Appeal> {
@@ -55,27 +55,7 @@ pub(super) fn route_by_rule(ctx: &Ctx, tx: &mut WriteTx, appeal: Appeal) -> Resu
         roles: Roles::default(),
         ..clerk
     };
-    let mut after = appeal.clone();
-    after.apply(&change);
-    let message = super::lifecycle::message(ctx, &change, &system.name);
-    let event = Event {
-        seq: appeal.events,
-        at: ctx.now(),
-        actor: system,
-        from: Some(appeal.status),
-        to: after.status,
-        change,
-        message,
-    };
-    tx.update_appeal(&appeal, &after, &event)?;
-    tx.enqueue_notice(
-        executor.id,
-        after.id,
-        after.number,
-        NoticeKind::NewTask,
-        ctx.now(),
-    )?;
-    Ok(after)
+    super::lifecycle::store_change(ctx, tx, &appeal, change, system, ctx.now())
 }
 
 /// The rules, for the admin page.

@@ -29,6 +29,8 @@ pub enum WebError {
     Method,
     /// The state machine refused the step.
     Refused(Refusal),
+    /// The appeal kept changing while the step was being saved; nothing was saved.
+    ChangedMeanwhile,
     /// The store cannot be written (disk full, read-only): reads still work.
     Unwritable(String),
     /// A bug or a store failure.
@@ -45,6 +47,7 @@ impl From<service::Error> for WebError {
             service::Error::Locked { .. } | service::Error::Throttled { .. } => WebError::TooMany,
             service::Error::Invalid(_) => WebError::BadRequest,
             service::Error::Refused(r) => WebError::Refused(r),
+            service::Error::ChangedMeanwhile => WebError::ChangedMeanwhile,
             service::Error::Store(crate::store::Error::Unwritable(e)) => WebError::Unwritable(e),
             service::Error::Store(e) => WebError::Internal(e.to_string()),
             e @ service::Error::Facility { .. } => WebError::Internal(e.to_string()),
@@ -68,6 +71,11 @@ pub fn render(call: &Call, err: &WebError) -> Response {
         WebError::Busy => (503, "error.busy", "error.busy_text"),
         WebError::Method => (405, "error.bad_request", "error.bad_request_text"),
         WebError::Refused(r) => (409, "error.refused", r.key()),
+        WebError::ChangedMeanwhile => (
+            409,
+            "error.changed_meanwhile",
+            "error.changed_meanwhile_text",
+        ),
         WebError::Unwritable(detail) => {
             log::error!(
                 "request {} {}: nothing saved, the store cannot be written (disk full or read-only?): {detail}",
