@@ -530,7 +530,21 @@ pub fn file_complaint(
             if form.category.is_empty() {
                 form.category = original.category.0.to_string();
             }
-            let parsed = parse_own(ctx, applicant, &form, uploads)?;
+            // A late reason that is too long is named beside the form's other refusals.
+            let reason = optional_text(late_reason, super::lifecycle::SHORT_TEXT_MAX);
+            let parsed = match (parse_own(ctx, applicant, &form, uploads), reason) {
+                (Ok(parsed), Ok(reason)) => (parsed, reason),
+                (Err(Error::Invalid(mut errors)), Err(key)) => {
+                    errors.add("late_reason", key);
+                    return Err(Error::Invalid(errors));
+                }
+                (Ok(_), Err(key)) => {
+                    let mut errors = FieldErrors::default();
+                    errors.add("late_reason", key);
+                    return Err(Error::Invalid(errors));
+                }
+                (Err(error), _) => return Err(error),
+            };
             let calendar = ctx.calendar();
             let moment = super::moment(ctx, &calendar);
             // The link is decided before anything is registered; the write fills in the
@@ -546,7 +560,7 @@ pub fn file_complaint(
                 .flatten();
             Ok((original, (parsed, late, moment.now)))
         },
-        |tx, original, (parsed, late, now)| {
+        |tx, original, ((parsed, reason), late, now)| {
             let signer = original
                 .answer
                 .as_ref()
@@ -574,7 +588,7 @@ pub fn file_complaint(
                     tx,
                     &complaint,
                     window_ended,
-                    late_reason,
+                    reason,
                     applicant,
                     *now,
                 )?;

@@ -15,7 +15,7 @@ use crate::domain::appeal::{
     Actor, Appeal, AppealId, Assignee, AttachmentId, AttachmentRef, Change, Forwarding, Hearing,
     Letter, Links, Request, UnitId,
 };
-use crate::domain::field::{FieldErrors, required_text};
+use crate::domain::field::{FieldErrors, optional_text, required_text};
 use crate::domain::kind::{Ground, Outcome, Score, Status};
 use crate::domain::lifecycle::{Action, Command, Moment, decide};
 use crate::domain::registration_number::RegistrationNumber;
@@ -229,7 +229,12 @@ fn command(
             );
             Command::Rate {
                 score: score.unwrap_or(Score::Neutral),
-                comment: form.get("comment").trim().chars().take(2_000).collect(),
+                comment: e
+                    .take(
+                        "comment",
+                        optional_text(form.get("comment"), SHORT_TEXT_MAX),
+                    )
+                    .unwrap_or_default(),
             }
         }
         Action::Note => Command::AddNote {
@@ -580,8 +585,11 @@ pub(super) fn record_answer_received(ctx: &Ctx, owner: &User, id: AppealId) -> R
     })
 }
 
-/// Marks a complaint that came after the window as late, with the applicant's reason, in the
-/// transaction that registered it.
+/// The longest rating comment or late-complaint reason, in characters.
+pub(super) const SHORT_TEXT_MAX: usize = 2_000;
+
+/// Marks a complaint that came after the window as late, with the applicant's reason (already
+/// checked), in the transaction that registered it.
 pub(super) fn mark_filed_late(
     ctx: &Ctx,
     tx: &mut WriteTx,
@@ -593,7 +601,7 @@ pub(super) fn mark_filed_late(
 ) -> Result<Appeal> {
     let change = Change::FiledLate {
         window_ended,
-        reason: reason.trim().chars().take(2_000).collect(),
+        reason: reason.to_owned(),
     };
     store_change(ctx, tx, complaint, change, actor(by), at)
 }

@@ -278,6 +278,19 @@ fn a_late_complaint_is_accepted_marked_late_and_its_reason_shown() {
         "{}",
         form.text()
     );
+    // A reason over 2,000 characters is refused at its field, kept as typed, not cut short.
+    let long = "ұ".repeat(2_001);
+    let refused = complain(&mut applicant, &appeal, &long);
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(
+        refused.body.contains("id=\"f-late_reason-error\""),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(
+        refused.input_value("late_reason").as_deref(),
+        Some(long.as_str())
+    );
     let done = complain(&mut applicant, &appeal, "Ауруханада жатып шықтым");
     assert_eq!(done.status, 303, "{}", done.text());
     let complaint = done.location.unwrap().replace("/receipt?new=1", "");

@@ -460,6 +460,28 @@ fn the_applicant_rates_the_answer_once() {
         "nothing to rate yet"
     );
     answer(&app, &appeal, true);
+    // A comment over 2,000 characters is refused at its field and kept, not cut short.
+    let long = "ө".repeat(2_001);
+    let refused = act(
+        &mut applicant,
+        &appeal,
+        &[
+            ("action", "rate"),
+            ("score", "positive"),
+            ("comment", &long),
+        ],
+        &[],
+    );
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(
+        refused.body.contains("id=\"f-rate-comment-error\""),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(
+        refused.input_value("comment").as_deref(),
+        Some(long.as_str())
+    );
     let rated = act(
         &mut applicant,
         &appeal,
