@@ -5,8 +5,10 @@
 //! in-process (page handler time, durable submissions with 1 and 16 writers, the yearly report
 //! from the running tallies for whole months and for edge days, and as a full fold) and
 //! through the built binary over HTTPS keep-alive (cold start, registry and appeal page latency
-//! and throughput, RSS idle and loaded), and in the same run the registry beside the bare page
-//! (`/health`) at `OTINISH_BENCH_CONNECTIONS` (32) connections, with their ratio. Environment:
+//! and throughput, the server process's `VmRSS` idle and after the loads and its `VmHWM`), and
+//! in the same run the registry beside the bare page (`/health`) at `OTINISH_BENCH_CONNECTIONS`
+//! (32) connections, with their ratio. The machine and its load average head the table.
+//! Environment:
 //! `OTINISH_BENCH_SIZES` (default `10000,100000,1000000`), `OTINISH_BENCH_CLIENTS` (8),
 //! `OTINISH_BENCH_REQUESTS` (per client, 250), `OTINISH_BENCH_FILINGS` (400).
 #![allow(
@@ -81,8 +83,12 @@ struct Figures {
     report_days: Duration,
     report_fold: Duration,
     cold_start: Duration,
+    /// The server's `VmRSS` once it has opened the store and answered its first page.
     rss_idle_kib: u64,
+    /// Its `VmRSS` right after the last load (32 connections on the registry).
     rss_loaded_kib: u64,
+    /// Its `VmHWM` then: the peak over every load of the run.
+    rss_peak_kib: u64,
     https_registry: (Duration, Duration),
     https_registry_rps: f64,
     https_appeal_p99: Duration,
@@ -169,17 +175,27 @@ fn handler_times(app: &App, path: &str, token: &str, count: usize) -> (Duration,
     (percentile(&times, 0.5), percentile(&times, 0.99))
 }
 
-/// Resident memory of a process, in KiB (Linux).
-fn rss_kib(pid: u32) -> u64 {
+/// A memory figure of a process from `/proc/<pid>/status`, in KiB (Linux): `VmRSS` (resident
+/// now) or `VmHWM` (the most it was ever resident).
+fn status_kib(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines().find_map(|l| {
-                l.strip_prefix("VmRSS:")
+                l.strip_prefix(field)
+                    .and_then(|v| v.strip_prefix(':'))
                     .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             })
         })
         .unwrap_or(0)
+}
+
+/// The load average over the last minute, as `uptime` shows it.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// A keep-alive HTTPS client that trusts only the server's certificate.
@@ -359,7 +375,7 @@ fn measure(appeals: u64, load: &Load, filings: u64) -> Figures {
 
     let (server, cold_start) = Server::start(dir.path());
     figures.cold_start = cold_start;
-    figures.rss_idle_kib = rss_kib(server.child.id());
+    figures.rss_idle_kib = status_kib(server.child.id(), "VmRSS");
     let cert = std::fs::read_to_string(dir.path().join("tls/cert.pem")).unwrap();
     let (times, rps) = https_load(&server.base, &cert, &token, clients, requests, &|_| {
         "/registry".to_owned()
@@ -378,7 +394,8 @@ fn measure(appeals: u64, load: &Load, filings: u64) -> Figures {
         "/registry".to_owned()
     });
     figures.wide_registry = (rps, percentile(&times, 0.99));
-    figures.rss_loaded_kib = rss_kib(server.child.id());
+    figures.rss_loaded_kib = status_kib(server.child.id(), "VmRSS");
+    figures.rss_peak_kib = status_kib(server.child.id(), "VmHWM");
     figures
 }
 
@@ -420,6 +437,7 @@ fn main() {
         requests,
         connections,
     };
+    let load_at_start = load_average();
     let probe = tempfile::tempdir().unwrap();
     let fsyncs = raw_fsyncs_per_second(probe.path(), 2000);
     let columns: Vec<Figures> = sizes
@@ -431,6 +449,10 @@ fn main() {
         .collect();
 
     println!("machine: {}", machine());
+    println!(
+        "load average (1 min) at start / end: {load_at_start} / {}",
+        load_average()
+    );
     println!(
         "HTTPS: {clients} keep-alive clients × {requests} requests; submissions: {filings} filings"
     );
@@ -506,11 +528,12 @@ fn main() {
     row("cold start to first response, ms", &|c| {
         format!("{:.0}", ms(c.cold_start))
     });
-    row("RSS idle / loaded, MiB", &|c| {
+    row("server RSS idle / after load / peak (VmHWM), MiB", &|c| {
         format!(
-            "{:.1} / {:.1}",
+            "{:.1} / {:.1} / {:.1}",
             c.rss_idle_kib as f64 / 1024.0,
-            c.rss_loaded_kib as f64 / 1024.0
+            c.rss_loaded_kib as f64 / 1024.0,
+            c.rss_peak_kib as f64 / 1024.0
         )
     });
     row("store size per appeal, bytes", &|c| {
