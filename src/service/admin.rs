@@ -221,9 +221,8 @@ pub fn set_term(ctx: &Ctx, admin: &User, kind: &str, days: &str, unit: &str) -> 
 }
 
 /// The profile form filled with the stored profile.
-pub fn profile_form(ctx: &Ctx) -> Result<ProfileForm> {
-    let institution = ctx.store.read(|tx| tx.institution())?;
-    Ok(ProfileForm {
+pub fn profile_form(institution: Institution) -> ProfileForm {
+    ProfileForm {
         name_kk: institution.names.kk,
         name_ru: institution.names.ru,
         name_en: institution.names.en,
@@ -231,7 +230,7 @@ pub fn profile_form(ctx: &Ctx) -> Result<ProfileForm> {
         address: institution.address,
         director_name: institution.director_name,
         higher_body: institution.higher_body,
-    })
+    }
 }
 
 /// Replaces the profile.
@@ -290,18 +289,18 @@ pub fn save_category(
 }
 
 /// Every staff account, in id order, and the ЭЦП IIN recorded for each (by user id), read
-/// from one snapshot.
-pub fn staff_with_iins(ctx: &Ctx) -> Result<(Vec<User>, std::collections::BTreeMap<u64, String>)> {
+/// in the caller's snapshot.
+pub(super) fn staff_with_iins_in(
+    tx: &impl crate::store::Tx,
+) -> crate::store::Result<(Vec<User>, std::collections::BTreeMap<u64, String>)> {
     use crate::store::{StaffIinReads, UserReads};
-    Ok(ctx.store.read(|tx| {
-        let staff = tx.staff()?;
-        let iins = tx
-            .staff_iins()?
-            .into_iter()
-            .map(|(iin, user)| (user.0, iin))
-            .collect();
-        Ok::<_, crate::store::Error>((staff, iins))
-    })?)
+    let staff = tx.staff()?;
+    let iins = tx
+        .staff_iins()?
+        .into_iter()
+        .map(|(iin, user)| (user.0, iin))
+        .collect();
+    Ok((staff, iins))
 }
 
 /// Sets (or with an empty `iin` removes) the IIN carried by a staff member's ЭЦП, so that they
@@ -460,7 +459,8 @@ mod tests {
         let mut form = SetupForm::sample().profile;
         form.director_name = "Ахметов Ержан".into();
         update_profile(&ctx, &admin, &form).unwrap();
-        assert_eq!(profile_form(&ctx).unwrap().director_name, "Ахметов Ержан");
+        let stored = ctx.store.read(|tx| tx.institution()).unwrap();
+        assert_eq!(profile_form(stored).director_name, "Ахметов Ержан");
         form.bin = "150340001237".into();
         let Err(Error::Invalid(errors)) = update_profile(&ctx, &admin, &form) else {
             panic!("expected refusal");

@@ -327,6 +327,53 @@ pub fn appeal_form(
     Ok(page)
 }
 
+/// The admin's settings page: the profile, units and categories.
+#[derive(Debug, Clone)]
+pub struct SettingsPage {
+    /// The chrome (its institution is the profile the form is filled with).
+    pub chrome: Chrome,
+    /// Every unit, active or not, in id order.
+    pub units: Vec<Unit>,
+    /// Every category, active or not, in id order.
+    pub categories: Vec<Category>,
+}
+
+/// The admin's settings page in one snapshot.
+pub fn settings(ctx: &Ctx, admin: &User) -> Result<SettingsPage> {
+    super::require_admin(admin)?;
+    Ok(ctx.store.read(|tx| {
+        Ok::<_, crate::store::Error>(SettingsPage {
+            chrome: chrome_in(tx, Some(admin))?,
+            units: tx.units()?,
+            categories: tx.categories()?,
+        })
+    })?)
+}
+
+/// The admin's staff accounts page.
+#[derive(Debug, Clone)]
+pub struct StaffPage {
+    /// The chrome.
+    pub chrome: Chrome,
+    /// Every staff account, in id order.
+    pub staff: Vec<User>,
+    /// The ЭЦП IIN recorded for each, by user id.
+    pub iins: std::collections::BTreeMap<u64, String>,
+}
+
+/// The admin's staff accounts page in one snapshot.
+pub fn staff(ctx: &Ctx, admin: &User) -> Result<StaffPage> {
+    super::require_admin(admin)?;
+    Ok(ctx.store.read(|tx| {
+        let (staff, iins) = super::admin::staff_with_iins_in(tx)?;
+        Ok::<_, crate::store::Error>(StaffPage {
+            chrome: chrome_in(tx, Some(admin))?,
+            staff,
+            iins,
+        })
+    })?)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -73,3 +73,14 @@ fn the_appeal_forms_read_one_snapshot() {
     assert_eq!(clerk.sign_in("clerk", PASSWORD).status, 303);
     assert_eq!(reads_for(&app, &mut clerk, "/registry/new"), 2, "on behalf");
 }
+
+/// See: issue 13 (the admin's settings read the profile, the units and categories and the
+/// chrome apart; the staff page the accounts and the chrome).
+#[test]
+fn the_admin_settings_and_staff_pages_read_one_snapshot() {
+    let app = TestApp::spawn();
+    let mut admin = app.browser();
+    assert_eq!(admin.sign_in("admin", PASSWORD).status, 303);
+    assert_eq!(reads_for(&app, &mut admin, "/admin"), 2, "settings");
+    assert_eq!(reads_for(&app, &mut admin, "/admin/staff"), 2, "staff");
+}

@@ -6,7 +6,7 @@ use crate::domain::field::FieldErrors;
 use crate::domain::user::Role;
 use crate::service::admin::{self, NamesForm, ProfileForm};
 use crate::service::auth::{self, StaffForm};
-use crate::service::{self, backups};
+use crate::service::{self, backups, pages};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::forms::Form;
@@ -28,13 +28,23 @@ fn profile_values(form: &ProfileForm) -> Form {
     ])
 }
 
+/// The settings page, its profile form filled with `values` (a refused form) or with the
+/// stored profile.
 fn settings_page(
     call: &Call,
-    values: &Form,
+    who: &AdminUser,
+    values: Option<&Form>,
     errors: &FieldErrors,
     saved: bool,
 ) -> Result<maud::Markup, WebError> {
-    let (units, categories) = admin::units_and_categories(&call.app.ctx)?;
+    let page = pages::settings(&call.app.ctx, &who.0)?;
+    let stored;
+    let values = if let Some(values) = values {
+        values
+    } else {
+        stored = profile_values(&admin::profile_form(page.chrome.institution.clone()));
+        &stored
+    };
     let policy = &call.app.backups;
     let copies: Vec<(jiff::civil::Date, u64)> = backups::list(policy)
         .unwrap_or_else(|err| {
@@ -46,25 +56,25 @@ fn settings_page(
         .collect();
     let folder = policy.folder.display().to_string();
     Ok(views::admin::settings(
-        &call.chrome(),
+        &call.chrome_of(&page.chrome),
         &SettingsPage {
             backups: (&folder, policy.keep, &copies),
             profile: values,
             errors,
-            units: &units,
-            categories: &categories,
+            units: &page.units,
+            categories: &page.categories,
             saved,
         },
     ))
 }
 
 /// GET /admin
-pub fn settings(call: &Call, _who: &AdminUser) -> Result<Response, WebError> {
-    let values = profile_values(&admin::profile_form(&call.app.ctx)?);
+pub fn settings(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
     let saved = call.query().get("saved") == "1";
     Ok(ok(settings_page(
         call,
-        &values,
+        who,
+        None,
         &FieldErrors::default(),
         saved,
     )?))
@@ -84,9 +94,13 @@ pub fn save_profile(call: &Call, who: &AdminUser) -> Result<Response, WebError> 
     };
     match admin::update_profile(&call.app.ctx, &who.0, &input) {
         Ok(()) => Ok(Response::see_other(&format!("{}?saved=1", paths::ADMIN))),
-        Err(service::Error::Invalid(errors)) => {
-            Ok(unprocessable(settings_page(call, &form, &errors, false)?))
-        }
+        Err(service::Error::Invalid(errors)) => Ok(unprocessable(settings_page(
+            call,
+            who,
+            Some(&form),
+            &errors,
+            false,
+        )?)),
         Err(other) => Err(other.into()),
     }
 }
@@ -134,16 +148,17 @@ pub fn save_category(
 
 fn staff_page(
     call: &Call,
+    who: &AdminUser,
     values: &Form,
     errors: &FieldErrors,
     created: bool,
 ) -> Result<maud::Markup, WebError> {
-    let (staff, iins) = admin::staff_with_iins(&call.app.ctx)?;
+    let page = pages::staff(&call.app.ctx, &who.0)?;
     Ok(views::admin::staff(
-        &call.chrome(),
+        &call.chrome_of(&page.chrome),
         &views::admin::StaffPage {
-            staff: &staff,
-            iins: &iins,
+            staff: &page.staff,
+            iins: &page.iins,
             values,
             errors,
             created,
@@ -170,6 +185,7 @@ pub fn update_staff(call: &Call, who: &AdminUser, id: u64) -> Result<Response, W
         Ok(()) => Ok(Response::see_other(paths::ADMIN_STAFF)),
         Err(service::Error::Invalid(errors)) => Ok(unprocessable(staff_page(
             call,
+            who,
             &Form::default(),
             &errors,
             false,
@@ -185,6 +201,7 @@ pub fn set_staff_iin(call: &Call, who: &AdminUser, id: u64) -> Result<Response, 
         Ok(()) => Ok(Response::see_other(paths::ADMIN_STAFF)),
         Err(service::Error::Invalid(errors)) => Ok(unprocessable(staff_page(
             call,
+            who,
             &Form::default(),
             &errors,
             false,
@@ -194,10 +211,11 @@ pub fn set_staff_iin(call: &Call, who: &AdminUser, id: u64) -> Result<Response, 
 }
 
 /// GET /admin/staff
-pub fn staff(call: &Call, _who: &AdminUser) -> Result<Response, WebError> {
+pub fn staff(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
     let created = call.query().get("created") == "1";
     Ok(ok(staff_page(
         call,
+        who,
         &Form::default(),
         &FieldErrors::default(),
         created,
@@ -224,7 +242,7 @@ pub fn add_staff(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
             paths::ADMIN_STAFF
         ))),
         Err(service::Error::Invalid(errors)) => {
-            Ok(unprocessable(staff_page(call, &form, &errors, false)?))
+            Ok(unprocessable(staff_page(call, who, &form, &errors, false)?))
         }
         Err(other) => Err(other.into()),
     }
