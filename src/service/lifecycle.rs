@@ -1,7 +1,7 @@
 //! Every step of an appeal after registration, as one use case: on a read snapshot, parse the
 //! form, decide through `domain::lifecycle` and verify the director's ЭЦП; then, in one write
 //! transaction that first checks the appeal is as the snapshot showed it
-//! ([`super::checked_write`]), store the new state with its event and indexes and queue the
+//! (`checked_write`), store the new state with its event and indexes and queue the
 //! notices it causes. The write refuses nothing: every refusal comes from the snapshot.
 
 use jiff::Timestamp;

@@ -10,7 +10,7 @@
 //! takes ([`Application::body_limit`]) and the bytes have room in the in-flight budget: a body
 //! over its limit gets 413 without being read (declared length) or as soon as the count passes
 //! the limit (chunked). After such an early answer the rest of the body is read and thrown
-//! away for a while ([`LINGER_BYTES`], [`LINGER_TIME`]) before the connection closes, so that a
+//! away for a while (at most 256 MiB, for at most 10 s) before the connection closes, so that a
 //! client still sending gets the answer rather than a TCP reset that loses it.
 //!
 //! It must not route, render pages or touch the store, and hyper, hyper-util, tokio,
