@@ -174,13 +174,6 @@ pub fn institution(ctx: &Ctx) -> Result<Institution> {
     Ok(ctx.store.read(|tx| tx.institution())?)
 }
 
-/// Every unit and category (active or not), in id order.
-pub fn units_and_categories(ctx: &Ctx) -> Result<(Vec<Unit>, Vec<Category>)> {
-    Ok(ctx
-        .store
-        .read(|tx| Ok::<_, crate::store::Error>((tx.units()?, tx.categories()?)))?)
-}
-
 /// The term of every appeal type (the admin's table over the built-in defaults).
 pub fn terms(ctx: &Ctx) -> Result<Vec<(AppealKind, Term)>> {
     ctx.store.read(|tx| {

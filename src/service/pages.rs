@@ -374,6 +374,36 @@ pub fn staff(ctx: &Ctx, admin: &User) -> Result<StaffPage> {
     })?)
 }
 
+/// The admin's routing rules page.
+#[derive(Debug, Clone)]
+pub struct RoutingPage {
+    /// The chrome.
+    pub chrome: Chrome,
+    /// Every unit, in id order.
+    pub units: Vec<Unit>,
+    /// Every category, in id order.
+    pub categories: Vec<Category>,
+    /// The rule of each category that has one.
+    pub rules: Vec<crate::domain::routing::RoutingRule>,
+    /// Staff a rule may name, by name.
+    pub executors: Vec<User>,
+}
+
+/// The admin's routing rules page in one snapshot.
+pub fn routing(ctx: &Ctx, admin: &User) -> Result<RoutingPage> {
+    use crate::store::RoutingReads;
+    super::require_admin(admin)?;
+    Ok(ctx.store.read(|tx| {
+        Ok::<_, crate::store::Error>(RoutingPage {
+            chrome: chrome_in(tx, Some(admin))?,
+            units: tx.units()?,
+            categories: tx.categories()?,
+            rules: tx.routing_rules()?,
+            executors: registry::executors_in(tx)?,
+        })
+    })?)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

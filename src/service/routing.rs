@@ -58,11 +58,6 @@ pub(super) fn route_by_rule(ctx: &Ctx, tx: &mut WriteTx, appeal: Appeal) -> Resu
     super::lifecycle::store_change(ctx, tx, &appeal, change, system, ctx.now())
 }
 
-/// The rules, for the admin page.
-pub fn rules(ctx: &Ctx) -> Result<Vec<RoutingRule>> {
-    Ok(ctx.store.read(|tx| tx.routing_rules())?)
-}
-
 /// Sets (or with no executors and no unit, removes) the rule of one category.
 pub fn set_rule(
     ctx: &Ctx,

@@ -4,7 +4,7 @@ use super::ok;
 use crate::domain::appeal::{CategoryId, UnitId};
 use crate::domain::routing::RoutingRule;
 use crate::domain::user::UserId;
-use crate::service::{admin, registry, routing};
+use crate::service::{pages, routing};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::paths;
@@ -14,32 +14,33 @@ use crate::web::views;
 use crate::web::views::routing::RuleRow;
 
 /// GET /admin/routing
-pub fn show(call: &Call, _who: &AdminUser) -> Result<Response, WebError> {
-    let ctx = &call.app.ctx;
+pub fn show(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
     let lang = call.visitor.lang;
-    let (units, categories) = admin::units_and_categories(ctx)?;
-    let rules = routing::rules(ctx)?;
-    let rows: Vec<RuleRow> = categories
+    let page = pages::routing(&call.app.ctx, &who.0)?;
+    let rows: Vec<RuleRow> = page
+        .categories
         .iter()
         .filter(|c| c.active)
         .map(|c| RuleRow {
             category: c.id.0.to_string(),
             name: c.names.get(lang).to_owned(),
-            rule: rules.iter().find(|r| r.category == c.id).cloned(),
+            rule: page.rules.iter().find(|r| r.category == c.id).cloned(),
         })
         .collect();
-    let units: Vec<(String, String)> = units
+    let units: Vec<(String, String)> = page
+        .units
         .iter()
         .filter(|u| u.active)
         .map(|u| (u.id.0.to_string(), u.names.get(lang).to_owned()))
         .collect();
-    let executors: Vec<(String, String)> = registry::executors(ctx)?
+    let executors: Vec<(String, String)> = page
+        .executors
         .iter()
         .map(|u| (u.id.0.to_string(), u.full_name.as_str().to_owned()))
         .collect();
     let saved = call.query().get("saved") == "1";
     Ok(ok(views::routing::routing(
-        &call.chrome(),
+        &call.chrome_of(&page.chrome),
         &rows,
         &units,
         &executors,
