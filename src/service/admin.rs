@@ -174,14 +174,15 @@ pub fn institution(ctx: &Ctx) -> Result<Institution> {
     Ok(ctx.store.read(|tx| tx.institution())?)
 }
 
-/// The term of every appeal type (the admin's table over the built-in defaults).
-pub fn terms(ctx: &Ctx) -> Result<Vec<(AppealKind, Term)>> {
-    ctx.store.read(|tx| {
-        AppealKind::ALL
-            .iter()
-            .map(|k| Ok((*k, tx.term(*k)?)))
-            .collect::<Result<Vec<_>>>()
-    })
+/// The term of every appeal type (the admin's table over the built-in defaults), read in the
+/// caller's snapshot.
+pub(super) fn terms_in(
+    tx: &impl crate::store::Tx,
+) -> crate::store::Result<Vec<(AppealKind, Term)>> {
+    AppealKind::ALL
+        .iter()
+        .map(|k| Ok((*k, tx.term(*k)?)))
+        .collect()
 }
 
 /// Sets the term of one type: 1 to 365 days, working or calendar.

@@ -404,6 +404,29 @@ pub fn routing(ctx: &Ctx, admin: &User) -> Result<RoutingPage> {
     })?)
 }
 
+/// The admin's page of terms per appeal type.
+#[derive(Debug, Clone)]
+pub struct TermsPage {
+    /// The chrome.
+    pub chrome: Chrome,
+    /// The term of every appeal type, in `AppealKind::ALL` order.
+    pub terms: Vec<(
+        crate::domain::kind::AppealKind,
+        crate::domain::deadline::Term,
+    )>,
+}
+
+/// The admin's terms page in one snapshot.
+pub fn terms(ctx: &Ctx, admin: &User) -> Result<TermsPage> {
+    super::require_admin(admin)?;
+    Ok(ctx.store.read(|tx| {
+        Ok::<_, crate::store::Error>(TermsPage {
+            chrome: chrome_in(tx, Some(admin))?,
+            terms: super::admin::terms_in(tx)?,
+        })
+    })?)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -76,13 +76,14 @@ fn the_appeal_forms_read_one_snapshot() {
 
 /// See: issue 13 (the admin's settings read the profile, the units and categories and the
 /// chrome apart; the staff page the accounts and the chrome; the routing page its units and
-/// categories, rules, executors and chrome).
+/// categories, rules, executors and chrome; the terms page its terms and chrome).
 #[test]
-fn the_admin_settings_staff_and_routing_pages_read_one_snapshot() {
+fn the_admin_settings_staff_routing_and_terms_pages_read_one_snapshot() {
     let app = TestApp::spawn();
     let mut admin = app.browser();
     assert_eq!(admin.sign_in("admin", PASSWORD).status, 303);
     assert_eq!(reads_for(&app, &mut admin, "/admin"), 2, "settings");
     assert_eq!(reads_for(&app, &mut admin, "/admin/staff"), 2, "staff");
     assert_eq!(reads_for(&app, &mut admin, "/admin/routing"), 2, "routing");
+    assert_eq!(reads_for(&app, &mut admin, "/admin/terms"), 2, "terms");
 }

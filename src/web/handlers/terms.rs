@@ -1,7 +1,7 @@
 //! The admin's table of statutory terms.
 
 use super::{ok, unprocessable};
-use crate::service::{self, admin};
+use crate::service::{self, admin, pages};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::paths;
@@ -10,10 +10,15 @@ use crate::web::session::AdminUser;
 use crate::web::views;
 
 /// GET /admin/terms
-pub fn show(call: &Call, _who: &AdminUser) -> Result<Response, WebError> {
-    let rows = admin::terms(&call.app.ctx)?;
+pub fn show(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
+    let page = pages::terms(&call.app.ctx, &who.0)?;
     let saved = call.query().get("saved") == "1";
-    Ok(ok(views::terms::terms(&call.chrome(), &rows, saved, None)))
+    Ok(ok(views::terms::terms(
+        &call.chrome_of(&page.chrome),
+        &page.terms,
+        saved,
+        None,
+    )))
 }
 
 /// POST /admin/terms: one type's term.
@@ -31,11 +36,11 @@ pub fn save(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
             paths::ADMIN_TERMS
         ))),
         Err(service::Error::Invalid(errors)) => {
-            let rows = admin::terms(&call.app.ctx)?;
+            let page = pages::terms(&call.app.ctx, &who.0)?;
             let key = errors.0.first().map_or("error.required", |e| e.key);
             Ok(unprocessable(views::terms::terms(
-                &call.chrome(),
-                &rows,
+                &call.chrome_of(&page.chrome),
+                &page.terms,
                 false,
                 Some(key),
             )))
