@@ -427,6 +427,26 @@ pub fn terms(ctx: &Ctx, admin: &User) -> Result<TermsPage> {
     })?)
 }
 
+/// The admin's working-day calendar page.
+#[derive(Debug, Clone)]
+pub struct CalendarPage {
+    /// The chrome.
+    pub chrome: Chrome,
+    /// The stored calendar (the built-in one while the admin has entered nothing).
+    pub calendar: crate::domain::calendar::Calendar,
+}
+
+/// The admin's calendar page in one snapshot.
+pub fn calendar(ctx: &Ctx, admin: &User) -> Result<CalendarPage> {
+    super::require_admin(admin)?;
+    Ok(ctx.store.read(|tx| {
+        Ok::<_, crate::store::Error>(CalendarPage {
+            chrome: chrome_in(tx, Some(admin))?,
+            calendar: tx.calendar()?,
+        })
+    })?)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

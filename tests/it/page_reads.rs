@@ -76,9 +76,9 @@ fn the_appeal_forms_read_one_snapshot() {
 
 /// See: issue 13 (the admin's settings read the profile, the units and categories and the
 /// chrome apart; the staff page the accounts and the chrome; the routing page its units and
-/// categories, rules, executors and chrome; the terms page its terms and chrome).
+/// categories, rules, executors and chrome; the terms and calendar pages theirs and the chrome).
 #[test]
-fn the_admin_settings_staff_routing_and_terms_pages_read_one_snapshot() {
+fn the_admin_settings_staff_routing_terms_and_calendar_pages_read_one_snapshot() {
     let app = TestApp::spawn();
     let mut admin = app.browser();
     assert_eq!(admin.sign_in("admin", PASSWORD).status, 303);
@@ -86,4 +86,9 @@ fn the_admin_settings_staff_routing_and_terms_pages_read_one_snapshot() {
     assert_eq!(reads_for(&app, &mut admin, "/admin/staff"), 2, "staff");
     assert_eq!(reads_for(&app, &mut admin, "/admin/routing"), 2, "routing");
     assert_eq!(reads_for(&app, &mut admin, "/admin/terms"), 2, "terms");
+    assert_eq!(
+        reads_for(&app, &mut admin, "/admin/calendar"),
+        2,
+        "calendar"
+    );
 }

@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use super::{ok, unprocessable};
 use crate::domain::calendar::DayOverride;
 use crate::domain::field::FieldErrors;
-use crate::service::{self, calendar};
+use crate::service::{self, calendar, pages};
 use crate::web::Call;
 use crate::web::error::WebError;
 use crate::web::forms::Form;
@@ -30,12 +30,14 @@ fn year_or_this(call: &Call, value: &str) -> i16 {
 
 fn calendar_page(
     call: &Call,
+    who: &AdminUser,
     year: i16,
     values: &Form,
     errors: &FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<maud::Markup, WebError> {
-    let stored = calendar::load(&call.app.ctx)?;
+    let page = pages::calendar(&call.app.ctx, &who.0)?;
+    let stored = &page.calendar;
     let overrides: Vec<(Date, DayOverride)> = stored
         .overrides()
         .iter()
@@ -45,7 +47,7 @@ fn calendar_page(
     let builtin = calendar::builtin_days_off(year);
     let shown = |y: i16| calendar::YEARS.contains(&y).then_some(y);
     Ok(views::calendar::calendar(
-        &call.chrome(),
+        &call.chrome_of(&page.chrome),
         &CalendarPage {
             year,
             confirmed: stored.is_confirmed(year),
@@ -65,11 +67,12 @@ fn done(year: i16, what: &str) -> Response {
 }
 
 /// GET /admin/calendar[?year=YYYY]
-pub fn show(call: &Call, _who: &AdminUser) -> Result<Response, WebError> {
+pub fn show(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
     let query = call.query();
     let year = year_or_this(call, query.get("year"));
     Ok(ok(calendar_page(
         call,
+        who,
         year,
         &Form::default(),
         &FieldErrors::default(),
@@ -93,7 +96,7 @@ pub fn update(call: &Call, who: &AdminUser) -> Result<Response, WebError> {
                 Err(service::Error::Invalid(errors)) => {
                     let year = year_or_this(call, form.get("year"));
                     Ok(unprocessable(calendar_page(
-                        call, year, &form, &errors, None,
+                        call, who, year, &form, &errors, None,
                     )?))
                 }
                 Err(other) => Err(other.into()),
