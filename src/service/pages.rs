@@ -447,6 +447,26 @@ pub fn calendar(ctx: &Ctx, admin: &User) -> Result<CalendarPage> {
     })?)
 }
 
+/// A user's own sessions page.
+#[derive(Debug, Clone)]
+pub struct SessionsPage {
+    /// The chrome.
+    pub chrome: Chrome,
+    /// The user's sessions still running, newest first.
+    pub sessions: Vec<super::security::SessionView>,
+}
+
+/// The user's sessions page in one snapshot; `current_token` marks the one asking.
+pub fn sessions(ctx: &Ctx, user: &User, current_token: Option<&str>) -> Result<SessionsPage> {
+    let now = ctx.now();
+    Ok(ctx.store.read(|tx| {
+        Ok::<_, crate::store::Error>(SessionsPage {
+            chrome: chrome_in(tx, Some(user))?,
+            sessions: super::security::sessions_in(tx, user, current_token, now)?,
+        })
+    })?)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

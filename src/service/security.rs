@@ -218,28 +218,37 @@ fn session_id(hash: &[u8; 32]) -> String {
 /// The user's sessions that have not expired, newest first.
 pub fn sessions(ctx: &Ctx, user: &User, current_token: Option<&str>) -> Result<Vec<SessionView>> {
     let now = ctx.now();
+    Ok(ctx
+        .store
+        .read(|tx| sessions_in(tx, user, current_token, now))?)
+}
+
+/// [`sessions`] read in the caller's snapshot, as of `now`.
+pub(super) fn sessions_in(
+    tx: &impl crate::store::Tx,
+    user: &User,
+    current_token: Option<&str>,
+    now: Timestamp,
+) -> crate::store::Result<Vec<SessionView>> {
     let current = current_token.map(super::auth::token_hash);
-    let mut list: Vec<SessionView> = ctx.store.read(|tx| {
-        let mut views = Vec::new();
-        for (hash, s) in tx.sessions_of(user.id)? {
-            if s.expires_at <= now {
-                continue;
-            }
-            let last_seen = tx.session_seen(&hash)?.unwrap_or(s.created_at);
-            views.push(SessionView {
-                id: session_id(&hash),
-                created_at: s.created_at,
-                expires_at: s.expires_at,
-                last_seen,
-                address: s.address,
-                device: s.device,
-                current: current == Some(hash),
-            });
+    let mut views = Vec::new();
+    for (hash, s) in tx.sessions_of(user.id)? {
+        if s.expires_at <= now {
+            continue;
         }
-        Ok::<_, Error>(views)
-    })?;
-    list.sort_by_key(|s| std::cmp::Reverse(s.created_at));
-    Ok(list)
+        let last_seen = tx.session_seen(&hash)?.unwrap_or(s.created_at);
+        views.push(SessionView {
+            id: session_id(&hash),
+            created_at: s.created_at,
+            expires_at: s.expires_at,
+            last_seen,
+            address: s.address,
+            device: s.device,
+            current: current == Some(hash),
+        });
+    }
+    views.sort_by_key(|s| std::cmp::Reverse(s.created_at));
+    Ok(views)
 }
 
 /// Ends one of the user's own sessions, by the id shown in the list.

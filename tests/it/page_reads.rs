@@ -76,9 +76,9 @@ fn the_appeal_forms_read_one_snapshot() {
 
 /// See: issue 13 (the admin's settings read the profile, the units and categories and the
 /// chrome apart; the staff page the accounts and the chrome; the routing page its units and
-/// categories, rules, executors and chrome; the terms and calendar pages theirs and the chrome).
+/// categories, rules, executors and chrome; the terms and calendar pages theirs and the chrome; anyone's list of sessions, its sessions and the chrome).
 #[test]
-fn the_admin_settings_staff_routing_terms_and_calendar_pages_read_one_snapshot() {
+fn the_admin_pages_and_the_sessions_list_read_one_snapshot() {
     let app = TestApp::spawn();
     let mut admin = app.browser();
     assert_eq!(admin.sign_in("admin", PASSWORD).status, 303);

@@ -4,6 +4,7 @@
 use jiff::civil::Date;
 
 use super::ok;
+use crate::service::pages;
 use crate::service::security::{self, AuditFilter, Origin};
 use crate::web::Call;
 use crate::web::error::WebError;
@@ -23,8 +24,9 @@ fn local(call: &Call, at: jiff::Timestamp) -> String {
 
 /// GET /account/sessions
 pub fn sessions(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
-    let list = security::sessions(&call.app.ctx, &who.0, call.visitor.token.as_deref())?;
-    let rows: Vec<SessionRow> = list
+    let page = pages::sessions(&call.app.ctx, &who.0, call.visitor.token.as_deref())?;
+    let rows: Vec<SessionRow> = page
+        .sessions
         .into_iter()
         .map(|s| SessionRow {
             since: local(call, s.created_at),
@@ -37,7 +39,11 @@ pub fn sessions(call: &Call, who: &AnyUser) -> Result<Response, WebError> {
         })
         .collect();
     let ended = call.query().get("ended") == "1";
-    Ok(ok(views::security::sessions(&call.chrome(), &rows, ended)))
+    Ok(ok(views::security::sessions(
+        &call.chrome_of(&page.chrome),
+        &rows,
+        ended,
+    )))
 }
 
 /// POST /account/sessions/{id}/end
