@@ -17,7 +17,8 @@ use crate::domain::institution::{Category, Institution, Unit};
 use crate::domain::lifecycle::Moment;
 use crate::domain::user::User;
 use crate::store::{
-    QueueCounts, QueueReads, RegistryReads, SettingsReads, SignatureReads, StoredSignature, Tx,
+    QueueCounts, QueueReads, ReadTx, RegistryReads, SettingsReads, SignatureReads, StoredSignature,
+    Tx,
 };
 
 /// What every page shows besides its own content.
@@ -327,6 +328,19 @@ pub fn appeal_form(
     Ok(page)
 }
 
+/// An admin page: the admin check, then `page` built in one snapshot beside its chrome.
+fn admin_page<T>(
+    ctx: &Ctx,
+    admin: &User,
+    page: impl FnOnce(&ReadTx, Chrome) -> crate::store::Result<T>,
+) -> Result<T> {
+    super::require_admin(admin)?;
+    Ok(ctx.store.read(|tx| {
+        let chrome = chrome_in(tx, Some(admin))?;
+        page(tx, chrome)
+    })?)
+}
+
 /// The admin's settings page: the profile, units and categories.
 #[derive(Debug, Clone)]
 pub struct SettingsPage {
@@ -340,14 +354,13 @@ pub struct SettingsPage {
 
 /// The admin's settings page in one snapshot.
 pub fn settings(ctx: &Ctx, admin: &User) -> Result<SettingsPage> {
-    super::require_admin(admin)?;
-    Ok(ctx.store.read(|tx| {
-        Ok::<_, crate::store::Error>(SettingsPage {
-            chrome: chrome_in(tx, Some(admin))?,
+    admin_page(ctx, admin, |tx, chrome| {
+        Ok(SettingsPage {
+            chrome,
             units: tx.units()?,
             categories: tx.categories()?,
         })
-    })?)
+    })
 }
 
 /// The admin's staff accounts page.
@@ -363,15 +376,14 @@ pub struct StaffPage {
 
 /// The admin's staff accounts page in one snapshot.
 pub fn staff(ctx: &Ctx, admin: &User) -> Result<StaffPage> {
-    super::require_admin(admin)?;
-    Ok(ctx.store.read(|tx| {
+    admin_page(ctx, admin, |tx, chrome| {
         let (staff, iins) = super::admin::staff_with_iins_in(tx)?;
-        Ok::<_, crate::store::Error>(StaffPage {
-            chrome: chrome_in(tx, Some(admin))?,
+        Ok(StaffPage {
+            chrome,
             staff,
             iins,
         })
-    })?)
+    })
 }
 
 /// The admin's routing rules page.
@@ -392,16 +404,15 @@ pub struct RoutingPage {
 /// The admin's routing rules page in one snapshot.
 pub fn routing(ctx: &Ctx, admin: &User) -> Result<RoutingPage> {
     use crate::store::RoutingReads;
-    super::require_admin(admin)?;
-    Ok(ctx.store.read(|tx| {
-        Ok::<_, crate::store::Error>(RoutingPage {
-            chrome: chrome_in(tx, Some(admin))?,
+    admin_page(ctx, admin, |tx, chrome| {
+        Ok(RoutingPage {
+            chrome,
             units: tx.units()?,
             categories: tx.categories()?,
             rules: tx.routing_rules()?,
             executors: registry::executors_in(tx)?,
         })
-    })?)
+    })
 }
 
 /// The admin's page of terms per appeal type.
@@ -418,13 +429,12 @@ pub struct TermsPage {
 
 /// The admin's terms page in one snapshot.
 pub fn terms(ctx: &Ctx, admin: &User) -> Result<TermsPage> {
-    super::require_admin(admin)?;
-    Ok(ctx.store.read(|tx| {
-        Ok::<_, crate::store::Error>(TermsPage {
-            chrome: chrome_in(tx, Some(admin))?,
+    admin_page(ctx, admin, |tx, chrome| {
+        Ok(TermsPage {
+            chrome,
             terms: super::admin::terms_in(tx)?,
         })
-    })?)
+    })
 }
 
 /// The admin's working-day calendar page.
@@ -438,13 +448,12 @@ pub struct CalendarPage {
 
 /// The admin's calendar page in one snapshot.
 pub fn calendar(ctx: &Ctx, admin: &User) -> Result<CalendarPage> {
-    super::require_admin(admin)?;
-    Ok(ctx.store.read(|tx| {
-        Ok::<_, crate::store::Error>(CalendarPage {
-            chrome: chrome_in(tx, Some(admin))?,
+    admin_page(ctx, admin, |tx, chrome| {
+        Ok(CalendarPage {
+            chrome,
             calendar: tx.calendar()?,
         })
-    })?)
+    })
 }
 
 /// A user's own sessions page.

@@ -10,6 +10,7 @@ use super::registry::{self, RegistryQuery};
 use super::{Ctx, Error, Result};
 use crate::domain::appeal::{Appeal, CategoryId, UnitId};
 use crate::domain::field::FieldErrors;
+use crate::domain::institution::Unit;
 use crate::domain::lang::Names;
 use crate::domain::report::{
     Facts, ListingRow, Period, Report, Scope, StaffMember, aggregate, aggregate_counted,
@@ -98,14 +99,18 @@ fn full_fold(
     Ok(aggregate(scope, facts))
 }
 
+/// The units the report has a row for.
+fn active_unit_ids(units: &[Unit]) -> Vec<UnitId> {
+    units.iter().filter(|u| u.active).map(|u| u.id).collect()
+}
+
 /// The report for `period` as one pass over every appeal, for `check` and tests to hold the
 /// running tallies against.
 pub fn folded(ctx: &Ctx, period: Period) -> Result<crate::domain::report::Figures> {
     let calendar = ctx.calendar();
     let today = ctx.today();
     let figures = ctx.store.read(|tx| {
-        let units = tx.units()?;
-        let unit_ids: Vec<_> = units.iter().filter(|u| u.active).map(|u| u.id).collect();
+        let unit_ids = active_unit_ids(&tx.units()?);
         let scope = Scope {
             period,
             today,
@@ -132,7 +137,7 @@ pub fn build(
     let today = ctx.today();
     let report = ctx.store.read(|tx| {
         let units = tx.units()?;
-        let unit_ids: Vec<_> = units.iter().filter(|u| u.active).map(|u| u.id).collect();
+        let unit_ids = active_unit_ids(&units);
         let scope = Scope {
             period,
             today,
